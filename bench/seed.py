@@ -1,0 +1,71 @@
+"""Seed data through the product's domain: psychologists with slots (domain.slots.add_slot),
+registered clients (domain.clients.register) and bookings (domain.booking.book)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Iterable
+from datetime import datetime, time, timedelta
+
+from db.enums import Actor
+from db.models import Psychologist
+from domain import booking, clients, slots
+from domain.audit import Initiator
+from domain.timerules import MSK, utcnow
+
+SLOT_DAYS = 28
+FIRST_HOUR = 9
+CONCURRENCY = 16
+CLIENT_TELEGRAM_BASE = 700_000_000
+
+
+async def _bounded(jobs: Iterable[Awaitable[object]], limit: int = CONCURRENCY) -> list[object]:
+    gate = asyncio.Semaphore(limit)
+
+    async def run(job: Awaitable[object]) -> object:
+        async with gate:
+            return await job
+
+    return await asyncio.gather(*(run(job) for job in jobs))
+
+
+def slot_starts(count: int, now: datetime) -> list[datetime]:
+    """`count` hour-long starts spread over the next SLOT_DAYS days (MSK, from tomorrow)."""
+    tomorrow = now.astimezone(MSK).date() + timedelta(days=1)
+    return [
+        datetime.combine(
+            tomorrow + timedelta(days=k % SLOT_DAYS), time(FIRST_HOUR + k // SLOT_DAYS), MSK
+        )
+        for k in range(count)
+    ]
+
+
+async def psychologists_with_slots(count: int, slots_each: int) -> list[int]:
+    """`count` psychologists («Психолог N»), each with `slots_each` free slots; their ids."""
+    now = utcnow()
+    await Psychologist.bulk_create(
+        [Psychologist(name=f"Психолог {n}") for n in range(count)], batch_size=1000
+    )
+    ids = list(await Psychologist.all().order_by("id").values_list("id", flat=True))
+    starts = slot_starts(slots_each, now)
+    await _bounded(slots.add_slot(pid, start, now=now) for pid in ids for start in starts)
+    return ids
+
+
+async def registered_clients(
+    count: int, base: int = CLIENT_TELEGRAM_BASE
+) -> list[tuple[int, int]]:
+    """`count` clients registered as the bot does; (client id, telegram id) each."""
+    made = await _bounded(
+        clients.register(f"+7999{n:07d}", base + n, name=f"Клиент {n}") for n in range(count)
+    )
+    return [(client.id, base + n) for n, (client, _) in enumerate(made)]  # type: ignore[misc]
+
+
+async def book_each(pairs: list[tuple[int, int]]) -> None:
+    """Book (client id, slot id) pairs through the booking core."""
+    initiator = Initiator(Actor.CLIENT, source="bench")
+    await _bounded(
+        booking.book(client_id, slot_id, initiator, require_own_hold=False)
+        for client_id, slot_id in pairs
+    )

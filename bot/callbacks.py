@@ -1,0 +1,117 @@
+"""Every inline button's callback_data: CallbackData factories with short prefixes, ids only.
+
+`AppointmentCb` parses the buttons the scheduler puts into Outbox rows (domain/buttons.py:
+`ap:<action>:<appointment id>`), so its prefix and field order must stay as they are.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from domain import buttons
+
+
+class Menu(StrEnum):
+    HOME = "home"
+    BOOK = "book"
+    SESSIONS = "sessions"
+    HELP_HAND = "hh"
+    LANGUAGE = "lang"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+    ANKETA = "anketa"
+    TICKETS = "tickets"
+    BROWSER = "browser"  # a one-time link to the board in a plain browser
+
+
+class MenuCb(CallbackData, prefix="m"):
+    item: Menu
+
+
+class LanguageCb(CallbackData, prefix="lg"):
+    code: str  # "ru" | "en"
+
+
+class QueryCb(CallbackData, prefix="q"):
+    """Toggle a request (by its position in the list shown), or -1: done."""
+
+    index: int
+
+
+class PriceCb(CallbackData, prefix="pr"):
+    max_price: int  # 0: any price
+
+
+class Mode(StrEnum):
+    """What choosing a slot leads to."""
+
+    BOOK = "b"  # a new booking
+    MOVE = "m"  # the same psychologist, another time
+    SWITCH = "s"  # another psychologist, keeping the requests
+
+
+class PsychologistCb(CallbackData, prefix="p"):
+    psychologist_id: int
+    appointment_id: int = 0
+    mode: Mode = Mode.BOOK
+
+
+class WeekCb(CallbackData, prefix="w"):
+    psychologist_id: int
+    week: int  # 0: this calendar week
+    appointment_id: int = 0
+    mode: Mode = Mode.BOOK
+
+
+class SlotCb(CallbackData, prefix="s"):
+    slot_id: int
+    appointment_id: int = 0
+    mode: Mode = Mode.BOOK
+
+
+class HoldAction(StrEnum):
+    CONFIRM = "ok"
+    REFRESH = "rf"
+    BACK = "bk"
+
+
+class HoldCb(CallbackData, prefix="h"):
+    action: HoldAction
+    slot_id: int
+    appointment_id: int = 0
+    mode: Mode = Mode.BOOK
+
+
+class AppointmentAction(StrEnum):
+    CONFIRM = buttons.AppointmentAction.CONFIRM.value
+    RESCHEDULE = buttons.AppointmentAction.RESCHEDULE.value
+    CANCEL = buttons.AppointmentAction.CANCEL.value
+    OPEN = "open"
+    MOVE = "move"
+    SWITCH = "switch"
+    KEEP = "keep"
+    SKIP_REASON = "noreason"
+
+
+class AppointmentCb(CallbackData, prefix=buttons.APPOINTMENT_PREFIX):
+    action: AppointmentAction
+    appointment_id: int
+
+
+class ReviewCb(CallbackData, prefix=buttons.REVIEW_PREFIX):
+    appointment_id: int
+    rating: int
+
+
+class TierCb(CallbackData, prefix="t"):
+    """A help-hand price tier by its position in domain.help_hand.TIERS; -1: every tier."""
+
+    index: int
+    staff: bool = False  # a psychologist browsing tickets, not a client asking
+
+
+class TakeCb(CallbackData, prefix="tk"):
+    ticket_id: int
+    tier: int

@@ -1,0 +1,81 @@
+"""The bot's dispatcher: FSM storage, middlewares, i18n and the routers, in order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Dispatcher, Router
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+from bot import handlers
+from bot.middlewares import (
+    InFlight,
+    LocaleMiddleware,
+    PersonMiddleware,
+    ThrottlingMiddleware,
+    make_i18n,
+)
+from domain.i18n import LOCALES_DIR
+from services import Services
+
+# A flow left for this long starts over; a language choice is kept much longer.
+STATE_TTL = timedelta(days=2)
+DATA_TTL = timedelta(days=30)
+
+
+class BotRedisStorage(RedisStorage):
+    """Closed by `bot.runtime.run_bot` after the last handler has finished, not by the
+    dispatcher's shutdown, which comes while handlers may still be using it."""
+
+    async def close(self) -> None:
+        return None
+
+    async def dispose(self) -> None:
+        await super().close()
+
+
+def build_storage(services: Services) -> BaseStorage:
+    """Redis when REDIS_URL is set (shared by every instance), memory otherwise."""
+    if services.settings.redis_url:
+        return BotRedisStorage.from_url(
+            services.settings.redis_url,
+            key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
+            state_ttl=STATE_TTL,
+            data_ttl=DATA_TTL,
+        )
+    return MemoryStorage()
+
+
+def build_dispatcher(services: Services) -> Dispatcher:
+    """The production dispatcher; `services` reaches every handler as workflow data."""
+    storage = build_storage(services)
+    isolation = (
+        storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
+    )
+    in_flight = InFlight()
+    dp = Dispatcher(
+        storage=storage, events_isolation=isolation, services=services, in_flight=in_flight
+    )
+    dp.update.outer_middleware(in_flight)
+    dp.update.outer_middleware(PersonMiddleware())
+    i18n = make_i18n(str(LOCALES_DIR))
+    LocaleMiddleware(i18n).setup(dp)
+    throttling = ThrottlingMiddleware()
+    dp.message.outer_middleware(throttling)
+    dp.callback_query.outer_middleware(throttling)
+    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.include_routers(*(_released(router) for router in handlers.get_routers()))
+    return dp
+
+
+def _released(router: Router) -> Router:
+    """The module-level router, taken off a dispatcher built before in this process (tests,
+    a restarted bot part): aiogram lets a router have one parent and offers no detach."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None  # noqa: SLF001 - no public way to detach
+    return router

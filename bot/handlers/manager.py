@@ -1,0 +1,71 @@
+"""Managers and admins: the board mini app (the menu carries its button), a one-time link to
+the board in a plain browser, and admins' invites of new managers."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import Menu, MenuCb
+from bot.filters import IsStaff
+from bot.keyboards.common import home_keyboard, manager_menu
+from bot.views import show
+from domain import access, invites
+from domain.bot_views import Person
+from domain.errors import Forbidden
+from services import Services
+
+router = Router(name=__name__)
+router.message.filter(IsStaff())
+router.callback_query.filter(IsStaff())
+
+
+@router.message(Command("board"))
+async def cmd_board(message: Message, services: Services) -> None:
+    await message.answer(
+        _("The board opens with the button below."),
+        reply_markup=manager_menu(f"{services.settings.base_url}/app/board"),
+    )
+
+
+async def login_text(person: Person, services: Services) -> str:
+    settings = services.settings
+    link = await access.login_link(
+        settings.base_url,
+        settings.jwt_secret.get_secret_value(),
+        person.telegram_id,
+        settings.admin_ids,
+    )
+    return _(
+        "Your link to the board in a browser. It works once and for 10 minutes; "
+        "do not share it:\n{link}"
+    ).format(link=link)
+
+
+@router.message(Command("login"))
+async def cmd_login(message: Message, person: Person, services: Services) -> None:
+    await message.answer(await login_text(person, services), reply_markup=home_keyboard())
+
+
+@router.callback_query(MenuCb.filter(F.item == Menu.BROWSER))
+async def on_login(callback: CallbackQuery, person: Person, services: Services) -> None:
+    await show(callback, (await login_text(person, services), home_keyboard()))
+
+
+@router.message(Command("invite"))
+async def cmd_invite(message: Message, person: Person, services: Services, bot: Bot) -> None:
+    try:
+        invite = await invites.create_invite(person.telegram_id, services.settings.admin_ids)
+    except Forbidden:
+        await message.answer(_("Only admins can invite managers."), reply_markup=home_keyboard())
+        return
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={invites.PAYLOAD_PREFIX}{invite.code}"
+    await message.answer(
+        _("Send this link to the new manager. It works once, within 24 hours:\n{link}").format(
+            link=link
+        ),
+        reply_markup=home_keyboard(),
+    )

@@ -1,0 +1,218 @@
+"""/start with its deep-link payloads, and registration by the contact button."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    MenuButtonWebApp,
+    Message,
+    ReplyKeyboardRemove,
+    WebAppInfo,
+)
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.filters import Unregistered
+from bot.keyboards.common import contact_keyboard, home_keyboard
+from bot.states import Registration
+from bot.views import first_week_with_slots, main_menu, tier_label, week_screen
+from db.enums import TicketStatus
+from db.models import Client
+from domain import bot_views, clients, invites
+from domain.bot_views import Person
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.help_hand import TIERS
+from services import Services
+
+router = Router(name=__name__)
+
+PSYCHOLOGIST_PAYLOAD = re.compile(r"utm_psy_(\d{1,9})")
+HELP_HAND_PAYLOAD = re.compile(r"hh_[a-z0-9]{7}")
+INVITE_PAYLOAD = re.compile(re.escape(invites.PAYLOAD_PREFIX) + r"([A-Za-z0-9_-]{1,60})")
+
+
+@router.message(CommandStart())
+async def cmd_start(
+    message: Message,
+    *,
+    command: CommandObject,
+    state: FSMContext,
+    person: Person,
+    services: Services,
+    bot: Bot,
+) -> None:
+    payload = (command.args or "").strip()
+    await state.set_state(None)
+    invite = INVITE_PAYLOAD.fullmatch(payload)
+    if invite and not person.is_staff:
+        await join_as_manager(message, invite.group(1), services, bot)
+        return
+    if person.psychologist is not None or person.is_staff:
+        await staff_menu(message, person, services, bot)
+        return
+    if person.client is None:
+        await state.set_state(Registration.contact)
+        await state.update_data(payload=payload)
+        await message.answer(
+            _(
+                "Hello! This bot books sessions with our psychologists.\n"
+                "To begin, share your phone number with the button below: "
+                "it is how we recognise you."
+            ),
+            reply_markup=contact_keyboard(),
+        )
+        return
+    await continue_with(message, person.client, payload, services)
+
+
+async def staff_menu(
+    message: Message, person: Person, services: Services, bot: Bot, note: str = ""
+) -> None:
+    """A psychologist's or manager's menu, and their mini app on the chat's menu button."""
+    base_url = services.settings.base_url
+    url = f"{base_url}/app/board" if person.is_staff else f"{base_url}/app/editor"
+    label = _("Board") if person.is_staff else _("Schedule")
+    await bot.set_chat_menu_button(
+        chat_id=message.chat.id,
+        menu_button=MenuButtonWebApp(text=label, web_app=WebAppInfo(url=url)),
+    )
+    text, markup = main_menu(person, base_url)
+    await message.answer("\n\n".join(part for part in (note, text) if part), reply_markup=markup)
+
+
+async def join_as_manager(message: Message, code: str, services: Services, bot: Bot) -> None:
+    """An admin's invite link: its opener becomes a manager, once."""
+    user = message.from_user
+    assert user is not None
+    name = " ".join(part for part in (user.first_name, user.last_name) if part)
+    try:
+        await invites.accept_invite(code, user.id, name=name)
+    except invites.InviteUsed:
+        problem = _("This invite link has already been used. Please ask an admin for a new one.")
+    except invites.InviteExpired:
+        problem = _("This invite link has expired. Please ask an admin for a new one.")
+    except NotFound:
+        problem = _("This invite link is not valid. Please ask an admin for a new one.")
+    else:
+        person = await bot_views.person_of(user.id, services.settings.admin_ids)
+        await staff_menu(
+            message, person, services, bot, note=_("Welcome to the team! You are now a manager.")
+        )
+        return
+    await message.answer(problem, reply_markup=ReplyKeyboardRemove())
+
+
+async def continue_with(
+    message: Message, client: Client, payload: str, services: Services
+) -> None:
+    """Where a deep link leads a registered client; the main menu otherwise."""
+    psychologist_link = PSYCHOLOGIST_PAYLOAD.fullmatch(payload)
+    if psychologist_link:
+        try:
+            chosen = await bot_views.psychologist(int(psychologist_link.group(1)))
+        except NotFound:
+            await message.answer(_("This psychologist no longer takes bookings here."))
+        else:
+            week = await first_week_with_slots(chosen, client)
+            text, markup = await week_screen(chosen, week, client)
+            await message.answer(text, reply_markup=markup)
+            return
+    elif HELP_HAND_PAYLOAD.fullmatch(payload):
+        ticket = await bot_views.claim_help_hand_link(client.id, payload)
+        if ticket is None:
+            await message.answer(_("This help-hand link is not valid."))
+        else:
+            tier = TIERS.index(ticket.price_tier) if ticket.price_tier in TIERS else -1
+            status = (
+                _("a psychologist will take it soon")
+                if ticket.status == TicketStatus.OPEN
+                else _("a psychologist has taken it and will contact you")
+            )
+            await message.answer(
+                _("Your help-hand request {number} ({tier}): {status}.").format(
+                    number=ticket.number, tier=tier_label(tier), status=status
+                ),
+                reply_markup=home_keyboard(),
+            )
+            return
+    person = await bot_views.person_of(client.telegram_id or 0, services.settings.admin_ids)
+    text, markup = main_menu(person, services.settings.base_url)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(Registration.contact, F.contact)
+async def process_contact(
+    message: Message, state: FSMContext, services: Services, i18n: I18n
+) -> None:
+    contact = message.contact
+    user = message.from_user
+    assert contact is not None and user is not None
+    if contact.user_id != user.id:
+        await message.answer(
+            _("Please share your own number with the button below."),
+            reply_markup=contact_keyboard(),
+        )
+        return
+    name = " ".join(part for part in (user.first_name, user.last_name) if part)
+    try:
+        client, _created = await clients.register(
+            contact.phone_number, user.id, name=name, username=user.username
+        )
+    except InvalidInput:
+        await message.answer(
+            _("This phone number does not look right. Please share it with the button below."),
+            reply_markup=contact_keyboard(),
+        )
+        return
+    except Conflict:
+        await state.set_state(None)
+        await message.answer(
+            _(
+                "This phone number is already linked to another Telegram account. "
+                "Please write to us and we will sort it out."
+            ),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+        return
+    await bot_views.set_language(user.id, i18n.current_locale)
+    client.language = i18n.current_locale
+    payload = str((await state.get_data()).get("payload") or "")
+    await state.set_state(None)
+    await message.answer(
+        _("Thank you, {name}! You are registered.").format(name=client.name or user.first_name),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    await continue_with(message, client, payload, services)
+
+
+@router.message(Registration.contact)
+async def process_not_a_contact(message: Message) -> None:
+    await message.answer(
+        _("Please tap the button below to share your phone number."),
+        reply_markup=contact_keyboard(),
+    )
+
+
+@router.message(Unregistered())
+async def on_unregistered_message(message: Message, state: FSMContext) -> None:
+    await state.set_state(Registration.contact)
+    await message.answer(
+        _("First, please share your phone number with the button below."),
+        reply_markup=contact_keyboard(),
+    )
+
+
+@router.callback_query(Unregistered())
+async def on_unregistered_tap(callback: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(Registration.contact)
+    if callback.from_user is not None and callback.bot is not None:
+        await callback.bot.send_message(
+            callback.from_user.id,
+            _("First, please share your phone number with the button below."),
+            reply_markup=contact_keyboard(),
+        )

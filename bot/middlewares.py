@@ -1,0 +1,126 @@
+"""Middlewares: who the user is (person), which language they read (i18n), and throttling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+from aiogram.utils.i18n import gettext as _
+
+from domain.bot_views import Person, person_of
+from domain.i18n import pick_language
+from services import Services
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+# Where a person without a client or psychologist row keeps the language they chose.
+LOCALE_DESTINY = "locale"
+
+
+def locale_key(data: dict[str, Any]) -> StorageKey | None:
+    """The storage key of the user's chosen language (beside their FSM state)."""
+    state = data.get("state")
+    if state is None:
+        return None
+    context: StorageKey = state.key
+    return StorageKey(
+        bot_id=context.bot_id,
+        chat_id=context.chat_id,
+        user_id=context.user_id,
+        destiny=LOCALE_DESTINY,
+    )
+
+
+class InFlight(BaseMiddleware):
+    """Tracks the updates being handled, so a stop can wait for them before the FSM storage
+    closes (aiogram's polling stops without waiting for its handler tasks)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            return await handler(event, data)
+        finally:
+            self._tasks.discard(task)  # type: ignore[arg-type]
+
+    async def drain(self, timeout: float) -> None:
+        current = asyncio.current_task()
+        pending = {t for t in self._tasks if t is not current and not t.done()}
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+
+
+class PersonMiddleware(BaseMiddleware):
+    """Loads the client / psychologist / manager rows of the user into `data["person"]`."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is not None and not user.is_bot:
+            services: Services = data["services"]
+            data["person"] = await person_of(user.id, services.settings.admin_ids)
+        return await handler(event, data)
+
+
+class LocaleMiddleware(I18nMiddleware):
+    """The person's stored language, else the one they chose before registering, else
+    Telegram's language_code, else Russian."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        person: Person | None = data.get("person")
+        if person is not None and person.language:
+            return pick_language(person.language)
+        storage: BaseStorage | None = data.get("fsm_storage")
+        key = locale_key(data)
+        if storage is not None and key is not None:
+            chosen = await storage.get_value(key, "language")
+            if chosen:
+                return pick_language(str(chosen))
+        user: User | None = data.get("event_from_user")
+        return pick_language(user.language_code if user else None)
+
+
+def make_i18n(path: str) -> I18n:
+    return I18n(path=path, default_locale="ru", domain="messages")
+
+
+class ThrottlingMiddleware(BaseMiddleware):
+    """A token bucket per user: a burst of `burst` updates, refilled at `rate` a second.
+
+    Updates beyond it are dropped; a dropped tap is still answered, so no button spins."""
+
+    def __init__(self, rate: float = 4.0, burst: int = 12) -> None:
+        self._rate = rate
+        self._burst = float(burst)
+        self._buckets: dict[int, tuple[float, float]] = {}
+
+    def _allow(self, user_id: int) -> bool:
+        now = time.monotonic()
+        tokens, stamp = self._buckets.get(user_id, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - stamp) * self._rate)
+        allowed = tokens >= 1.0
+        self._buckets[user_id] = (tokens - 1.0 if allowed else tokens, now)
+        if len(self._buckets) > 50_000:
+            # Forget users idle long enough to have a full bucket again.
+            horizon = now - self._burst / self._rate
+            self._buckets = {u: v for u, v in self._buckets.items() if v[1] > horizon}
+        return allowed
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or self._allow(user.id):
+            return await handler(event, data)
+        if isinstance(event, CallbackQuery):
+            await event.answer(_("Too many taps at once; please wait a second."))
+        elif isinstance(event, Message):
+            return None
+        return None

@@ -1,0 +1,150 @@
+"""Running the bot: long polling in a background task, or a webhook when PUBLIC_URL is https.
+
+dp = build_dispatcher(services)
+mount_webhook(app, dp, services)        # before the web app starts (webhook mode only)
+async with run_bot(services, dp):
+    ...                                 # the bot answers until the block ends
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import BotCommand, MenuButtonCommands
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.dispatcher import BotRedisStorage
+from bot.middlewares import InFlight
+from config import Settings
+from domain import bot_views
+from domain.changes import AppointmentChange
+from domain.i18n import LANGUAGES, N_, translate
+from services import Services
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+DRAIN_TIMEOUT_S = 5.0
+# Updates handled at once: each holds database and Redis connections, and a burst of
+# thousands would exhaust the pools (seen in bench/bot.py); the rest wait their turn.
+UPDATES_IN_FLIGHT = 100
+# (command, description id): descriptions go through the catalogs like every other text.
+COMMANDS = (
+    ("start", N_("Start")),
+    ("menu", N_("Main menu")),
+    ("sessions", N_("My sessions")),
+    ("language", N_("Language")),
+)
+
+
+def uses_webhook(settings: Settings) -> bool:
+    return settings.public_url.lower().startswith("https://")
+
+
+def mount_webhook(app: web.Application, dispatcher: Dispatcher, services: Services) -> None:
+    """Serve Telegram's webhook calls at WEBHOOK_PATH, checking the secret token header."""
+    assert services.bot is not None, "services.bot must be created before the webhook"
+    SimpleRequestHandler(
+        dispatcher,
+        services.bot,
+        secret_token=services.settings.webhook_secret.get_secret_value(),
+        handle_in_background=True,
+    ).register(app, path=WEBHOOK_PATH)
+
+
+async def set_commands(bot: Bot) -> None:
+    """The command list in each language, and the menu button that shows it."""
+    for language in LANGUAGES:
+        await bot.set_my_commands(
+            [
+                BotCommand(command=name, description=translate(language, description))
+                for name, description in COMMANDS
+            ],
+            language_code=language,
+        )
+    await bot.set_my_commands(
+        [
+            BotCommand(command=name, description=translate("ru", description))
+            for name, description in COMMANDS
+        ]
+    )
+    await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+
+
+def manager_alerts(services: Services):  # noqa: ANN201 - a feed listener
+    """A change-feed listener that tells managers of each new booking."""
+
+    async def listener(change: AppointmentChange) -> None:
+        if change.kind == "appointment.created":
+            await bot_views.alert_managers(change.appointment_id, services.settings.admin_ids)
+
+    return listener
+
+
+@contextlib.asynccontextmanager
+async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[Dispatcher]:
+    """Start answering updates for the block; stop cleanly at its end."""
+    bot = services.bot
+    assert bot is not None, "services.bot must be created before the bot runs"
+    unsubscribe = services.changes.subscribe(manager_alerts(services))
+    allowed = dispatcher.resolve_used_update_types()
+    try:
+        await set_commands(bot)
+        if uses_webhook(services.settings):
+            await dispatcher.emit_startup(bot=bot)
+            await bot.set_webhook(
+                f"{services.settings.base_url}{WEBHOOK_PATH}",
+                secret_token=services.settings.webhook_secret.get_secret_value(),
+                allowed_updates=allowed,
+            )
+            try:
+                yield dispatcher
+            finally:
+                await dispatcher.emit_shutdown(bot=bot)
+                await _release(dispatcher)
+            return
+        await bot.delete_webhook()
+        polling = asyncio.create_task(
+            dispatcher.start_polling(
+                bot,
+                handle_signals=False,
+                close_bot_session=False,
+                allowed_updates=allowed,
+                tasks_concurrency_limit=UPDATES_IN_FLIGHT,
+            )
+        )
+        try:
+            yield dispatcher
+        finally:
+            await _stop_polling(dispatcher, polling)
+            await _release(dispatcher)
+    finally:
+        unsubscribe()
+
+
+async def _release(dispatcher: Dispatcher) -> None:
+    """Let the updates in hand finish, then close the FSM storage."""
+    in_flight: InFlight = dispatcher["in_flight"]
+    await in_flight.drain(DRAIN_TIMEOUT_S)
+    if isinstance(dispatcher.storage, BotRedisStorage):
+        await dispatcher.storage.dispose()
+
+
+async def _stop_polling(dispatcher: Dispatcher, polling: asyncio.Task[None]) -> None:
+    # stop_polling is refused (or does nothing) until polling has really begun: ask again
+    # until the task ends, and cancel it as a last resort.
+    for _attempt in range(100):
+        if polling.done():
+            break
+        with contextlib.suppress(RuntimeError):
+            await dispatcher.stop_polling()
+        await asyncio.wait({polling}, timeout=0.1)
+    else:
+        polling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling

@@ -1,0 +1,25 @@
+"""FSM states, one group per flow. Data kept beside them is JSON-safe (ids, strings, numbers)."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Registration(StatesGroup):
+    contact = State()
+
+
+class Booking(StatesGroup):
+    requests = State()
+    preferences = State()
+    choosing = State()  # psychologist cards, weeks and the hold: all by buttons
+
+
+class Cancelling(StatesGroup):
+    reason = State()
+
+
+class HelpHand(StatesGroup):
+    request = State()
+
+
+class Reviewing(StatesGroup):
+    text = State()

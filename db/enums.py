@@ -1,0 +1,83 @@
+"""Value sets stored in the database; the domain gives them their meaning."""
+
+from enum import StrEnum
+
+
+class SlotStatus(StrEnum):
+    FREE = "free"
+    HELD = "held"
+    BOOKED = "booked"
+
+
+class AppointmentStatus(StrEnum):
+    NEW = "new"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class ClientSource(StrEnum):
+    BOT = "bot"
+    IMPORT = "import"
+    MANUAL = "manual"
+    API = "api"
+
+
+class ManagerRole(StrEnum):
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class TicketKind(StrEnum):
+    REGULAR = "regular"
+    HELP_HAND = "help_hand"
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Actor(StrEnum):
+    """Who made a change (appointments' `created_by`, the audit log)."""
+
+    CLIENT = "client"
+    PSYCHOLOGIST = "psychologist"
+    MANAGER = "manager"
+    ADMIN = "admin"
+    INTEGRATION = "integration"
+    SYSTEM = "system"
+
+
+class EventKind(StrEnum):
+    CONFIRM_REQUEST = "confirm_request"
+    CONFIRM_REMINDER_22H = "confirm_reminder_22h"
+    CONFIRM_REMINDER_21H = "confirm_reminder_21h"
+    AUTO_CANCEL = "auto_cancel"
+    SESSION_REMINDER = "session_reminder"
+    REVIEW_REQUEST = "review_request"
+
+
+class EventState(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    DROPPED = "dropped"
+    FAILED = "failed"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ReviewAuthor(StrEnum):
+    CLIENT = "client"
+    PSYCHOLOGIST = "psychologist"

@@ -1,0 +1,116 @@
+"""Video links for sessions: the provider chain of DESIGN section 5.
+
+Providers are tried in order (Zoom, then Google Meet); a provider that is busy at that time
+(a conflicting or recurring meeting in its account) or fails hands over to the next; Jitsi,
+which needs no account, is the last resort. A session that already has a link keeps it, also
+after a reschedule.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from db.models import Appointment, Psychologist
+from domain import audit
+from domain.audit import Initiator
+
+log = logging.getLogger(__name__)
+
+JITSI_BASE = "https://meet.jit.si/"
+JITSI_PREFIX = "hraniteli-"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRequest:
+    topic: str
+    starts_at: datetime
+    duration: timedelta
+    request_id: str  # stable per appointment, so a provider can refuse a duplicate
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    provider: str
+    link: str
+    meeting_id: str = ""
+    calendar_meeting_id: str = ""
+
+
+class ProviderBusy(Exception):
+    """The provider's account has a conflicting or recurring meeting at that time."""
+
+
+class ProviderFailed(Exception):
+    """The provider could not be reached or refused the request."""
+
+
+class ConferenceProvider(Protocol):
+    name: str
+
+    async def create(self, request: MeetingRequest) -> Meeting:
+        """Create the meeting; raise ProviderBusy or ProviderFailed to hand over to the next."""
+        ...
+
+
+def jitsi_meeting() -> Meeting:
+    room = JITSI_PREFIX + secrets.token_urlsafe(18).replace("_", "x").replace("-", "y")
+    return Meeting("jitsi", JITSI_BASE + room, meeting_id=room)
+
+
+async def create_meeting(
+    providers: Sequence[ConferenceProvider], request: MeetingRequest
+) -> Meeting:
+    """The first provider that can host the meeting; Jitsi when none can."""
+    for provider in providers:
+        try:
+            return await provider.create(request)
+        except ProviderBusy as exc:
+            log.info("%s is busy at %s: %s", provider.name, request.starts_at, exc)
+        except ProviderFailed as exc:
+            log.warning("%s failed, trying the next provider: %s", provider.name, exc)
+    return jitsi_meeting()
+
+
+async def ensure_link(
+    appointment: Appointment,
+    providers: Sequence[ConferenceProvider],
+    initiator: Initiator,
+) -> tuple[Appointment, str]:
+    """The appointment's video link, created through the chain if it has none yet.
+
+    Returns the appointment and the provider name ("existing" for a kept link). The outside
+    call happens outside any transaction; the link is stored only if none appeared meanwhile.
+    """
+    if appointment.meeting_link:
+        return appointment, "existing"
+    name = await Psychologist.filter(id=appointment.psychologist_id).values_list("name", flat=True)
+    meeting = await create_meeting(
+        providers,
+        MeetingRequest(
+            topic=f"Сессия: {name[0] if name else ''}".strip(),
+            starts_at=appointment.starts_at,
+            duration=timedelta(minutes=appointment.duration_min),
+            request_id=f"appointment-{appointment.id}",
+        ),
+    )
+    stored = await Appointment.filter(id=appointment.id, meeting_link="").update(
+        meeting_link=meeting.link,
+        meeting_id=meeting.meeting_id,
+        calendar_meeting_id=meeting.calendar_meeting_id,
+    )
+    await appointment.refresh_from_db()
+    if stored:
+        await audit.record(
+            initiator,
+            "appointment.meeting_link",
+            "appointment",
+            appointment.id,
+            provider=meeting.provider,
+        )
+        return appointment, meeting.provider
+    return appointment, "existing"

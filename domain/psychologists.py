@@ -1,0 +1,128 @@
+"""Psychologists: the anketa (upsert by telegram id), the schedule-editor secret, name lookups.
+
+The secret is shown once and stored only as its sha256; a caller is recognised by hashing
+what it presents and comparing the digests in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from db.models import Education, Psychologist
+from domain import audit
+from domain.audit import Initiator
+from domain.errors import Conflict, NotFound
+
+SECRET_BYTES = 24
+EDITOR_PATH = "/app/editor"
+
+
+@dataclass(frozen=True, slots=True)
+class EducationItem:
+    program_title: str
+    title: str
+    kind: str
+    year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAnketa:
+    psychologist: Psychologist
+    secret: str
+    created: bool
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def editor_url(base_url: str, secret: str) -> str:
+    """The schedule-editor mini-app link; the secret rides in the fragment, kept out of logs."""
+    return f"{base_url.rstrip('/')}{EDITOR_PATH}#secret={secret}"
+
+
+async def by_secret(secret: str | None) -> Psychologist | None:
+    """The active psychologist whose schedule secret this is, or None."""
+    if not secret:
+        return None
+    digest = hash_secret(secret)
+    found = await Psychologist.filter(secret_hash=digest, is_active=True).first()
+    if found is None or not hmac.compare_digest(found.secret_hash or "", digest):
+        return None
+    return found
+
+
+async def by_name(name: str, field: str = "psychologist") -> Psychologist:
+    found = await Psychologist.filter(name=name.strip(), is_active=True).first()
+    if found is None:
+        raise NotFound(f"no psychologist named {name.strip()!r}", field=field)
+    return found
+
+
+async def by_names(names: Iterable[str], field: str) -> list[Psychologist]:
+    """Every named active psychologist in the order named; any unknown name is a 404."""
+    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    found = {p.name: p for p in await Psychologist.filter(name__in=wanted, is_active=True)}
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise NotFound(f"unknown psychologists: {', '.join(missing)}", field=field)
+    return [found[name] for name in wanted]
+
+
+async def save_anketa(
+    telegram_id: int,
+    profile: dict[str, Any],
+    education: list[EducationItem],
+    initiator: Initiator,
+) -> SavedAnketa:
+    """Create or update the psychologist with this telegram id from the anketa.
+
+    Every submission issues a new editor secret (the old link stops working): the anketa is
+    how a psychologist gets the link, and the secret cannot be shown again from its hash.
+    """
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    name = profile["name"]
+    async with in_transaction():
+        namesake = await Psychologist.filter(name=name).exclude(telegram_id=telegram_id).first()
+        if namesake is not None:
+            raise Conflict(f"another psychologist is already named {name!r}", field="anketa.name")
+        psychologist = (
+            await Psychologist.filter(telegram_id=telegram_id).select_for_update().first()
+        )
+        created = psychologist is None
+        if psychologist is None:
+            psychologist = await Psychologist.create(
+                telegram_id=telegram_id, secret_hash=hash_secret(secret), **profile
+            )
+        else:
+            psychologist.update_from_dict({**profile, "secret_hash": hash_secret(secret)})
+            await psychologist.save()
+            await Education.filter(psychologist_id=psychologist.id).delete()
+        await Education.bulk_create(
+            [
+                Education(
+                    psychologist_id=psychologist.id,
+                    position=position,
+                    program_title=item.program_title,
+                    title=item.title,
+                    kind=item.kind,
+                    year=item.year,
+                )
+                for position, item in enumerate(education)
+            ]
+        )
+        await audit.record(
+            initiator,
+            "psychologist.created" if created else "psychologist.updated",
+            "psychologist",
+            psychologist.id,
+            telegram_id=telegram_id,
+        )
+    return SavedAnketa(psychologist, secret, created)

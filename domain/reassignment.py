@@ -1,0 +1,113 @@
+"""Reassignment (перезапись): a client of an earlier lead goes to another time or another
+psychologist. The new lead points at the previous one; an active session moves (keeping its
+video link), otherwise a new one is booked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Literal
+
+from tortoise.transactions import in_transaction
+
+from db.enums import TicketStatus
+from db.models import Appointment, Psychologist, Slot, Ticket
+from domain import booking, matching, psychologists, schedules, tickets
+from domain.audit import Initiator
+from domain.errors import AlreadyTaken, Conflict
+from domain.matching import Match
+from domain.tickets import TicketView
+from domain.timerules import MSK, utcnow
+
+Mode = Literal["time", "psychologist"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReassignmentView:
+    ticket: TicketView
+    mode: Mode
+    psychologists: list[str]
+    texts: list[str]
+
+
+async def reassign(
+    lead_number: str,
+    names: Sequence[str],
+    starts: Sequence[datetime],
+    queries: list[str],
+    initiator: Initiator,
+    *,
+    now: datetime | None = None,
+) -> tuple[Match, str]:
+    """Move the lead's client to the most available named psychologist at the earliest named
+    slot. Returns the booking under the new lead and the previous lead's number."""
+    now = now or utcnow()
+    previous = await tickets.by_number(lead_number)
+    people = await psychologists.by_names(names, field="filtered_psychologists")
+    current = await tickets.active_appointment(previous.id)
+    client_id = previous.client_id or (current.client_id if current else None)
+    if client_id is None:
+        raise Conflict("the lead has no client to reassign", field="lead_number")
+    ticket_info: dict[str, object] = {"queries": queries or list(previous.queries)}
+    ticket, _ = await matching.draft_ticket(
+        None, client_id, ticket_info, people, starts, now=now, previous_id=previous.id
+    )
+    candidates = [
+        slot
+        for slot in await matching.ranked_slots(people, starts, now=now)
+        if current is None or slot.id != current.active_slot_id
+    ]
+
+    async def take(slot: Slot) -> Appointment:
+        if current is not None:
+            return await booking.reschedule(current.id, slot.id, initiator, now=now)
+        return await booking.book(
+            client_id,
+            slot.id,
+            initiator,
+            ticket_id=ticket.id,
+            require_own_hold=False,
+            auto_assigned=True,
+            now=now,
+        )
+
+    try:
+        appointment = await matching.first_bookable(candidates, take)
+    except AlreadyTaken:
+        await ticket.delete()
+        raise
+    async with in_transaction():
+        await Appointment.filter(id=appointment.id).update(ticket_id=ticket.id)
+        await Ticket.filter(id=ticket.id).update(
+            status=TicketStatus.ASSIGNED, psychologist_id=appointment.psychologist_id
+        )
+        await Ticket.filter(id=previous.id).update(status=TicketStatus.CLOSED)
+    chosen = next(p for p in people if p.id == appointment.psychologist_id)
+    return Match(ticket.number, chosen.name, appointment.starts_at, appointment), previous.number
+
+
+async def reassignment_view(
+    lead_number: str, mode: Mode, tz: tzinfo = MSK, *, now: datetime | None = None
+) -> ReassignmentView:
+    """The lead and the schedule to choose from: in mode `time` the current psychologist's
+    weeks; in mode `psychologist` the other psychologists (those who work with the lead's
+    queries, when any do) together."""
+    ticket = await tickets.by_number(lead_number)
+    view = await tickets.describe(ticket)
+    if mode == "time":
+        if ticket.psychologist_id is None:
+            raise Conflict("the lead has no psychologist yet", field="lead_number")
+        chosen = [(ticket.psychologist_id, view.psychologist or "")]
+    else:
+        others = (
+            await Psychologist.filter(is_active=True)
+            .exclude(id=ticket.psychologist_id or 0)
+            .order_by("name")
+            .values_list("id", "name", "queries")
+        )
+        wanted = set(ticket.queries)
+        fitting = [(pid, name) for pid, name, offered in others if wanted & set(offered)]
+        chosen = fitting or [(pid, name) for pid, name, _ in others]
+    texts = await schedules.free_texts_of([pid for pid, _ in chosen], tz, now=now)
+    return ReassignmentView(view, mode, [name for _, name in chosen], texts)

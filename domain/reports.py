@@ -1,0 +1,165 @@
+"""Simple KPIs of a period of MSK days, for the managers' reports and charts.
+
+- new_requests: requests (tickets) made in the period; new_appointments: bookings made;
+- of the appointments whose session falls in the period: completed_percent (completed of
+  all), cancellations (auto_cancellations among them), no_shows;
+- repeat_visits_percent: of the clients with a completed session in the period, those with
+  an earlier completed session too;
+- per psychologist: slots offered, sessions booked (not cancelled), completed, load percent;
+- the form funnel: per form type, how many forms reached each step;
+- a daily series of the same counts for charts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from tortoise.functions import Count
+
+from db.enums import AppointmentStatus
+from db.models import Appointment, FormTracking, Psychologist, Slot, Ticket
+from domain.errors import InvalidInput
+from domain.timerules import MSK, range_bounds
+
+MAX_REPORT_DAYS = 366
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+async def _repeat_visits(start: Any, end: Any) -> float:
+    visits = Counter(
+        await Appointment.filter(
+            status=AppointmentStatus.COMPLETED, starts_at__gte=start, starts_at__lt=end
+        ).values_list("client_id", flat=True)
+    )
+    if not visits:
+        return 0.0
+    returning = {client for client, count in visits.items() if count > 1}
+    returning.update(
+        await Appointment.filter(
+            status=AppointmentStatus.COMPLETED, starts_at__lt=start, client_id__in=list(visits)
+        ).values_list("client_id", flat=True)
+    )
+    return _percent(len(returning), len(visits))
+
+
+async def _load(start: Any, end: Any) -> list[dict[str, Any]]:
+    slots = dict(
+        await Slot.filter(starts_at__gte=start, starts_at__lt=end)
+        .group_by("psychologist_id")
+        .annotate(n=Count("id"))
+        .values_list("psychologist_id", "n")
+    )
+    sessions: dict[int, Counter[str]] = defaultdict(Counter)
+    for psychologist_id, status, n in (
+        await Appointment.filter(starts_at__gte=start, starts_at__lt=end)
+        .group_by("psychologist_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("psychologist_id", "status", "n")
+    ):
+        sessions[psychologist_id][status] += n
+    names = dict(
+        await Psychologist.filter(id__in=list(set(slots) | set(sessions))).values_list(
+            "id", "name"
+        )
+    )
+    load = []
+    for psychologist_id, name in sorted(names.items(), key=lambda item: item[1]):
+        counts = sessions[psychologist_id]
+        booked = sum(counts.values()) - counts[AppointmentStatus.CANCELLED]
+        offered = slots.get(psychologist_id, 0)
+        load.append(
+            {
+                "psychologist_id": psychologist_id,
+                "name": name,
+                "slots": offered,
+                "booked": booked,
+                "completed": counts[AppointmentStatus.COMPLETED],
+                "load_percent": _percent(booked, offered),
+            }
+        )
+    return load
+
+
+async def _funnel(start: Any, end: Any) -> dict[str, list[dict[str, Any]]]:
+    reached: dict[str, Counter[str]] = defaultdict(Counter)
+    first_seen: dict[str, dict[str, int]] = defaultdict(dict)
+    for form_type, steps in await FormTracking.filter(
+        created_at__gte=start, created_at__lt=end
+    ).values_list("form_type", "steps"):
+        names = [step.get("step") if isinstance(step, dict) else step for step in steps or []]
+        for position, name in enumerate(dict.fromkeys(n for n in names if n)):
+            reached[form_type][name] += 1
+            first_seen[form_type].setdefault(name, position)
+    return {
+        form_type: [
+            {"step": name, "count": count}
+            for name, count in sorted(
+                counts.items(), key=lambda item: (-item[1], first_seen[form_type][item[0]])
+            )
+        ]
+        for form_type, counts in sorted(reached.items())
+    }
+
+
+async def kpis(date_from: date, date_to: date) -> dict[str, Any]:
+    """The KPIs of the MSK days `date_from`..`date_to` (see the module's description)."""
+    if (date_to - date_from).days >= MAX_REPORT_DAYS:
+        raise InvalidInput(f"the period is longer than {MAX_REPORT_DAYS} days", field="date_to")
+    start, end = range_bounds(date_from, date_to, MSK)
+    days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+    series: dict[date, Counter[str]] = {day: Counter() for day in days}
+
+    ticket_days = await Ticket.filter(created_at__gte=start, created_at__lt=end).values_list(
+        "created_at", flat=True
+    )
+    for created_at in ticket_days:
+        series[created_at.astimezone(MSK).date()]["new_requests"] += 1
+    booked_days = await Appointment.filter(created_at__gte=start, created_at__lt=end).values_list(
+        "created_at", flat=True
+    )
+    for created_at in booked_days:
+        series[created_at.astimezone(MSK).date()]["new_appointments"] += 1
+    sessions = await Appointment.filter(starts_at__gte=start, starts_at__lt=end).values_list(
+        "starts_at", "status", "auto_canceled"
+    )
+    statuses: Counter[str] = Counter()
+    auto_cancellations = 0
+    for starts_at, status, auto in sessions:
+        statuses[status] += 1
+        auto_cancellations += bool(auto and status == AppointmentStatus.CANCELLED)
+        day = series[starts_at.astimezone(MSK).date()]
+        day["appointments"] += 1
+        day[str(status)] += 1
+
+    return {
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "new_requests": len(ticket_days),
+        "new_appointments": len(booked_days),
+        "appointments": len(sessions),
+        "completed": statuses[AppointmentStatus.COMPLETED],
+        "completed_percent": _percent(statuses[AppointmentStatus.COMPLETED], len(sessions)),
+        "repeat_visits_percent": await _repeat_visits(start, end),
+        "cancellations": statuses[AppointmentStatus.CANCELLED],
+        "auto_cancellations": auto_cancellations,
+        "no_shows": statuses[AppointmentStatus.NO_SHOW],
+        "psychologists": await _load(start, end),
+        "funnel": await _funnel(start, end),
+        "daily": [
+            {
+                "date": day.isoformat(),
+                "new_requests": series[day]["new_requests"],
+                "new_appointments": series[day]["new_appointments"],
+                "appointments": series[day]["appointments"],
+                "completed": series[day][AppointmentStatus.COMPLETED],
+                "cancelled": series[day][AppointmentStatus.CANCELLED],
+                "no_show": series[day][AppointmentStatus.NO_SHOW],
+            }
+            for day in days
+        ],
+    }

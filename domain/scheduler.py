@@ -1,0 +1,184 @@
+"""The scheduler: the cron jobs of seed 000 on aiocron (Europe/Moscow), and the due-event loop.
+
+Every instance runs a Scheduler; each cron tick runs on one of them only: the first to set the
+Redis key `cron:<job>:<tick minute>` (SET NX PX) runs it, the others skip; without Redis an
+in-process guard does the same for the tasks of one process. Scheduled events need no such
+lock: the runner claims them row by row, so every instance runs the loop.
+
+aiocron binds its loop when a job is created and would start at once: jobs are created with
+`start=False` inside the running loop (`async with Scheduler(...)`), started there and
+stopped on the way out, with `tz=` given explicitly. A job body's error is logged, never lost
+in a future nobody awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+import aiocron
+from redis.asyncio import Redis
+
+from domain import jobs
+from domain.changes import AppointmentChange, feed
+from domain.delivery import outbox_signal
+from domain.events import EVENT_BATCH, EventLinks, run_due_events
+from domain.timerules import MSK, utcnow
+
+log = logging.getLogger(__name__)
+
+# Long enough to cover clock skew between instances, far shorter than any job's period.
+TICK_LOCK_TTL_MS = 10 * 60 * 1000
+
+JobBody = Callable[[], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class CronJob:
+    name: str
+    spec: str  # crontab, in MSK
+    body: JobBody
+
+
+def seed_jobs(links: EventLinks) -> list[CronJob]:
+    """The cron jobs of seed 000."""
+    return [
+        # Обновление количества сессий: every day at 21:00 MSK.
+        CronJob("sessions_provided", "0 21 * * *", jobs.update_sessions_provided),
+        # Напоминание о внесении слотов: Wednesday and Saturday at 19:00 MSK.
+        CronJob("slots_reminder", "0 19 * * 3,6", jobs.remind_to_enter_slots),
+        # Обновление статусов сессий: a finished session becomes completed within 10 minutes.
+        CronJob("session_statuses", "*/10 * * * *", jobs.complete_finished_sessions),
+        # Автоотмена, напоминания о сессиях и об отзывах: hourly checks under the event loop.
+        CronJob("hourly_checks", "0 * * * *", lambda: jobs.hourly_checks(links=links)),
+    ]
+
+
+def tick_of(instant: datetime) -> str:
+    """The scheduled minute a tick belongs to (a clock a little early or late still agrees)."""
+    nearest = (instant + timedelta(seconds=30)).astimezone(MSK)
+    return nearest.replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
+
+
+class TickGuard:
+    """Decides which instance runs a tick: Redis across instances, memory within one."""
+
+    def __init__(self, redis: Redis | None) -> None:
+        self._redis = redis
+        self._owner = uuid.uuid4().hex
+        self._seen: dict[str, str] = {}
+
+    async def first(self, job: str, tick: str) -> bool:
+        """True for exactly one caller per (job, tick)."""
+        if self._redis is not None:
+            taken = await self._redis.set(
+                f"cron:{job}:{tick}", self._owner, nx=True, px=TICK_LOCK_TTL_MS
+            )
+            return bool(taken)
+        if self._seen.get(job) == tick:
+            return False
+        self._seen[job] = tick
+        return True
+
+
+class Scheduler:
+    """`async with Scheduler(...)`: cron jobs and the event loop run inside the block."""
+
+    def __init__(
+        self,
+        *,
+        redis: Redis | None = None,
+        event_tick_s: float = 15.0,
+        links: EventLinks | None = None,
+        jobs_list: list[CronJob] | None = None,
+    ) -> None:
+        self.links = links or EventLinks()
+        jobs_list = seed_jobs(self.links) if jobs_list is None else jobs_list
+        self.jobs = {job.name: job for job in jobs_list}
+        self._guard = TickGuard(redis)
+        self._event_tick_s = event_tick_s
+        self._running: dict[str, asyncio.Lock] = {name: asyncio.Lock() for name in self.jobs}
+        self._crons: list[aiocron.Cron] = []
+        self._loop_task: asyncio.Task[None] | None = None
+        self._wakeup = asyncio.Event()
+        self._unsubscribe: Callable[[], None] | None = None
+
+    async def __aenter__(self) -> Scheduler:
+        for job in self.jobs.values():
+            cron = aiocron.crontab(job.spec, func=self._ticker(job.name), start=False, tz=MSK)
+            cron.start()
+            self._crons.append(cron)
+        self._unsubscribe = feed.subscribe(self._on_change)
+        self._loop_task = asyncio.create_task(self._event_loop(), name="due-events")
+        log.info(
+            "scheduler started: %s", ", ".join(f"{j.name} [{j.spec}]" for j in self.jobs.values())
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for cron in self._crons:
+            cron.stop()
+        self._crons.clear()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+
+    def wake(self) -> None:
+        """Look for due events now (a change may have planned one that is already due)."""
+        self._wakeup.set()
+
+    async def _on_change(self, _change: AppointmentChange) -> None:
+        self.wake()
+
+    def _ticker(self, name: str) -> JobBody:
+        async def tick() -> None:
+            await self.run_job(name, tick=tick_of(utcnow()))
+
+        return tick
+
+    async def run_job(self, name: str, *, tick: str) -> bool:
+        """Run one tick of a job unless another instance (or an overrun) has it; errors are
+        logged. Answers whether this call ran the body."""
+        lock = self._running[name]
+        try:
+            if lock.locked() or not await self._guard.first(name, tick):
+                return False
+            async with lock:
+                result = await self.jobs[name].body()
+        except Exception:
+            log.exception("cron job %s failed at tick %s", name, tick)
+            return True
+        log.info("cron job %s ran at tick %s: %s", name, tick, result)
+        outbox_signal.announce()
+        return True
+
+    async def _event_loop(self) -> None:
+        while True:
+            self._wakeup.clear()
+            more = False
+            try:
+                report = await run_due_events(links=self.links)
+                if report:
+                    outbox_signal.announce()
+                more = sum(report.values()) >= EVENT_BATCH
+            except Exception:
+                log.exception("the due-event runner failed; it runs again next tick")
+            if not more:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._event_tick_s):
+                        await self._wakeup.wait()

@@ -1,0 +1,197 @@
+"""The one entry point.
+
+python main.py            migrate, then run everything: web server, bot, scheduler, outbox
+                          sender (with no BOT_TOKEN the Bot API emulator and its chat page at
+                          /sandbox are served by the web app)
+python main.py serve      the same as the default
+python main.py worker     migrate, then run the scheduler and the outbox sender alone
+python main.py migrate    apply pending database migrations and exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiohttp import web
+from redis.asyncio import Redis
+
+import db
+from bot.dispatcher import build_dispatcher
+from bot.runtime import mount_webhook, run_bot, uses_webhook
+from bot.sender import running_sender
+from config import Settings
+from domain.events import EventLinks
+from domain.scheduler import Scheduler
+from sandbox import BotApiEmulator, run_emulator
+from sandbox.chat import setup_sandbox_chat
+from services import Services
+from webapp.app import create_app
+
+log = logging.getLogger("main")
+SHUTDOWN_TIMEOUT_S = 3.0
+
+
+async def run_migrations(settings: Settings) -> None:
+    applied = await db.migrate(settings.database_url)
+    log.info("database is up to date (%d migration(s) applied now)", len(applied))
+
+
+def make_bot(settings: Settings, api_base: str | None) -> Bot:
+    """The bot: Telegram's servers, or the Bot API server at `api_base` (TELEGRAM_API_BASE,
+    the emulator)."""
+    if not api_base:
+        return Bot(settings.telegram_token)
+    api = TelegramAPIServer.from_base(api_base)
+    return Bot(settings.telegram_token, session=AiohttpSession(api=api))
+
+
+@contextlib.asynccontextmanager
+async def background(services: Services) -> AsyncIterator[None]:
+    """The scheduler (cron jobs + due events) and the outbox sender, for the block."""
+    settings = services.settings
+    assert services.bot is not None
+    links = EventLinks(preparation_url=settings.preparation_url)
+    async with (
+        Scheduler(redis=services.redis, event_tick_s=settings.event_tick_s, links=links),
+        running_sender(services.bot, rate=settings.send_rate),
+    ):
+        yield
+
+
+def _wait_for_stop_signal() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def serve(settings: Settings) -> None:
+    """Run the web server, the bot, the scheduler and the sender until SIGTERM or Ctrl-C,
+    then stop within a few seconds."""
+    await run_migrations(settings)
+    services = Services(settings=settings)
+    app = create_app(services)
+    emulator = None
+    if settings.uses_sandbox and not settings.telegram_api_base:
+        # No Telegram: the Bot API emulator and its web chat page are served by this app.
+        emulator = BotApiEmulator()
+        emulator.attach(app)
+        setup_sandbox_chat(app, emulator, settings.telegram_token)
+    dispatcher = None
+    if uses_webhook(settings):
+        # Telegram calls us: the webhook route must exist before the app starts.
+        services.bot = make_bot(settings, settings.telegram_api_base)
+        dispatcher = build_dispatcher(services)
+        mount_webhook(app, dispatcher, services)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    log.info("listening on http://%s:%s (public URL %s)", host, port, settings.base_url)
+    if services.bot is None:
+        api_base = settings.telegram_api_base
+        if emulator is not None:
+            emulator.base_url = api_base = f"http://{_loopback(host)}:{port}"
+            log.info(
+                "no BOT_TOKEN: the bot talks to the built-in Bot API emulator; chat with it at "
+                "http://%s:%s/sandbox",
+                _loopback(host),
+                port,
+            )
+        services.bot = make_bot(settings, api_base)
+        dispatcher = build_dispatcher(services)
+    assert dispatcher is not None
+    stop = _wait_for_stop_signal()
+    try:
+        async with background(services), run_bot(services, dispatcher):
+            await stop.wait()
+            log.info("stopping")
+    finally:
+        await services.bot.session.close()
+        await runner.cleanup()
+
+
+def _loopback(host: str) -> str:
+    """An address to reach our own server at: a wildcard bind is reached on loopback."""
+    if host in {"0.0.0.0", ""}:
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+async def worker(settings: Settings) -> None:
+    """Run the scheduler and the outbox sender alone until SIGTERM or Ctrl-C."""
+    await run_migrations(settings)
+    await db.open_db(settings.database_url)
+    services = Services(settings=settings)
+    if settings.redis_url:
+        services.redis = Redis.from_url(settings.redis_url)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            api_base = settings.telegram_api_base
+            if settings.uses_sandbox and not api_base:
+                emulator = await stack.enter_async_context(run_emulator())
+                api_base = emulator.base_url
+                log.warning(
+                    "no BOT_TOKEN nor TELEGRAM_API_BASE: messages go to a private emulator at "
+                    "%s; point TELEGRAM_API_BASE at the web server's to share its sandbox",
+                    api_base,
+                )
+            services.bot = make_bot(settings, api_base)
+            stack.push_async_callback(services.bot.session.close)
+            stop = _wait_for_stop_signal()
+            async with background(services):
+                log.info("worker running: scheduler and outbox sender")
+                await stop.wait()
+                log.info("stopping")
+    finally:
+        if services.redis is not None:
+            await services.redis.aclose()
+        await db.close_db()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Booking platform for an online psychologist service.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", help="migrate, then run the web server (the default)")
+    commands.add_parser(
+        "worker", help="migrate, then run the scheduler and the outbox sender alone"
+    )
+    commands.add_parser("migrate", help="apply pending database migrations and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings.fill_generated_secrets()
+    if args.command == "migrate":
+        asyncio.run(run_migrations(settings))
+    elif args.command == "worker":
+        asyncio.run(worker(settings))
+    else:
+        asyncio.run(serve(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

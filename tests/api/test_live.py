@@ -1,0 +1,165 @@
+"""The live board: changes made through other routes reach connected managers' sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from config import load_settings
+from db.enums import Actor
+from services import Services
+from tests.api.conftest import Api, future_slot
+from webapp.api.live import LIVE_HUB
+from webapp.app import create_app
+from webapp.auth import Principal, issue_token
+
+UPDATES = "/api/v1/dashboard/updates"
+
+
+async def _receive(ws: aiohttp.ClientWebSocketResponse, timeout: float = 3) -> dict[str, Any]:
+    return await ws.receive_json(timeout=timeout)
+
+
+async def _open(http: TestClient, token: str) -> aiohttp.ClientWebSocketResponse:
+    ws = await http.ws_connect(UPDATES, params={"token": token})
+    assert await _receive(ws) == {"type": "ready"}
+    return ws
+
+
+async def _quiet(ws: aiohttp.ClientWebSocketResponse) -> bool:
+    """Nothing more arrives for a moment."""
+    with contextlib.suppress(TimeoutError):
+        await ws.receive(timeout=0.3)
+        return False
+    return True
+
+
+async def test_manager_hears_a_booking_and_a_status_change(api: Api) -> None:
+    await api.manager(7001)
+    ws = await _open(api.http, api.token(Actor.MANAGER, 7001))
+    slot = await future_slot()
+    _, client = await api.client(name="Вера")
+
+    booked = await api.http.post("/api/v1/appointments", json={"slot_id": slot.id}, headers=client)
+    appointment = await booked.json()
+    created = await _receive(ws)
+    assert created == {"type": "appointment.created", "appointment": appointment}
+
+    await api.http.patch(
+        f"/api/v1/appointments/{appointment['id']}/status",
+        json={"status": "confirmed"},
+        headers=api.auth(Actor.ADMIN, 1),
+    )
+    updated = await _receive(ws)
+    assert updated["type"] == "appointment.updated"
+    assert updated["appointment"]["status"] == "confirmed"
+    assert updated["appointment"]["client"]["name"] == "Вера"
+    assert await _quiet(ws)
+    await ws.close()
+
+
+async def test_only_managers_connect_and_a_foreign_origin_is_refused(api: Api) -> None:
+    for role in (Actor.CLIENT, Actor.PSYCHOLOGIST):
+        answer = await api.http.get(UPDATES, params={"token": api.token(role, 5)})
+        assert answer.status == 403
+    missing = await api.http.get(UPDATES)
+    assert missing.status == 401
+    foreign = await api.http.get(
+        UPDATES,
+        params={"token": api.token(Actor.MANAGER, 5)},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert (foreign.status, (await foreign.json())["reason"]) == (
+        403,
+        "the Origin of this page is not allowed",
+    )
+    plain = await api.http.get(UPDATES, params={"token": api.token(Actor.MANAGER, 5)})
+    assert (plain.status, (await plain.json())["reason"]) == (
+        400,
+        "this endpoint speaks WebSocket only",
+    )
+    own = f"http://{api.http.host}:{api.http.port}"
+    ws = await api.http.ws_connect(
+        UPDATES, params={"token": api.token(Actor.MANAGER, 5)}, headers={"Origin": own}
+    )
+    assert await _receive(ws) == {"type": "ready"}
+    await ws.send_str("ping")
+    assert (await ws.receive(timeout=3)).data == "pong"
+    await ws.close()
+
+
+async def test_a_closed_socket_is_forgotten_and_the_others_still_hear(api: Api) -> None:
+    hub = api.http.app[LIVE_HUB]
+    token = api.token(Actor.MANAGER, 5)
+    leaving, staying = await _open(api.http, token), await _open(api.http, token)
+    assert len(hub.sockets) == 2
+
+    await leaving.close()
+    for _ in range(100):
+        if len(hub.sockets) == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert len(hub.sockets) == 1
+
+    slot = await future_slot()
+    _, client = await api.client()
+    await api.http.post("/api/v1/appointments", json={"slot_id": slot.id}, headers=client)
+    assert (await _receive(staying))["type"] == "appointment.created"
+    await staying.close()
+
+
+async def test_shutdown_closes_the_sockets(database: str, tmp_path: Path) -> None:
+    settings = load_settings(database_url=database, data_dir=tmp_path)
+    app = create_app(Services(settings=settings), own_database=False)
+    http = TestClient(TestServer(app))
+    await http.start_server()
+
+    ws = await _open(http, issue_token(settings, Principal(5, Actor.MANAGER)))
+    await http.close()
+    closing = await ws.receive(timeout=3)
+    assert closing.type in {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED}
+    assert app[LIVE_HUB].sockets == set()
+
+
+@pytest.fixture
+async def two_instances(database: str, tmp_path: Path) -> AsyncIterator[tuple[Api, Api]]:
+    """Two app instances in one process sharing the database and Redis, as two servers."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs REDIS_URL")
+    settings = load_settings(database_url=database, redis_url=redis_url, data_dir=tmp_path)
+    first = TestClient(TestServer(create_app(Services(settings=settings), own_database=False)))
+    second = TestClient(TestServer(create_app(Services(settings=settings), own_database=False)))
+    async with first, second:
+        yield Api(first), Api(second)
+
+
+async def test_a_change_on_one_instance_reaches_a_socket_on_the_other(
+    two_instances: tuple[Api, Api],
+) -> None:
+    first, second = two_instances
+    token = first.token(Actor.MANAGER, 5)
+    on_first, on_second = await _open(first.http, token), await _open(second.http, token)
+    slot = await future_slot()
+    _, client = await first.client()
+
+    booked = await first.http.post(
+        "/api/v1/appointments", json={"slot_id": slot.id}, headers=client
+    )
+    appointment = await booked.json()
+
+    expected = {"type": "appointment.created", "appointment": appointment}
+    assert await _receive(on_second) == expected
+    assert await _receive(on_first) == expected
+    assert await _quiet(on_first)
+    assert await _quiet(on_second)
+    await on_first.close()
+    await on_second.close()

@@ -1,0 +1,117 @@
+"""Booking end to end: requests, preferences, cards, a week of times, the hold, the booking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from db.enums import AppointmentStatus, SlotStatus
+from db.models import Appointment, Manager, Outbox, Slot, Ticket
+from domain import booking
+from domain.changes import AppointmentChange
+from domain.timerules import utcnow
+from services import Services
+from tests.bot.conftest import Person, make_psychologist, register
+
+
+async def test_a_full_booking(person: Callable[..., Person], services: Services) -> None:
+    maria = await make_psychologist(
+        "Maria Ivanova", queries=["anxiety", "burnout"], min_price=3000
+    )
+    await make_psychologist("Oleg Petrov", queries=["family"], min_price=9000)
+    manager = await Manager.create(telegram_id=777_000_001, name="Olga")
+    heard: list[AppointmentChange] = []
+
+    async def listen(change: AppointmentChange) -> None:
+        heard.append(change)
+
+    unsubscribe = services.changes.subscribe(listen)
+    anna = person("en")
+    client = await register(anna)
+
+    await anna.click("📅 Book a session")
+    await anna.expect("What would you like to work on?")
+    await anna.click("anxiety")
+    assert any(b["text"] == "✓ anxiety" for b in anna.buttons())
+    await anna.click("Done ▶")
+    await anna.expect("What price per session suits you?")
+    await anna.click("Up to 5000 RUB")
+    card = await anna.expect("Maria Ivanova")
+    assert "Price: 3000 RUB per session" in card["text"]
+    assert "About Maria Ivanova" in card["text"]
+    assert not any("Oleg Petrov" in text for text in anna.texts())  # over the price
+
+    await anna.click("🗓 Free times", card["message_id"])
+    week = await anna.expect("Maria Ivanova: free times")
+    slot_button = anna.button_with("s:", week)
+    slot_id = int(slot_button["callback_data"].split(":")[1])
+    await anna.click(slot_button["text"], week["message_id"])
+    held = await anna.expect("held for you until")
+    slot = await Slot.get(id=slot_id)
+    assert slot.status == SlotStatus.HELD and slot.held_by_id == client.id
+    assert f"{slot.held_until.astimezone(booking.MSK):%H:%M}" in held["text"]
+
+    await anna.click("⏱ Refresh", held["message_id"])
+    await anna.click("✅ Confirm", held["message_id"])
+    await anna.expect("You are booked: Maria Ivanova")
+
+    appointment = await Appointment.get(client_id=client.id)
+    assert appointment.psychologist_id == maria.id and appointment.slot_id == slot_id
+    assert appointment.status == AppointmentStatus.NEW
+    ticket = await Ticket.get(id=appointment.ticket_id)
+    assert ticket.queries == ["anxiety"] and ticket.preferences["max_price"] == 5000
+    assert AppointmentChange("appointment.created", appointment.id) in heard
+    alert = await Outbox.get(chat_id=manager.telegram_id)
+    assert "Maria Ivanova" in alert.text
+    unsubscribe()
+
+
+async def test_a_time_taken_by_someone_else_while_choosing(person: Callable[..., Person]) -> None:
+    await make_psychologist("Maria Ivanova")
+    anna, boris = person("en"), person("en", "Boris")
+    await register(anna)
+    boris_client = await register(boris)
+
+    await anna.click("📅 Book a session")
+    await anna.click("Done ▶")
+    await anna.click("Any price")
+    card = await anna.expect("Maria Ivanova")
+    await anna.click("🗓 Free times", card["message_id"])
+    week = await anna.expect("free times")
+    slot_button = anna.button_with("s:", week)
+    slot_id = int(slot_button["callback_data"].split(":")[1])
+
+    await booking.hold_slot(boris_client.id, slot_id)  # Boris is quicker
+    answer = await anna.click(slot_button["text"], week["message_id"])
+    assert "someone else has just taken this time" in answer["text"]
+    fresh = await anna.expect("someone else has just taken this time")
+    assert fresh["message_id"] == week["message_id"]
+    shown = [b["callback_data"] for b in anna.buttons(fresh)]
+    assert f"s:{slot_id}:0:b" not in shown
+    assert any(data.startswith("s:") for data in shown)  # the other times are still offered
+
+
+async def test_an_expired_hold_is_explained_and_the_times_shown_again(
+    person: Callable[..., Person],
+) -> None:
+    await make_psychologist("Maria Ivanova")
+    anna = person("en")
+    client = await register(anna)
+    await anna.click("📅 Book a session")
+    await anna.click("Done ▶")
+    await anna.click("Any price")
+    card = await anna.expect("Maria Ivanova")
+    await anna.click("🗓 Free times", card["message_id"])
+    week = await anna.expect("free times")
+    slot_button = anna.button_with("s:", week)
+    await anna.click(slot_button["text"], week["message_id"])
+    held = await anna.expect("held for you until")
+
+    # Five minutes pass.
+    await Slot.filter(held_by_id=client.id).update(held_until=utcnow() - timedelta(seconds=1))
+    answer = await anna.click("✅ Confirm", held["message_id"])
+    assert "hold has run out" in answer["text"]
+    fresh = await anna.expect("hold has run out")
+    assert slot_button["callback_data"] in [b["callback_data"] for b in anna.buttons(fresh)]
+    assert not await Appointment.exists(client_id=client.id)
+    assert not await Ticket.exists(client_id=client.id)

@@ -1,0 +1,29 @@
+"""/start and registration by the contact button, in English and Russian."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from db.models import Client
+from sandbox import BotApiEmulator
+from tests.bot.conftest import TOKEN, Person
+
+
+async def test_registration_by_contact_button(
+    person: Callable[..., Person], emu: BotApiEmulator
+) -> None:
+    anna = person("en")
+    await anna.send_text("/start")
+    await anna.expect("share your phone number")
+    keyboard = emu.reply_keyboard(anna.id)
+    assert keyboard is not None and keyboard["keyboard"][0][0]["request_contact"] is True
+
+    emu.press(TOKEN, anna.id, "📱 Share my phone number")
+    await anna.expect("You are registered")
+    await anna.expect("Main menu")
+
+    client = await Client.get(telegram_id=anna.id)
+    assert client.phone == anna.phone
+    assert client.language == "en"
+    assert client.name == "Anna"
+    assert emu.reply_keyboard(anna.id) is None

@@ -1,0 +1,89 @@
+"""Staff see pending and failed deliveries over HTTP; an admin retries a failed one."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiohttp.test_utils import TestClient
+
+from bot.sender import running_sender
+from db.enums import Actor, OutboxState
+from db.models import Client
+from sandbox import BotApiEmulator
+from tests.delivery.conftest import queue_message
+from tests.delivery.test_sender import FAST, wait_until_settled
+from tests.helpers import make_client
+from webapp.auth import Principal, issue_token
+from webapp.keys import SERVICES
+
+
+def auth(web_client: TestClient, role: Actor) -> dict[str, str]:
+    token = issue_token(web_client.app[SERVICES].settings, Principal(9001, role))
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_failed_delivery_is_listed_and_retried_by_an_admin(
+    web_client: TestClient, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    client = await make_client(telegram_id=4400)
+    emulator.user(4400)
+    emulator.block_bot(4400)
+    row = await queue_message(4400, "about your session", client=client)
+    async with running_sender(bot, rate=100, **FAST):
+        await wait_until_settled()
+
+    answer = await web_client.get(
+        "/api/v1/system/deliveries",
+        params={"state": "failed"},
+        headers=auth(web_client, Actor.MANAGER),
+    )
+    assert answer.status == 200
+    body = await answer.json()
+    [failed] = body["deliveries"]
+    assert (failed["id"], failed["state"], failed["chat_id"]) == (row.id, "failed", 4400)
+    assert failed["last_error"].startswith("the recipient blocked the bot")
+    assert body["counts"]["failed"] == 1
+
+    refused = await web_client.post(
+        f"/api/v1/system/deliveries/{row.id}/retry", headers=auth(web_client, Actor.MANAGER)
+    )
+    assert refused.status == 403
+
+    emulator.unblock_bot(4400)
+    retried = await web_client.post(
+        f"/api/v1/system/deliveries/{row.id}/retry", headers=auth(web_client, Actor.ADMIN)
+    )
+    assert retried.status == 200
+    assert (await retried.json())["state"] == "pending"
+    assert not (await Client.get(id=client.id)).blocked_bot
+    async with running_sender(bot, rate=100, **FAST):
+        await emulator.wait_for_sent(4400, 1)
+        await wait_until_settled()
+    await row.refresh_from_db()
+    assert row.state == OutboxState.SENT
+
+    again = await web_client.post(
+        f"/api/v1/system/deliveries/{row.id}/retry", headers=auth(web_client, Actor.ADMIN)
+    )
+    assert again.status == 409
+    assert "only a failed delivery" in (await again.json())["reason"]
+
+
+async def test_deliveries_need_a_staff_token_and_valid_input(web_client: TestClient) -> None:
+    assert (await web_client.get("/api/v1/system/deliveries")).status == 401
+    client_token = auth(web_client, Actor.CLIENT)
+    assert (await web_client.get("/api/v1/system/deliveries", headers=client_token)).status == 403
+    manager = auth(web_client, Actor.MANAGER)
+    bad = await web_client.get(
+        "/api/v1/system/deliveries", params={"state": "lost"}, headers=manager
+    )
+    assert bad.status == 400
+    assert (await bad.json())["field"] == "state"
+    admin = auth(web_client, Actor.ADMIN)
+    missing = await web_client.post("/api/v1/system/deliveries/999/retry", headers=admin)
+    assert missing.status == 404
+    for wrong_id in ("abc", "0", "99999999999"):
+        wrong = await web_client.post(f"/api/v1/system/deliveries/{wrong_id}/retry", headers=admin)
+        assert wrong.status == 400
+        assert (await wrong.json())["field"] == "id"
+    spec = await (await web_client.get("/api/v1/openapi.json")).json()
+    assert "/api/v1/system/deliveries/{id}/retry" in spec["paths"]

@@ -1,0 +1,41 @@
+"""`python main.py worker` as an operator runs it: scheduler and sender alone, stopping
+cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.test_main import ROOT, _bare_env
+
+
+def test_worker_runs_alone_and_stops_on_sigterm(tmp_path: Path) -> None:
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "worker"],
+            cwd=tmp_path,
+            env=_bare_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while "worker running" not in log_path.read_text():
+            assert process.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.1)
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=5) == 0
+        assert time.monotonic() - began < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = log_path.read_text()
+    assert "scheduler started: sessions_provided [0 21 * * *]" in text
+    assert "listening" not in text

@@ -1,0 +1,108 @@
+"""The managers' board in Chromium: drag and drop through the status route, an illegal drop
+snapping back with its reason, live cards from the WebSocket, the drawer, booking by phone."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from db.enums import Actor, AppointmentStatus
+from db.models import Appointment
+from domain import booking
+from domain.audit import Initiator
+from tests.api.conftest import future_slot
+from tests.helpers import make_client, make_psychologist
+from tests.miniapps.conftest import Screen, Site
+
+MANAGER = Initiator(Actor.MANAGER, ref="7001", source="test")
+
+
+def card_in(status: str, appointment_id: int) -> str:
+    return f'.column[data-status="{status}"] .card[data-appointment-id="{appointment_id}"]'
+
+
+def open_board(page: Page, url: str, appointment_id: int) -> None:
+    page.goto(url)
+    expect(page.locator(card_in("new", appointment_id))).to_be_visible()
+    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+
+
+def drag(page: Page, source: str, target: str) -> None:
+    """Press on the card, move in small steps as a hand would, release over the column."""
+    start = page.locator(source).bounding_box()
+    end = page.locator(target).bounding_box()
+    assert start is not None and end is not None
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 8, start["y"] + start["height"] / 2, steps=4)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 60, steps=20)
+    page.mouse.up()
+
+
+async def booked_appointment(client_name: str = "Мария Иванова") -> Appointment:
+    psychologist = await make_psychologist(name="Анна Смирнова")
+    client = await make_client(name=client_name, phone="+79001234567")
+    slot = await future_slot(psychologist, hours_ahead=72)
+    return await booking.book(client.id, slot.id, MANAGER, require_own_hold=False)
+
+
+async def test_a_card_dragged_to_confirmed_is_confirmed_and_an_illegal_drop_snaps_back(
+    site: Site, screen: Screen
+) -> None:
+    screen.expected_refusals.add(409)
+    appointment = await booked_appointment()
+    url = site.url("/app/board") + f"#token={await site.manager_token()}"
+    await screen.run(open_board, url, appointment.id)
+
+    def drag_to_confirmed(page: Page) -> None:
+        drag(page, card_in("new", appointment.id), '.cards[data-status="confirmed"]')
+        card = page.locator(card_in("confirmed", appointment.id))
+        expect(card).to_be_visible()
+        expect(card).not_to_have_class(re.compile("saving"))
+        expect(page.locator('.column[data-status="confirmed"] .count')).to_have_text("1")
+
+    await screen.run(drag_to_confirmed)
+    await appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+
+    def drag_back_to_new(page: Page) -> None:
+        drag(page, card_in("confirmed", appointment.id), '.cards[data-status="new"]')
+        expect(page.locator("#toast")).to_contain_text(
+            "cannot move an appointment from confirmed to new"
+        )
+        expect(page.locator(card_in("confirmed", appointment.id))).to_be_visible()
+        expect(page.locator(card_in("new", appointment.id))).to_have_count(0)
+
+    await screen.run(drag_back_to_new)
+    await appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    await screen.screenshot("board-refused-drop")
+
+
+async def test_a_booking_made_through_the_api_appears_on_an_open_board(
+    site: Site, screen: Screen
+) -> None:
+    first = await booked_appointment()
+    url = site.url("/app/board") + f"#token={await site.manager_token()}"
+    await screen.run(open_board, url, first.id)
+
+    psychologist = await make_psychologist(name="Олег Петров")
+    client = await make_client(name="Ирина Соколова")
+    slot = await future_slot(psychologist, hours_ahead=30)
+    answer = await site.http.post(
+        site.url("/api/v1/appointments"),
+        json={"slot_id": slot.id},
+        headers={"Authorization": f"Bearer {site.token(Actor.CLIENT, client.telegram_id)}"},
+    )
+    assert answer.status == 201
+    created = (await answer.json())["id"]
+
+    def sees_new_card(page: Page) -> None:
+        card = page.locator(card_in("new", created))
+        expect(card).to_contain_text("Ирина Соколова")
+        expect(card).to_contain_text("Олег Петров")
+        expect(page.locator('.column[data-status="new"] .count')).to_have_text("2")
+
+    await screen.run(sees_new_card)
+    await screen.screenshot("board-live-card")

@@ -1,0 +1,160 @@
+"""`python main.py` as a person runs it: a real process, real HTTP over loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "BOT_TOKEN", "PORT", "HOST", "PUBLIC_URL")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _bare_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    env.update(extra)
+    return env
+
+
+def _get_json(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as answer:
+        return answer.code, json.load(answer)
+
+
+def _start(cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    """Start `python main.py` in `cwd`; its output goes to cwd/main.log."""
+    with (cwd / "main.log").open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py")],
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> tuple[int, dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError("main.py exited early; see main.log")
+        try:
+            return _get_json(url)
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer in {timeout} s")
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int]]:
+    port = _free_port()
+    process = _start(tmp_path, _bare_env(PORT=str(port)))
+    try:
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_runs_with_nothing_configured_and_stops_on_sigterm(
+    started: tuple[subprocess.Popen, int], tmp_path: Path
+) -> None:
+    process, port = started
+    status, health = _wait_for(f"http://127.0.0.1:{port}/healthz", process)
+    assert status == 200
+    assert health == {"status": "ok", "database": "ok", "redis": "off", "bot": "sandbox"}
+    assert (tmp_path / "data" / "app.sqlite3").exists()
+    secrets_file = tmp_path / "data" / "secrets.json"
+    assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+
+    began = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=5) == 0
+    assert time.monotonic() - began < 5
+    log = (tmp_path / "main.log").read_text()
+    assert f"listening on http://127.0.0.1:{port}" in log
+    for name, value in json.loads(secrets_file.read_text()).items():
+        assert value not in log, f"{name} was logged in full"
+
+
+def test_ctrl_c_stops_cleanly(started: tuple[subprocess.Popen, int]) -> None:
+    process, port = started
+    _wait_for(f"http://127.0.0.1:{port}/healthz", process)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=5) == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="this run has no Redis configured (SQLite run)"
+)
+def test_health_reports_the_configured_database_and_redis(tmp_path: Path) -> None:
+    port = _free_port()
+    process = _start(tmp_path, dict(os.environ, PORT=str(port)))
+    try:
+        status, health = _wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        assert (status, health["database"], health["redis"]) == (200, "ok", "ok")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=5) == 0
+
+
+def _run_main(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=cwd,
+        env=_bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_migrate_only_migrates(tmp_path: Path) -> None:
+    migrations = len(list((ROOT / "migrations" / "models").glob("*.py")))
+    done = _run_main("migrate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"{migrations} migration(s) applied now" in done.stderr
+    again = _run_main("migrate", cwd=tmp_path)
+    assert "0 migration(s) applied now" in again.stderr
+    assert "listening" not in again.stderr
+
+
+def test_help_lists_the_sub_commands() -> None:
+    done = _run_main("--help")
+    assert done.returncode == 0
+    assert "migrate" in done.stdout
+    assert "serve" in done.stdout
+
+
+def test_models_match_the_last_migration() -> None:
+    """`aerich migrate` on a clean checkout finds no model change."""
+    done = subprocess.run(
+        [sys.executable, "-m", "db.makemigration", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no model change to migrate" in done.stdout

@@ -1,0 +1,14 @@
+"""/api/v1 (seed 004): auth, catalogue, booking, board, live updates, import and reports."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from webapp.api import auth, board, booking, catalogue, live, system
+
+
+def setup(app: web.Application) -> None:
+    """Add every /api/v1 route and the live hub to `app`."""
+    for module in (auth, catalogue, booking, board, system):
+        app.add_routes(module.routes)
+    live.setup(app)

@@ -1,0 +1,197 @@
+"""Booking for clients (the bot and the booking mini app) and the managers' changes to
+appointments. Every change goes through domain.booking, which audits and announces it."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from db.enums import Actor, ClientSource
+from db.models import Client
+from domain import board, booking, clients
+from domain.availability import available_slots
+from domain.board import appointment_json
+from webapp.api.schemas import (
+    AppointmentList,
+    AppointmentOut,
+    BookIn,
+    HoldOut,
+    ManualBookIn,
+    RescheduleIn,
+    SlotList,
+    SlotsQuery,
+    StatusIn,
+    json_answer,
+    path_id,
+)
+from webapp.auth import STAFF, ForbiddenRole, Principal, require_role
+from webapp.openapi import documented
+from webapp.validation import parse_body, parse_query
+
+routes = web.RouteTableDef()
+TAGS = ("booking",)
+AVAILABLE_DAYS = 28
+CLIENT = Actor.CLIENT.value
+
+
+async def _own_client(principal: Principal) -> Client:
+    client = await clients.by_telegram_id(principal.telegram_id)
+    if client is None:
+        raise ForbiddenRole("register first: share your phone number with the bot")
+    return client
+
+
+async def _caller_client(request: web.Request) -> tuple[Principal, Client]:
+    principal = require_role(request, CLIENT)
+    return principal, await _own_client(principal)
+
+
+async def _answer(appointment_id: int, status: int = 200) -> web.Response:
+    appointment = await board.load(appointment_id)
+    return json_answer(appointment_json(appointment), status=status)
+
+
+@routes.get("/api/v1/slots/available")
+@documented(
+    "Slots that can be taken (free, or held by the caller), by time; by default the next "
+    "four weeks",
+    query=SlotsQuery,
+    responses={200: SlotList},
+    tags=TAGS,
+    secured=True,
+)
+async def slots_available(request: web.Request) -> web.Response:
+    principal = require_role(request, CLIENT, *STAFF)
+    query = parse_query(request, SlotsQuery)
+    first, last = board.board_range(query.date_from, query.date_to, days=AVAILABLE_DAYS)
+    slots = await available_slots(
+        first,
+        last,
+        holder_telegram_id=principal.telegram_id if principal.role == Actor.CLIENT else None,
+        psychologist_id=query.psychologist_id,
+        service_id=query.service_id,
+    )
+    return json_answer(slots)
+
+
+@routes.post("/api/v1/slots/{id:\\d+}/hold")
+@documented(
+    "Hold a slot for the caller for five minutes (the caller's previous hold is released)",
+    responses={200: HoldOut, 404: "no such slot", 409: "held by another client or booked"},
+    tags=TAGS,
+    secured=True,
+)
+async def hold_slot(request: web.Request) -> web.Response:
+    _, client = await _caller_client(request)
+    hold = await booking.hold_slot(client.id, path_id(request))
+    return json_answer({"slot_id": hold.slot_id, "held_until": hold.held_until.isoformat()})
+
+
+@routes.post("/api/v1/appointments")
+@documented(
+    "Book a slot (free, or held by the caller); the card lands in the «Новые» column",
+    body=BookIn,
+    responses={
+        201: AppointmentOut,
+        404: "no such slot or service",
+        409: "held by another client or booked",
+    },
+    tags=TAGS,
+    secured=True,
+)
+async def create_appointment(request: web.Request) -> web.Response:
+    principal, client = await _caller_client(request)
+    body = await parse_body(request, BookIn)
+    appointment = await booking.book(
+        client.id,
+        body.slot_id,
+        principal.initiator(),
+        service_id=body.service_id,
+        require_own_hold=False,
+    )
+    return await _answer(appointment.id, status=201)
+
+
+@routes.get("/api/v1/appointments/my")
+@documented(
+    "The caller's appointments, the latest session first",
+    responses={200: AppointmentList},
+    tags=TAGS,
+    secured=True,
+)
+async def my_appointments(request: web.Request) -> web.Response:
+    _, client = await _caller_client(request)
+    appointments = await board.client_appointments(client.id)
+    return json_answer([appointment_json(appointment) for appointment in appointments])
+
+
+@routes.patch("/api/v1/appointments/{id:\\d+}/status")
+@documented(
+    "Move an appointment to another board column; the client is told",
+    body=StatusIn,
+    responses={
+        200: AppointmentOut,
+        404: "no such appointment",
+        409: "the move is not allowed; the answer names the allowed targets",
+    },
+    tags=("board",),
+    secured=True,
+)
+async def change_status(request: web.Request) -> web.Response:
+    principal = require_role(request, *STAFF)
+    body = await parse_body(request, StatusIn)
+    appointment = await booking.change_status(
+        path_id(request), body.status, principal.initiator(), reason=body.reason
+    )
+    return await _answer(appointment.id)
+
+
+@routes.patch("/api/v1/appointments/{id:\\d+}/reschedule")
+@documented(
+    "Move an appointment to another slot (managers, or the client for its own)",
+    body=RescheduleIn,
+    responses={
+        200: AppointmentOut,
+        404: "no such appointment or slot",
+        409: "the slot is taken, or the appointment is over",
+    },
+    tags=("board",),
+    secured=True,
+)
+async def reschedule(request: web.Request) -> web.Response:
+    principal = require_role(request, CLIENT, *STAFF)
+    appointment_id = path_id(request)
+    body = await parse_body(request, RescheduleIn)
+    if principal.role == Actor.CLIENT:
+        client = await _own_client(principal)
+        if not await board.belongs_to(appointment_id, client.id):
+            raise ForbiddenRole("this appointment is not yours")
+    appointment = await booking.reschedule(appointment_id, body.slot_id, principal.initiator())
+    return await _answer(appointment.id)
+
+
+@routes.post("/api/v1/appointments/manual")
+@documented(
+    "Book for a caller on the phone (managers): the client is found by phone or registered",
+    body=ManualBookIn,
+    responses={
+        201: AppointmentOut,
+        404: "no such slot or service",
+        409: "held by another client or booked",
+    },
+    tags=("board",),
+    secured=True,
+)
+async def manual_appointment(request: web.Request) -> web.Response:
+    principal = require_role(request, *STAFF)
+    body = await parse_body(request, ManualBookIn)
+    client, _ = await clients.register(
+        body.phone, None, name=body.name, source=ClientSource.MANUAL
+    )
+    appointment = await booking.book(
+        client.id,
+        body.slot_id,
+        principal.initiator(),
+        service_id=body.service_id,
+        require_own_hold=False,
+    )
+    return await _answer(appointment.id, status=201)

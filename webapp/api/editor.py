@@ -1,0 +1,239 @@
+"""The schedule editor's routes (psychologists): a week of slots in the psychologist's zone,
+adding and removing by local time, and who is booked into a slot.
+
+The caller is a psychologist's panel token (Telegram initData), or, in a plain browser, the
+schedule secret of the editor link, sent as the `X-Schedule-Secret` header."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from aiohttp import web
+from pydantic import BaseModel, Field, field_validator
+
+from db.enums import Actor
+from db.models import Psychologist
+from domain import editor, psychologists, slots
+from webapp.api.schemas import Strict, path_id
+from webapp.auth import Unauthorized, require_role
+from webapp.openapi import documented
+from webapp.validation import parse_body, parse_query
+
+routes = web.RouteTableDef()
+TAGS = ("schedule editor",)
+SECRET_HEADER = "X-Schedule-Secret"
+LOCAL_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
+
+
+class WeekQuery(Strict):
+    week_start: date | None = None
+
+
+class EditorPsychologist(BaseModel):
+    id: int
+    name: str
+    timezone: str
+
+
+class EditorSlot(BaseModel):
+    """A slot; `local` is `YYYY-MM-DDTHH:MM` in the psychologist's zone."""
+
+    id: int
+    local: str
+    starts_at: str
+    duration_min: int
+    status: str
+    past: bool
+
+
+class EditorWeekOut(BaseModel):
+    """The psychologist's slots of one local week (Monday to Sunday)."""
+
+    psychologist: EditorPsychologist
+    week_start: date
+    days: list[date]
+    slots: list[EditorSlot]
+
+
+class AddSlotIn(Strict):
+    local: str = Field(pattern=LOCAL_PATTERN, description="YYYY-MM-DDTHH:MM, psychologist's zone")
+    duration_min: int = Field(
+        default=slots.DEFAULT_DURATION_MIN, ge=slots.MIN_DURATION_MIN, le=slots.MAX_DURATION_MIN
+    )
+
+
+class CopyWeekIn(Strict):
+    week_start: date = Field(
+        description="any day of the week to fill; its previous week is copied"
+    )
+
+
+class BulkAddIn(Strict):
+    day: date = Field(alias="date", description="the local day, psychologist's zone")
+    start: time = Field(description="HH:MM, the first slot's local start")
+    end: time = Field(description="HH:MM, no slot starts at or after it")
+    step_min: int = Field(default=60, ge=editor.MIN_STEP_MIN, le=slots.MAX_DURATION_MIN)
+    duration_min: int = Field(
+        default=slots.DEFAULT_DURATION_MIN, ge=slots.MIN_DURATION_MIN, le=slots.MAX_DURATION_MIN
+    )
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local_wall_time(cls, value: time) -> time:
+        # The zone is the psychologist's; an offset here would contradict it.
+        if value.tzinfo is not None:
+            raise ValueError("give a local HH:MM without an offset")
+        return value
+
+
+class SlotRemoved(BaseModel):
+    """The id of the slot that was removed."""
+
+    deleted: bool
+    id: int
+
+
+class SkippedSlot(BaseModel):
+    slot: str
+    error: str = Field(description="slot_in_past, slot_exists or slot_overlap")
+    reason: str
+
+
+class AddedReport(BaseModel):
+    """Local times (`YYYY-MM-DDTHH:MM`) added, and those skipped with the reason."""
+
+    added: list[str]
+    skipped: list[SkippedSlot]
+
+
+class SlotBookingOut(BaseModel):
+    """Who is booked into a slot, and the request it came from."""
+
+    slot_id: int
+    local: str
+    appointment_id: int
+    status: str
+    confirmed: bool
+    meeting_link: str
+    client_first_name: str
+    lead_number: str | None
+    queries: list[str]
+
+
+async def _psychologist(request: web.Request) -> Psychologist:
+    secret = request.headers.get(SECRET_HEADER)
+    if secret is not None:
+        found = await psychologists.by_secret(secret)
+        if found is None:
+            raise Unauthorized("the schedule secret is not valid; ask for a new editor link")
+        return found
+    principal = require_role(request, Actor.PSYCHOLOGIST.value)
+    return await editor.by_telegram_id(principal.telegram_id)
+
+
+@routes.get("/api/v1/editor/week")
+@documented(
+    "The caller's slots of one week in the caller's zone (default: the current week)",
+    query=WeekQuery,
+    responses={200: EditorWeekOut, 401: "no valid token or schedule secret"},
+    tags=TAGS,
+    secured=True,
+)
+async def editor_week(request: web.Request) -> web.Response:
+    psychologist = await _psychologist(request)
+    query = parse_query(request, WeekQuery)
+    found = await editor.week(psychologist, query.week_start)
+    return web.json_response(found.as_dict())
+
+
+@routes.post("/api/v1/editor/slots")
+@documented(
+    "Add a free slot at a local time of the caller's zone",
+    body=AddSlotIn,
+    responses={
+        201: EditorSlot,
+        400: "malformed or past time",
+        409: "duplicate or overlapping slot",
+    },
+    tags=TAGS,
+    secured=True,
+)
+async def editor_add_slot(request: web.Request) -> web.Response:
+    psychologist = await _psychologist(request)
+    body = await parse_body(request, AddSlotIn)
+    slot = await editor.add(psychologist, body.local, body.duration_min)
+    return web.json_response(slot, status=201)
+
+
+@routes.delete("/api/v1/editor/slots/{id:\\d+}")
+@documented(
+    "Remove one of the caller's slots",
+    responses={
+        200: SlotRemoved,
+        404: "no such slot of the caller",
+        409: "the slot is booked, or held by a client right now",
+    },
+    tags=TAGS,
+    secured=True,
+)
+async def editor_remove_slot(request: web.Request) -> web.Response:
+    psychologist = await _psychologist(request)
+    slot_id = path_id(request)
+    await editor.remove(psychologist, slot_id)
+    return web.json_response(SlotRemoved(deleted=True, id=slot_id).model_dump())
+
+
+@routes.get("/api/v1/editor/slots/{id:\\d+}/booking")
+@documented(
+    "Who is booked into one of the caller's slots, and the request behind the booking",
+    responses={200: SlotBookingOut, 404: "no such slot, or nobody is booked"},
+    tags=TAGS,
+    secured=True,
+)
+async def editor_slot_booking(request: web.Request) -> web.Response:
+    psychologist = await _psychologist(request)
+    return web.json_response(await editor.booking_in_slot(psychologist, path_id(request)))
+
+
+@routes.post("/api/v1/editor/copy-week")
+@documented(
+    "Repeat the previous week's slots in the given week (same weekdays and local times)",
+    body=CopyWeekIn,
+    responses={200: AddedReport, 400: "malformed date", 401: "no valid token or schedule secret"},
+    tags=TAGS,
+    secured=True,
+)
+async def editor_copy_week(request: web.Request) -> web.Response:
+    psychologist = await _psychologist(request)
+    body = await parse_body(request, CopyWeekIn)
+    report = await editor.copy_previous_week(
+        psychologist.id, body.week_start, editor.zone_of(psychologist)
+    )
+    return web.json_response(report)
+
+
+@routes.post("/api/v1/editor/bulk")
+@documented(
+    "Add slots on one local day every `step_min` minutes from `start` until `end`",
+    body=BulkAddIn,
+    responses={
+        200: AddedReport,
+        400: "malformed input, an empty range, or more than 24 slots",
+        401: "no valid token or schedule secret",
+    },
+    tags=TAGS,
+    secured=True,
+)
+async def editor_bulk_add(request: web.Request) -> web.Response:
+    psychologist = await _psychologist(request)
+    body = await parse_body(request, BulkAddIn)
+    report = await editor.bulk_add(
+        psychologist.id,
+        body.day,
+        body.start,
+        body.end,
+        tz=editor.zone_of(psychologist),
+        step_min=body.step_min,
+        duration_min=body.duration_min,
+    )
+    return web.json_response(report)

@@ -1,0 +1,380 @@
+"""Request and answer models of /api/v1 (DESIGN section 8); the OpenAPI document is built
+from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+from zoneinfo import available_timezones
+
+import orjson
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+
+from db.enums import AppointmentStatus
+from webapp.validation import BadRequest
+
+MAX_ID = 2**31 - 1
+
+
+def required_id() -> int:
+    return Field(gt=0, le=MAX_ID)  # type: ignore[no-any-return]
+
+
+def optional_id() -> int | None:
+    return Field(default=None, gt=0, le=MAX_ID)  # type: ignore[no-any-return]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Patch(Strict):
+    """A partial change: absent fields stay; only `NULLABLE` fields may be set to null."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Patch:
+        given = self.model_dump(exclude_unset=True)
+        for name, value in given.items():
+            if value is None and name not in self.NULLABLE:
+                raise ValueError(f"{name} cannot be null")
+        if not given:
+            raise ValueError("nothing to change")
+        return self
+
+    def changes(self) -> dict[str, object]:
+        return self.model_dump(exclude_unset=True)
+
+
+class DateRange(Strict):
+    """A period of MSK days, both ends included."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+        return self
+
+
+# --- auth
+
+
+class TelegramAuthIn(Strict):
+    init_data: str = Field(min_length=1, max_length=8192)
+
+
+class TokenOut(BaseModel):
+    """A panel token and the role it carries."""
+
+    token: str
+    role: str
+
+
+class ClientAuthIn(Strict):
+    phone: str = Field(min_length=3, max_length=40)
+    telegram_id: int = Field(gt=0, le=2**63 - 1)
+    init_data: str | None = Field(default=None, min_length=1, max_length=8192)
+
+
+class ClientOut(BaseModel):
+    id: int
+    name: str
+    phone: str | None
+    telegram_id: int | None
+    username: str | None = None
+    language: str = "ru"
+    timezone: str = "Europe/Moscow"
+
+
+class ClientAuthOut(BaseModel):
+    """The registered client and its panel token."""
+
+    client: ClientOut
+    token: str
+    created: bool
+
+
+# --- catalogue
+
+
+class ServiceIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    price: int = Field(ge=0, le=10_000_000)
+    duration_min: int = Field(ge=5, le=480)
+    branch_id: int | None = optional_id()
+
+
+class ServicePatch(Patch):
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"branch_id"})
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    price: int | None = Field(default=None, ge=0, le=10_000_000)
+    duration_min: int | None = Field(default=None, ge=5, le=480)
+    branch_id: int | None = optional_id()
+
+
+class ServicesQuery(Strict):
+    branch_id: int | None = optional_id()
+
+
+class ServiceOut(BaseModel):
+    """A service."""
+
+    id: int
+    name: str
+    price: int
+    duration_min: int
+    branch_id: int | None
+
+
+class ServiceList(RootModel[list[ServiceOut]]):
+    """Services on offer."""
+
+
+def _known_zone(value: str | None) -> str | None:
+    if value is not None and value not in available_timezones():
+        raise ValueError(f"{value!r} is not an IANA time zone")
+    return value
+
+
+class BranchIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(default="", max_length=300)
+    timezone: str = "Europe/Moscow"
+
+    _zone = field_validator("timezone")(_known_zone)
+
+
+class BranchPatch(Patch):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    timezone: str | None = None
+
+    _zone = field_validator("timezone")(_known_zone)
+
+
+class BranchOut(BaseModel):
+    """A branch."""
+
+    id: int
+    name: str
+    address: str
+    timezone: str
+
+
+class BranchList(RootModel[list[BranchOut]]):
+    """Branches."""
+
+
+# --- slots and appointments
+
+
+class SlotsQuery(DateRange):
+    psychologist_id: int | None = optional_id()
+    service_id: int | None = optional_id()
+
+
+class SlotOut(BaseModel):
+    id: int
+    psychologist_id: int
+    psychologist: str
+    starts_at: datetime
+    duration_min: int
+
+
+class SlotList(RootModel[list[SlotOut]]):
+    """Slots that can be taken, by time."""
+
+
+class HoldOut(BaseModel):
+    """The slot is held for the caller until `held_until`."""
+
+    slot_id: int
+    held_until: datetime
+
+
+class BookIn(Strict):
+    slot_id: int = required_id()
+    service_id: int | None = optional_id()
+
+
+class ClientRef(BaseModel):
+    id: int
+    name: str
+    phone: str | None
+    telegram_id: int | None
+    unreachable: bool
+
+
+class PsychologistRef(BaseModel):
+    id: int
+    name: str
+
+
+class ServiceRef(BaseModel):
+    id: int
+    name: str
+    price: int
+    duration_min: int
+
+
+class AppointmentOut(BaseModel):
+    """An appointment."""
+
+    id: int
+    status: AppointmentStatus
+    starts_at: datetime
+    duration_min: int
+    client: ClientRef
+    psychologist: PsychologistRef
+    service: ServiceRef | None
+    meeting_link: str
+    confirmed: bool
+    created_by: str
+    price: int | None
+    allowed_statuses: list[AppointmentStatus]
+    created_at: datetime
+    updated_at: datetime
+
+
+class AppointmentList(RootModel[list[AppointmentOut]]):
+    """Appointments."""
+
+
+class BoardQuery(DateRange):
+    branch_id: int | None = optional_id()
+    psychologist_id: int | None = optional_id()
+
+
+class BoardOut(BaseModel):
+    """Appointments by board column."""
+
+    columns: dict[AppointmentStatus, list[AppointmentOut]]
+
+
+class HistoryEntryOut(BaseModel):
+    """One change of an appointment: who, what, when."""
+
+    at: datetime
+    actor: str = Field(description="client, psychologist, manager, admin, integration or system")
+    actor_name: str | None = Field(description="the person's name, when known")
+    actor_ref: str = Field(description="the author's reference: a Telegram id or a token name")
+    source: str = Field(description="the channel: api, bot, job, legacy, webhook...")
+    action: str = Field(
+        description="appointment.created, .confirmed, .status, .rescheduled, .cancelled, "
+        ".meeting_link, .events_planned"
+    )
+    details: dict[str, object] = Field(
+        description="the action's data; a move adds from_starts_at and to_starts_at"
+    )
+
+
+class HistoryOut(RootModel[list[HistoryEntryOut]]):
+    """An appointment's history, oldest first."""
+
+
+class StatusIn(Strict):
+    status: AppointmentStatus
+    reason: str = Field(default="", max_length=1000)
+
+
+class RescheduleIn(Strict):
+    slot_id: int = required_id()
+
+
+class ManualBookIn(Strict):
+    phone: str = Field(min_length=3, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    slot_id: int = required_id()
+    service_id: int | None = optional_id()
+
+
+class LiveQuery(Strict):
+    token: str = Field(min_length=1)
+
+
+# --- system
+
+
+class ImportProblem(BaseModel):
+    row: int
+    reason: str
+
+
+class ImportReport(BaseModel):
+    """What an import did."""
+
+    created: int
+    updated: int
+    skipped: int
+    errors: list[ImportProblem]
+
+
+class ReportsQuery(DateRange):
+    """The period; by default the last 30 days (MSK) up to today."""
+
+
+class PsychologistLoad(BaseModel):
+    psychologist_id: int
+    name: str
+    slots: int
+    booked: int
+    completed: int
+    load_percent: float
+
+
+class FunnelStep(BaseModel):
+    step: str
+    count: int
+
+
+class ReportDay(BaseModel):
+    date: date
+    new_requests: int
+    new_appointments: int
+    appointments: int
+    completed: int
+    cancelled: int
+    no_show: int
+
+
+class ReportOut(BaseModel):
+    """The KPIs of a period."""
+
+    date_from: date
+    date_to: date
+    new_requests: int
+    new_appointments: int
+    appointments: int
+    completed: int
+    completed_percent: float
+    repeat_visits_percent: float
+    cancellations: int
+    auto_cancellations: int
+    no_shows: int
+    psychologists: list[PsychologistLoad]
+    funnel: dict[str, list[FunnelStep]]
+    daily: list[ReportDay]
+
+
+def path_id(request: web.Request, name: str = "id") -> int:
+    """A numeric id from the path; 400 when it cannot be an id."""
+    value = int(request.match_info[name])
+    if not 0 < value <= MAX_ID:
+        raise BadRequest(f"{name} is out of range", field=name)
+    return value
+
+
+def _orjson_text(data: object) -> str:
+    return orjson.dumps(data).decode()
+
+
+def json_answer(data: object, status: int = 200) -> web.Response:
+    """A JSON answer serialised by orjson: several times faster than the json module on the
+    large answers of the hot read routes (bench/README.md)."""
+    return web.json_response(data, status=status, dumps=_orjson_text)

@@ -1,0 +1,100 @@
+"""System functions for managers: importing the client base, and the KPI report."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from typing import IO
+
+from aiohttp import BodyPartReader, web
+
+from domain import importer, reports
+from domain.timerules import MSK, utcnow
+from webapp.api.schemas import ImportReport, ReportOut, ReportsQuery
+from webapp.auth import STAFF, require_role
+from webapp.errors import error_response
+from webapp.keys import SERVICES
+from webapp.openapi import documented
+from webapp.validation import BadRequest, parse_query
+
+routes = web.RouteTableDef()
+TAGS = ("system",)
+REPORT_DAYS = 30
+_CHUNK = 64 * 1024
+_IN_MEMORY = 1024 * 1024  # larger uploads spill to a temporary file
+
+
+class TooLarge(web.HTTPRequestEntityTooLarge):
+    """A 413 with a JSON body naming the limit."""
+
+    def __init__(self, limit: int) -> None:
+        answer = error_response(
+            413, "too_large", f"the file is larger than {limit} bytes", field="file"
+        )
+        super().__init__(
+            max_size=limit,
+            actual_size=limit + 1,
+            text=answer.text,
+            content_type="application/json",
+        )
+
+
+async def _uploaded_file(request: web.Request, limit: int) -> IO[bytes]:
+    """The multipart field `file`, spooled (memory, then disk) and size-checked as it comes."""
+    if not request.content_type.startswith("multipart/"):
+        raise BadRequest("send the file as multipart/form-data, field 'file'", field="file")
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, BodyPartReader) or part.name != "file":
+            continue
+        spool = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # noqa: SIM115 - returned
+        size = 0
+        while chunk := await part.read_chunk(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                spool.close()
+                raise TooLarge(limit)
+            spool.write(chunk)
+        return spool  # type: ignore[return-value]
+    raise BadRequest("a multipart field named 'file' is required", field="file")
+
+
+@routes.post("/api/v1/system/import")
+@documented(
+    "Import a client base from .csv (UTF-8, UTF-8 with BOM or cp1251; any common "
+    "delimiter) or .xlsx, multipart field 'file'; duplicates are merged",
+    responses={
+        200: ImportReport,
+        400: "the file cannot be read, has no phone/telegram_id column, or too many rows",
+        413: "the file is over IMPORT_MAX_BYTES",
+    },
+    tags=TAGS,
+    secured=True,
+)
+async def import_clients(request: web.Request) -> web.Response:
+    principal = require_role(request, *STAFF)
+    settings = request.config_dict[SERVICES].settings
+    with await _uploaded_file(request, settings.import_max_bytes) as upload:
+        report = await importer.import_clients(
+            upload, principal.initiator(), max_rows=settings.import_max_rows
+        )
+    return web.json_response(report.as_dict())
+
+
+@routes.get("/api/v1/system/reports")
+@documented(
+    "KPIs of a period of MSK days (default: the last 30 days): new requests, % completed, "
+    "repeat visits, cancellations, no-shows, psychologists' load, form funnel, daily series",
+    query=ReportsQuery,
+    responses={200: ReportOut},
+    tags=TAGS,
+    secured=True,
+)
+async def kpi_report(request: web.Request) -> web.Response:
+    require_role(request, *STAFF)
+    query = parse_query(request, ReportsQuery)
+    last = query.date_to or utcnow().astimezone(MSK).date()
+    first = query.date_from or last - timedelta(days=REPORT_DAYS - 1)
+    if first > last:
+        raise BadRequest("date_to is before date_from", field="date_to")
+    return web.json_response(await reports.kpis(first, last))

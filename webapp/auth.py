@@ -1,0 +1,201 @@
+"""Who is calling. Seed-000 endpoints that change data or show personal data need the
+integration bearer token (or a psychologist's schedule secret, checked by the route).
+/api/v1 callers carry a short-lived JWT (HS256, role claim) obtained with Telegram WebApp
+initData."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from aiogram.utils.web_app import WebAppInitData, safe_parse_webapp_init_data
+from aiohttp import web
+
+from config import Settings
+from db.enums import Actor
+from domain.access import JWT_ALGORITHM, LOGIN_PURPOSE
+from domain.audit import Initiator
+from domain.timerules import utcnow
+from webapp.errors import error_response
+from webapp.keys import SERVICES
+
+# Telegram signs initData once when the page opens; older data may have leaked.
+INIT_DATA_MAX_AGE = timedelta(days=1)
+# Clock skew tolerated between Telegram's servers and ours.
+INIT_DATA_FUTURE_SKEW = timedelta(minutes=5)
+STAFF = (Actor.MANAGER.value, Actor.ADMIN.value)
+
+
+class Unauthorized(web.HTTPUnauthorized):
+    """A 401 with a JSON body naming the reason."""
+
+    def __init__(self, reason: str) -> None:
+        answer = error_response(401, "unauthorized", reason)
+        super().__init__(
+            text=answer.text,
+            content_type="application/json",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+class ForbiddenRole(web.HTTPForbidden):
+    """A 403 with a JSON body naming the reason."""
+
+    def __init__(self, reason: str) -> None:
+        answer = error_response(403, "forbidden", reason)
+        super().__init__(text=answer.text, content_type="application/json")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller a panel token speaks for."""
+
+    telegram_id: int
+    role: Actor
+    name: str = ""
+
+    def initiator(self, source: str = "api") -> Initiator:
+        """The audit-log author of a change this caller makes."""
+        return Initiator(self.role, ref=str(self.telegram_id), source=source)
+
+
+def bearer_token(request: web.Request) -> str | None:
+    """The token of an `Authorization: Bearer ...` header, if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def same_secret(given: str | None, expected: str) -> bool:
+    """Constant-time comparison; an empty expectation never matches."""
+    return (
+        bool(given)
+        and bool(expected)
+        and hmac.compare_digest(
+            given.encode(),
+            expected.encode(),  # type: ignore[union-attr]
+        )
+    )
+
+
+def is_integration(request: web.Request) -> bool:
+    expected = request.config_dict[SERVICES].settings.integration_token.get_secret_value()
+    return same_secret(bearer_token(request), expected)
+
+
+def require_integration(request: web.Request) -> None:
+    """Refuse with 401 unless the request carries the integration token."""
+    if not is_integration(request):
+        raise Unauthorized("this endpoint needs Authorization: Bearer <INTEGRATION_TOKEN>")
+
+
+def validate_init_data(
+    settings: Settings, init_data: str, *, now: datetime | None = None
+) -> WebAppInitData:
+    """Telegram WebApp initData, checked: the HMAC (key "WebAppData" + bot token), a user, and
+    an `auth_date` no older than a day. Refuses with 401 naming the reason."""
+    try:
+        data = safe_parse_webapp_init_data(settings.telegram_token, init_data)
+    except ValueError as exc:
+        raise Unauthorized("init_data is not signed by Telegram for this bot") from exc
+    now = now or utcnow()
+    if data.auth_date < now - INIT_DATA_MAX_AGE:
+        raise Unauthorized("init_data is older than a day; reopen the mini app")
+    if data.auth_date > now + INIT_DATA_FUTURE_SKEW:
+        raise Unauthorized("init_data is dated in the future")
+    if data.user is None:
+        raise Unauthorized("init_data carries no user")
+    return data
+
+
+def issue_token(settings: Settings, principal: Principal, *, now: datetime | None = None) -> str:
+    """A signed panel token for `principal`, valid for `settings.jwt_ttl_s`."""
+    now = now or utcnow()
+    claims = {
+        "sub": str(principal.telegram_id),
+        "role": principal.role.value,
+        "name": principal.name,
+        "iat": now,
+        "exp": now + timedelta(seconds=settings.jwt_ttl_s),
+    }
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=JWT_ALGORITHM)
+
+
+def read_token(settings: Settings, token: str | None) -> Principal:
+    """The principal of a panel token; 401 when it is missing, forged, expired or malformed."""
+    if not token:
+        raise Unauthorized("this endpoint needs Authorization: Bearer <token>")
+    claims = _claims(settings, token)
+    purpose = claims.get("purpose")
+    if purpose == LOGIN_PURPOSE:
+        raise Unauthorized("a login link's token opens a session only through the exchange")
+    if purpose is not None:
+        raise Unauthorized("the token is not valid")
+    return _principal(claims)
+
+
+def _claims(settings: Settings, token: str) -> dict[str, Any]:
+    try:
+        return jwt.decode(
+            token,
+            settings.jwt_secret.get_secret_value(),
+            algorithms=[JWT_ALGORITHM],
+            options={"require": ["sub", "role", "exp"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("the token has expired; sign in again") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized("the token is not valid") from exc
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    try:
+        return Principal(int(claims["sub"]), Actor(claims["role"]), str(claims.get("name", "")))
+    except (TypeError, ValueError) as exc:
+        raise Unauthorized("the token is not valid") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class LoginToken:
+    """A one-time login link's token, read: whom it signs in, its id, until when."""
+
+    principal: Principal
+    jti: str
+    expires_at: datetime
+
+
+def read_login_token(settings: Settings, token: str) -> LoginToken | None:
+    """The login link a token is (None for a session token); 401 when it is forged, expired
+    (the link's 10 minutes are over) or malformed."""
+    try:
+        claims = _claims(settings, token)
+    except Unauthorized:
+        if _unverified_purpose(token) == LOGIN_PURPOSE:
+            raise Unauthorized(
+                "this link has expired or is not valid; ask the bot for a new one"
+            ) from None
+        raise
+    if claims.get("purpose") != LOGIN_PURPOSE:
+        return None
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti:
+        raise Unauthorized("the token is not valid")
+    return LoginToken(_principal(claims), jti, datetime.fromtimestamp(claims["exp"], UTC))
+
+
+def _unverified_purpose(token: str) -> object:
+    try:
+        return jwt.decode(token, options={"verify_signature": False}).get("purpose")
+    except jwt.InvalidTokenError:
+        return None
+
+
+def require_role(request: web.Request, *roles: str) -> Principal:
+    """The caller, if its bearer token carries one of `roles` (any role when none are named):
+    401 without a valid token, 403 with the wrong role."""
+    principal = read_token(request.config_dict[SERVICES].settings, bearer_token(request))
+    if roles and principal.role.value not in roles:
+        raise ForbiddenRole(f"this endpoint is for: {', '.join(roles)}")
+    return principal

@@ -1,0 +1,104 @@
+"""Deliveries for staff: what the outbox sender has still to send, what it could not, and a
+retry of a failed message. Managers and admins see them; only an admin retries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from db.enums import Actor, OutboxState
+from db.models import Outbox
+from domain import delivery
+from webapp.auth import STAFF, require_role
+from webapp.openapi import documented
+from webapp.validation import BadRequest, parse_query
+
+routes = web.RouteTableDef()
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
+
+class DeliveriesQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: OutboxState | None = None
+    limit: int = Field(default=100, ge=1, le=500)
+    before_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class DeliveryOut(BaseModel):
+    """One message to a person and what became of it."""
+
+    id: int
+    chat_id: int
+    kind: str
+    text: str
+    state: OutboxState
+    attempts: int
+    last_error: str
+    client_id: int | None
+    psychologist_id: int | None
+    created_at: datetime
+    not_before: datetime
+    sent_at: datetime | None
+    telegram_message_id: int | None
+
+
+class DeliveriesOut(BaseModel):
+    """Deliveries, newest first, and how many there are in each state."""
+
+    deliveries: list[DeliveryOut]
+    counts: dict[str, int]
+
+
+def _render(row: Outbox) -> dict[str, Any]:
+    return DeliveryOut(
+        id=row.id,
+        chat_id=row.chat_id,
+        kind=row.kind,
+        text=row.text,
+        state=row.state,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        client_id=row.client_id,
+        psychologist_id=row.psychologist_id,
+        created_at=row.created_at,
+        not_before=row.not_before,
+        sent_at=row.sent_at,
+        telegram_message_id=row.telegram_message_id,
+    ).model_dump(mode="json")
+
+
+@routes.get("/api/v1/system/deliveries")
+@documented(
+    "Messages to people and their delivery state (e.g. ?state=failed), newest first",
+    query=DeliveriesQuery,
+    responses={200: DeliveriesOut},
+    tags=("system",),
+    secured=True,
+)
+async def list_deliveries(request: web.Request) -> web.Response:
+    require_role(request, *STAFF)
+    query = parse_query(request, DeliveriesQuery)
+    rows = await delivery.deliveries(query.state, limit=query.limit, before_id=query.before_id)
+    return web.json_response(
+        {"deliveries": [_render(row) for row in rows], "counts": await delivery.counts()}
+    )
+
+
+@routes.post("/api/v1/system/deliveries/{id}/retry")
+@documented(
+    "Put a failed message back in the queue (the client counts as reachable again)",
+    responses={200: DeliveryOut, 404: "no such delivery", 409: "the delivery has not failed"},
+    tags=("system",),
+    secured=True,
+)
+async def retry_delivery(request: web.Request) -> web.Response:
+    principal = require_role(request, Actor.ADMIN.value)
+    raw_id = request.match_info["id"]
+    if not raw_id.isdigit() or not 0 < int(raw_id) <= MAX_ID:
+        raise BadRequest(f"id must be a whole number from 1 to {MAX_ID}", field="id")
+    row = await delivery.retry(int(raw_id), principal.initiator())
+    return web.json_response(_render(row))

@@ -1,0 +1,66 @@
+"""What the seed-000 routes share: who the caller is, and the shapes of their inputs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from aiohttp import web
+from pydantic import BeforeValidator, Field, StringConstraints
+
+from db.enums import Actor
+from db.models import Psychologist
+from domain import psychologists
+from domain.audit import Initiator
+from domain.tickets import split_list
+from domain.timerules import MSK, format_slot
+from webapp.auth import Unauthorized, require_integration
+
+INTEGRATION = Initiator(Actor.INTEGRATION, ref="integration", source="legacy")
+
+
+def _digits_only(value: object) -> object:
+    # Telegram ids arrive as strings (the seed) or numbers; a bool is neither.
+    if isinstance(value, bool):
+        raise ValueError("expected a telegram id")
+    if isinstance(value, str) and not value.strip().isdigit():
+        raise ValueError("expected a telegram id of digits")
+    return value
+
+
+TelegramId = Annotated[int, BeforeValidator(_digits_only), Field(gt=0, lt=2**63)]
+RecordId = Annotated[int, BeforeValidator(_digits_only), Field(gt=0, lt=2**31)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+ListText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+]
+
+
+def integration(request: web.Request) -> Initiator:
+    """The integration behind the request; 401 without the integration token."""
+    require_integration(request)
+    return INTEGRATION
+
+
+async def psychologist_by_secret(secret: str | None) -> Psychologist:
+    """The psychologist whose schedule secret is given; 401 otherwise."""
+    psychologist = await psychologists.by_secret(secret)
+    if psychologist is None:
+        raise Unauthorized("the schedule secret is missing or unknown")
+    return psychologist
+
+
+def as_psychologist(psychologist: Psychologist) -> Initiator:
+    return Initiator(Actor.PSYCHOLOGIST, ref=str(psychologist.telegram_id or ""), source="legacy")
+
+
+def names(text: str) -> list[str]:
+    """Psychologists' names from a list separated by commas or semicolons (both occur)."""
+    return split_list(text.replace(";", ","), ",")
+
+
+def slot_text(instant: datetime) -> str:
+    """An instant as the seed writes slots: "DD.MM HH:mm" in MSK."""
+    return format_slot(instant, MSK)

@@ -1,0 +1,132 @@
+"""Reassignment (seed 000): move a lead's client to another time or psychologist, and what
+the integration shows the client to choose from."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from domain import reassignment, tickets
+from domain.timerules import MSK, offset_zone, parse_offset, parse_slot_list, utcnow
+from webapp.legacy.common import ListText, Text, integration, names
+from webapp.legacy.matching import MatchOut, with_link
+from webapp.legacy.tickets import TicketOut, ticket_out
+from webapp.openapi import documented
+from webapp.validation import parse_body, parse_query
+
+routes = web.RouteTableDef()
+TAGS = ("legacy: reassignment",)
+
+
+class ReassignBody(BaseModel):
+    lead_number: Text = Field(min_length=1)
+    filtered_psychologists: ListText = Field(description="names, comma-separated")
+    slots: ListText = Field(description="«DD.MM HH:mm;DD.MM HH:mm» (MSK)")
+    queries: str = Field(default="", alias="_queries", max_length=5000)
+
+
+class ReassignOut(MatchOut):
+    """The booking under the new lead, which points at the previous one."""
+
+    previous_lead_number: str
+
+
+class ScheduleQuery(BaseModel):
+    lead_number: Text = Field(min_length=1)
+    mode: Literal["time", "psychologist"]
+    userTimeOffsetMsk: str | None = None
+
+
+class LeadQuery(BaseModel):
+    lead_number: Text = Field(min_length=1)
+
+
+class ReassignmentSchedule(TicketOut):
+    """The lead, the psychologists to choose from and their four weekly texts."""
+
+    mode: str
+    candidates: list[str]
+    res: list[str]
+
+
+@routes.post("/reassign")
+@documented(
+    "Reassign a lead's client: the most available named psychologist at the earliest named "
+    "slot; an active session moves and keeps its video link",
+    body=ReassignBody,
+    responses={
+        200: ReassignOut,
+        401: "no token",
+        404: "unknown lead or psychologist",
+        409: "nobody named is free at any named slot",
+    },
+    tags=TAGS,
+    secured=True,
+)
+async def reassign(request: web.Request) -> web.Response:
+    initiator = integration(request)
+    body = await parse_body(request, ReassignBody)
+    match, previous = await reassignment.reassign(
+        body.lead_number,
+        names(body.filtered_psychologists),
+        parse_slot_list(body.slots, utcnow(), MSK),
+        tickets.split_list(body.queries, ";"),
+        initiator,
+    )
+    linked = await with_link(request, match)
+    return web.json_response(
+        ReassignOut(**linked.model_dump(), previous_lead_number=previous).model_dump()
+    )
+
+
+async def _schedule(request: web.Request) -> web.Response:
+    integration(request)
+    query = parse_query(request, ScheduleQuery)
+    zone = offset_zone(parse_offset(query.userTimeOffsetMsk))
+    view = await reassignment.reassignment_view(query.lead_number, query.mode, zone)
+    answer = ReassignmentSchedule(
+        **ticket_out(view.ticket).model_dump(),
+        mode=view.mode,
+        candidates=view.psychologists,
+        res=view.texts,
+    )
+    return web.json_response(answer.model_dump(mode="json"))
+
+
+SCHEDULE_DOC = documented(
+    "A lead and the schedule to choose from: mode time = its psychologist's weeks, "
+    "mode psychologist = the other psychologists' weeks together",
+    query=ScheduleQuery,
+    responses={200: ReassignmentSchedule, 401: "no token", 404: "unknown lead"},
+    tags=TAGS,
+    secured=True,
+)
+
+
+@routes.get("/get-reassignment-schedule")
+@SCHEDULE_DOC
+async def get_reassignment_schedule(request: web.Request) -> web.Response:
+    return await _schedule(request)
+
+
+@routes.get("/get-ticket-info-for-reassigment")
+@SCHEDULE_DOC
+async def get_ticket_info_for_reassignment(request: web.Request) -> web.Response:
+    return await _schedule(request)
+
+
+@routes.get("/get-ticket-info-for-reassigment-without-schedule")
+@documented(
+    "A lead's data for reassignment, without a schedule",
+    query=LeadQuery,
+    responses={200: TicketOut, 401: "no token", 404: "unknown lead"},
+    tags=TAGS,
+    secured=True,
+)
+async def get_ticket_info_without_schedule(request: web.Request) -> web.Response:
+    integration(request)
+    query = parse_query(request, LeadQuery)
+    view = await tickets.describe(await tickets.by_number(query.lead_number))
+    return web.json_response(ticket_out(view).model_dump(mode="json"))

@@ -1,0 +1,109 @@
+"""Schedules (seed 000): the four weekly texts of a psychologist, and a psychologist's own
+slots with their state."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from domain import schedules
+from domain.timerules import MSK, format_day_month, offset_zone, parse_date, parse_offset
+from webapp.api.schemas import json_answer
+from webapp.legacy.common import Name, Secret, psychologist_by_secret, slot_text
+from webapp.openapi import documented
+from webapp.validation import BadRequest, parse_query
+
+routes = web.RouteTableDef()
+TAGS = ("legacy: schedules",)
+
+
+class GetSlotQuery(BaseModel):
+    psychologist: Name | None = Field(default=None, description="«Имя Фамилия»: weekly texts")
+    secret: Secret | None = Field(default=None, description="schedule secret: own slots")
+    startDate: str | None = Field(default=None, description="YYYY-MM-DD, with secret")
+    endDate: str | None = Field(default=None, description="YYYY-MM-DD, with secret")
+
+
+class AggregatedQuery(BaseModel):
+    psychologist: Name | None = None
+    utm_psy: Name | None = None
+    userTimeOffsetMsk: str | None = Field(
+        default=None, description="hours from MSK, fractional allowed (2.5)"
+    )
+
+
+class WeeklyTexts(BaseModel):
+    """Four texts: this calendar week and the next three."""
+
+    res: list[str]
+
+
+class OwnSlot(BaseModel):
+    id: int
+    date: str
+    time: str
+    slot: str
+    starts_at: str
+    duration_min: int
+    state: str
+    held_until: str | None
+    lead_number: str | None
+
+
+def _texts_answer(texts: list[str]) -> web.Response:
+    return json_answer([{"res": texts}])
+
+
+@routes.get("/get-slot")
+@documented(
+    "A psychologist's schedule: by name the four weekly texts [{res: [...]}]; by secret + "
+    "startDate + endDate the psychologist's slots with their state",
+    query=GetSlotQuery,
+    responses={200: WeeklyTexts, 401: "unknown secret", 404: "unknown psychologist"},
+    tags=TAGS,
+)
+async def get_slot(request: web.Request) -> web.Response:
+    query = parse_query(request, GetSlotQuery)
+    if query.secret is not None:
+        psychologist = await psychologist_by_secret(query.secret)
+        if query.startDate is None or query.endDate is None:
+            field = "startDate" if query.startDate is None else "endDate"
+            raise BadRequest("startDate and endDate (YYYY-MM-DD) go with secret", field=field)
+        first = parse_date(query.startDate, "startDate")
+        last = parse_date(query.endDate, "endDate")
+        views = await schedules.own_slots(psychologist.id, first, last)
+        return json_answer(
+            [
+                OwnSlot(
+                    id=view.id,
+                    date=format_day_month(view.starts_at.astimezone(MSK).date()),
+                    time=f"{view.starts_at.astimezone(MSK):%H:%M}",
+                    slot=slot_text(view.starts_at),
+                    starts_at=view.starts_at.isoformat(),
+                    duration_min=view.duration_min,
+                    state=view.state,
+                    held_until=view.held_until.isoformat() if view.held_until else None,
+                    lead_number=view.lead_number,
+                ).model_dump()
+                for view in views
+            ]
+        )
+    if query.psychologist is None:
+        raise BadRequest("give psychologist, or secret with startDate and endDate", "psychologist")
+    return _texts_answer(await schedules.weekly_texts(query.psychologist))
+
+
+@routes.get("/get-aggregated-schedule-by-psychologist-test-contur")
+@documented(
+    "The four weekly texts of a psychologist in the reader's zone (hours from MSK)",
+    query=AggregatedQuery,
+    responses={200: WeeklyTexts, 404: "unknown psychologist"},
+    tags=TAGS,
+)
+async def aggregated_schedule(request: web.Request) -> web.Response:
+    query = parse_query(request, AggregatedQuery)
+    name = query.psychologist or query.utm_psy
+    if name is None:
+        raise BadRequest("give psychologist (or utm_psy)", field="psychologist")
+    zone = offset_zone(parse_offset(query.userTimeOffsetMsk))
+    return _texts_answer(await schedules.weekly_texts(name, zone))

@@ -1,0 +1,118 @@
+"""A psychologist's slots by schedule secret (seed 000): add, delete, the ticket of a slot."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from db.models import Slot
+from domain import slots, tickets
+from domain.errors import NotFound, SlotInPast
+from domain.timerules import MSK, parse_day_month, parse_hhmm, parse_slot, utcnow
+from webapp.legacy.common import Secret, Text, psychologist_by_secret, slot_text
+from webapp.legacy.tickets import TicketOut, ticket_out
+from webapp.openapi import documented
+from webapp.validation import parse_body, parse_query
+
+routes = web.RouteTableDef()
+TAGS = ("legacy: slots",)
+
+
+class SlotChange(BaseModel):
+    secret: Secret
+    slot: Text
+
+
+class SlotAnswer(BaseModel):
+    """The slot as the psychologist sees it."""
+
+    id: int
+    slot: str
+    starts_at: str
+    state: str
+
+
+class SlotDeleted(BaseModel):
+    """The slot that was removed, «DD.MM HH:mm» (MSK)."""
+
+    deleted: bool
+    slot: str
+
+
+class TicketForSlotQuery(BaseModel):
+    secret: Secret
+    date: Text
+    time: Text
+
+
+@routes.post("/add-slot")
+@documented(
+    "Add a free slot «DD.MM HH:mm» (MSK) to the schedule of the secret's psychologist",
+    body=SlotChange,
+    responses={
+        201: SlotAnswer,
+        400: "malformed or past time",
+        401: "unknown secret",
+        409: "duplicate or overlapping slot",
+    },
+    tags=TAGS,
+)
+async def add_slot(request: web.Request) -> web.Response:
+    body = await parse_body(request, SlotChange)
+    psychologist = await psychologist_by_secret(body.secret)
+    starts_at = parse_slot(body.slot, utcnow(), MSK)
+    slot = await slots.add_slot(psychologist.id, starts_at)
+    answer = SlotAnswer(
+        id=slot.id,
+        slot=slot_text(slot.starts_at),
+        starts_at=slot.starts_at.isoformat(),
+        state="free",
+    )
+    return web.json_response(answer.model_dump(), status=201)
+
+
+@routes.post("/delete-slot")
+@documented(
+    "Remove a slot «DD.MM HH:mm» (MSK) of the secret's psychologist",
+    body=SlotChange,
+    responses={
+        200: SlotDeleted,
+        400: "malformed or past time",
+        401: "unknown secret",
+        404: "no such slot",
+        409: "the slot is booked or being booked",
+    },
+    tags=TAGS,
+)
+async def delete_slot(request: web.Request) -> web.Response:
+    body = await parse_body(request, SlotChange)
+    psychologist = await psychologist_by_secret(body.secret)
+    now = utcnow()
+    starts_at = parse_slot(body.slot, now, MSK)
+    if starts_at <= now:
+        raise SlotInPast(f"{slot_text(starts_at)} is in the past", field="slot")
+    slot = await Slot.filter(psychologist_id=psychologist.id, starts_at=starts_at).first()
+    if slot is None:
+        raise NotFound(f"you have no slot at {slot_text(starts_at)}", field="slot")
+    await slots.remove_slot(psychologist.id, slot.id, now=now)
+    return web.json_response(SlotDeleted(deleted=True, slot=slot_text(starts_at)).model_dump())
+
+
+@routes.get("/get-ticket-for-slot")
+@documented(
+    "The ticket booked into the secret's psychologist's slot at date DD.MM, time HH:mm (MSK)",
+    query=TicketForSlotQuery,
+    responses={200: TicketOut, 401: "unknown secret", 404: "no slot or nobody booked"},
+    tags=TAGS,
+)
+async def get_ticket_for_slot(request: web.Request) -> web.Response:
+    query = parse_query(request, TicketForSlotQuery)
+    psychologist = await psychologist_by_secret(query.secret)
+    now = utcnow()
+    day: date = parse_day_month(query.date, now.astimezone(MSK).date(), field="date")
+    clock = parse_hhmm(query.time, field="time")
+    starts_at = datetime.combine(day, clock, tzinfo=MSK).astimezone(UTC)
+    view = await tickets.ticket_for_slot(psychologist.id, starts_at)
+    return web.json_response(ticket_out(view).model_dump(mode="json"))

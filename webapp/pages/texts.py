@@ -1,0 +1,94 @@
+"""Texts the page scripts show, by key; translated when a page is rendered and handed to the
+script as JSON (placeholders like {reason} are filled in the browser)."""
+
+from domain.i18n import N_
+
+SCRIPT_TEXTS = {
+    "offline": N_("No connection to the server. Check the network and try again."),
+    "sign_in_needed": N_("Open this page from the bot, or use the sign-in link the bot sent."),
+    "managers_only": N_("This page is for managers. Open it from the bot's manager menu."),
+    "psychologists_only": N_(
+        "This page is for psychologists. Open it from the bot, or use your editor link."
+    ),
+    "no_name": N_("No name"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    # the board
+    "confirmed": N_("Confirmed"),
+    "unreachable": N_("unreachable"),
+    "unreachable_hint": N_(
+        "The client has blocked the bot: messages do not reach them. Call them instead."
+    ),
+    "booked_by_manager": N_("Booked by a manager"),
+    "move_refused": N_("The card cannot move there: {reason}"),
+    "move_to": N_("Move to"),
+    "no_free_slot_there": N_("{name} has no free slot at this time"),
+    "when": N_("When"),
+    "status": N_("Status"),
+    "psychologist": N_("Psychologist"),
+    "service": N_("Service"),
+    "price": N_("Price"),
+    "phone": N_("Phone"),
+    "meeting_link": N_("Video link"),
+    "created_by": N_("Booked by"),
+    "created_at": N_("Created"),
+    "updated_at": N_("Changed"),
+    "status_new": N_("New"),
+    "status_confirmed": N_("Confirmed"),
+    "status_completed": N_("Completed"),
+    "status_cancelled": N_("Cancelled"),
+    "status_no_show": N_("No-show"),
+    "actor_client": N_("the client"),
+    "actor_psychologist": N_("the psychologist"),
+    "actor_manager": N_("a manager"),
+    "actor_admin": N_("an admin"),
+    "actor_integration": N_("an integration"),
+    "actor_system": N_("the system"),
+    "history": N_("History"),
+    "history_empty": N_("No changes recorded yet."),
+    "history_created": N_("Booked"),
+    "history_confirmed": N_("Marked as confirmed"),
+    "history_status": N_("Moved from «{previous}» to «{status}»"),
+    "history_rescheduled": N_("Moved from {from} to {to}"),
+    "history_cancelled": N_("Cancelled"),
+    "history_cancelled_auto": N_("Cancelled automatically: not confirmed in time"),
+    "history_meeting_link": N_("Video link created"),
+    "history_events_planned": N_("Reminders planned"),
+    "history_reason": N_("Reason: {reason}"),
+    "live": N_("Live updates are on"),
+    "reconnecting": N_("Connection lost, reconnecting…"),
+    "booked": N_("Booked"),
+    # import and reports
+    "no_problems": N_("Every row was read."),
+    "chart_new_requests": N_("New requests"),
+    "chart_sessions": N_("Sessions"),
+    # the booking calendar
+    "clients_only": N_("This page is for clients. Open it from the bot's booking button."),
+    "held_until": N_("This time is held for you until {time}."),
+    "hold_ran_out": N_("The hold has run out: choose the time again."),
+    "booked_text": N_("{when}, psychologist {name}."),
+    # the schedule editor
+    "times_in_zone": N_("Times in {zone}"),
+    "slot_empty": N_("No slot: tap to open one"),
+    "slot_free": N_("Open: tap to close"),
+    "slot_held": N_("A client is booking this slot right now"),
+    "slot_booked": N_("Booked: tap to see who is coming"),
+    "refused_slot_booked": N_(
+        "This slot is booked, so it cannot be removed. Ask a manager to cancel the session first."
+    ),
+    "refused_slot_held": N_(
+        "A client is booking this slot right now, so it cannot be removed. Try again in 5 minutes."
+    ),
+    "refused_slot_in_past": N_("This time has passed."),
+    "refused_slot_exists": N_("There is already a slot at this time."),
+    "refused_slot_overlap": N_("This time overlaps another slot."),
+    "client": N_("Client"),
+    "confirmation": N_("Confirmation"),
+    "confirmed_yes": N_("confirmed"),
+    "confirmed_not_yet": N_("not confirmed yet"),
+    "requests": N_("Requests"),
+    "lead_number": N_("Request number"),
+    "remove_slot": N_("Remove the slot"),
+    "added_skipped": N_("Slots added: {added}, skipped: {skipped}."),
+    "nothing_to_copy": N_("Last week has no slots to copy."),
+}

@@ -1,0 +1,62 @@
+"""Page routes: each renders a shell in the reader's language; the page script does the rest."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from domain.i18n import LANGUAGES, pick_language, translate
+from webapp.pages.texts import SCRIPT_TEXTS
+
+routes = web.RouteTableDef()
+LANGUAGE_COOKIE = "lang"
+
+
+def page_language(request: web.Request) -> str:
+    """The `lang` query parameter (the toggle), then the cookie, then the browser's language
+    (inside Telegram the page script asks again with the Telegram user's language)."""
+    for chosen in (request.query.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in LANGUAGES:
+            return chosen
+    accepted = request.headers.get("Accept-Language", "").split(",")[0].strip()
+    return pick_language(accepted)
+
+
+def _render(request: web.Request, template: str, section: str) -> web.Response:
+    """The page in the reader's language, with the texts its script shows."""
+    language = page_language(request)
+    context: dict[str, Any] = {
+        "section": section,
+        "lang": language,
+        "_": partial(translate, language),
+        "script_texts": {key: translate(language, text) for key, text in SCRIPT_TEXTS.items()},
+    }
+    return aiohttp_jinja2.render_template(template, request, context)
+
+
+@routes.get("/board", name="board")
+async def board_page(request: web.Request) -> web.Response:
+    return _render(request, "board.html", "board")
+
+
+@routes.get("/import", name="import_clients")
+async def import_page(request: web.Request) -> web.Response:
+    return _render(request, "import.html", "board")
+
+
+@routes.get("/reports", name="reports")
+async def reports_page(request: web.Request) -> web.Response:
+    return _render(request, "reports.html", "board")
+
+
+@routes.get("/editor", name="editor")
+async def editor_page(request: web.Request) -> web.Response:
+    return _render(request, "editor.html", "editor")
+
+
+@routes.get("/book", name="book")
+async def book_page(request: web.Request) -> web.Response:
+    return _render(request, "book.html", "book")
