@@ -112,17 +112,17 @@ async def test_a_runner_killed_mid_batch_loses_nothing(emulator: BotApiEmulator)
     bots: list[Bot] = [emulator.make_bot(), emulator.make_bot()]
     try:
         async with running_sender(bots[0], rate=400, poll_s=0.05):
-            doomed = asyncio.create_task(run_events_until_idle(100))
-            survivor = asyncio.create_task(run_events_until_idle(100))
+            # one batch claims every event, so the kill surely lands in the middle of it
+            doomed = asyncio.create_task(run_due_events(limit=EVENTS, lease=LEASE))
             await wait_for(lambda: done_at_least(50))
             doomed.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await doomed
-            await survivor
-            # the killed runner's claims wait for their lease to run out, then a restart
-            # finishes them
+            # the killed runner's claims are nobody's until their lease runs out ...
             stranded = await ScheduledEvent.filter(state=EventState.RUNNING).count()
-            assert stranded > 0
+            assert 0 < stranded < EVENTS
+            assert not await run_due_events(limit=100, lease=LEASE)
+            # ... then a restarted runner finishes them
             await asyncio.sleep(LEASE.total_seconds())
             await run_events_until_idle(100)
         # a second sender instance takes over the queue
