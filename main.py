@@ -29,6 +29,7 @@ from bot.dispatcher import build_dispatcher
 from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
 from config import Settings
+from domain import read_cache
 from domain.events import EventLinks
 from domain.scheduler import Scheduler
 from sandbox import BotApiEmulator, run_emulator
@@ -140,6 +141,8 @@ async def worker(settings: Settings) -> None:
         services.redis = Redis.from_url(settings.redis_url)
     try:
         async with contextlib.AsyncExitStack() as stack:
+            # the web instances' read caches hear of this process's changes through Redis
+            await stack.enter_async_context(read_cache.following(services.changes, services.redis))
             api_base = settings.telegram_api_base
             if settings.uses_sandbox and not api_base:
                 emulator = await stack.enter_async_context(run_emulator())

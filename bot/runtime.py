@@ -22,7 +22,7 @@ from bot.dispatcher import BotRedisStorage
 from bot.middlewares import InFlight
 from config import Settings
 from domain import bot_views
-from domain.changes import AppointmentChange
+from domain.changes import AppointmentChange, Change
 from domain.i18n import LANGUAGES, N_, translate
 from services import Services
 
@@ -79,8 +79,8 @@ async def set_commands(bot: Bot) -> None:
 def manager_alerts(services: Services):  # noqa: ANN201 - a feed listener
     """A change-feed listener that tells managers of each new booking."""
 
-    async def listener(change: AppointmentChange) -> None:
-        if change.kind == "appointment.created":
+    async def listener(change: Change) -> None:
+        if isinstance(change, AppointmentChange) and change.kind == "appointment.created":
             await bot_views.alert_managers(change.appointment_id, services.settings.admin_ids)
 
     return listener

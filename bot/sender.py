@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from db.models import Outbox
 from domain import delivery
-from domain.changes import AppointmentChange, feed
+from domain.changes import AppointmentChange, Change, feed
 from domain.delivery import outbox_signal
 
 log = logging.getLogger(__name__)
@@ -125,9 +125,10 @@ class OutboxSender:
             unsubscribe()
             await self._stop_chats()
 
-    async def _on_change(self, _change: AppointmentChange) -> None:
+    async def _on_change(self, change: Change) -> None:
         # A committed appointment change usually queued messages: look now, not at the poll.
-        outbox_signal.announce()
+        if isinstance(change, AppointmentChange):
+            outbox_signal.announce()
 
     async def _claim_more(self) -> bool:
         room = self._capacity - self._queued

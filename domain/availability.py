@@ -72,6 +72,30 @@ async def available_slots(
     ]
 
 
+async def changes_by_time_at(
+    date_from: date,
+    date_to: date,
+    *,
+    psychologist_id: int | None = None,
+    now: datetime | None = None,
+) -> datetime | None:
+    """When time alone next changes `available_slots` of these days: the first slot to
+    start (it stops being takeable) or the first hold to run out (its slot is free again)."""
+    now = now or utcnow()
+    start, end = range_bounds(date_from, date_to, MSK)
+    slots = Slot.filter(starts_at__gte=start, starts_at__gt=now, starts_at__lt=end)
+    if psychologist_id is not None:
+        slots = slots.filter(psychologist_id=psychologist_id)
+    first_start = await slots.order_by("starts_at").limit(1).values_list("starts_at", flat=True)
+    first_expiry = (
+        await slots.filter(status=SlotStatus.HELD, held_until__gt=now)
+        .order_by("held_until")
+        .limit(1)
+        .values_list("held_until", flat=True)
+    )
+    return min([*first_start, *first_expiry], default=None)
+
+
 # The same query as the ORM one above, written once: building it with Tortoise costs more
 # than running it on this hot read (bench/README.md). PostgreSQL only; SQLite is for
 # development and keeps the ORM query.

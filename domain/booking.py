@@ -20,7 +20,7 @@ from db.enums import AppointmentStatus, SlotStatus, TicketStatus
 from db.models import Appointment, Client, Psychologist, Service, Slot, Ticket
 from domain import audit, planning
 from domain.audit import Initiator
-from domain.changes import AppointmentChange, feed
+from domain.changes import AppointmentChange, data_changed, feed
 from domain.errors import (
     Conflict,
     DomainError,
@@ -87,6 +87,7 @@ async def hold_slot(client_id: int, slot_id: int, *, now: datetime | None = None
                 ).update(status=SlotStatus.HELD, held_by_id=client_id, held_until=until)
                 if not taken:
                     raise await _refuse_unavailable(slot_id, client_id, now)
+            await data_changed("slots.changed")
             return Hold(slot_id=slot_id, held_until=until)
         except IntegrityError as exc:
             # The same client holding two slots at once: the unique hold owner makes one
@@ -98,9 +99,11 @@ async def hold_slot(client_id: int, slot_id: int, *, now: datetime | None = None
 
 async def release_hold(client_id: int) -> None:
     """Give back the client's hold, if any (leaving the booking flow)."""
-    await Slot.filter(held_by_id=client_id, status=SlotStatus.HELD).update(
+    released = await Slot.filter(held_by_id=client_id, status=SlotStatus.HELD).update(
         status=SlotStatus.FREE, held_by_id=None, held_until=None
     )
+    if released:
+        await data_changed("slots.changed")
 
 
 async def load_sides(appointment: Appointment) -> tuple[Client, Psychologist]:

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from db.models import Branch, Service
 from domain import audit
 from domain.audit import Initiator
+from domain.changes import data_changed
 from domain.errors import Conflict, NotFound
 
 
@@ -59,6 +60,7 @@ async def create_service(initiator: Initiator, **values: Any) -> Service:
         await _check_branch(values.get("branch_id"))
         service = await Service.create(**values)
         await audit.record(initiator, "service.created", "service", service.id, **values)
+    await data_changed("catalogue.updated")
     return service
 
 
@@ -71,6 +73,7 @@ async def update_service(initiator: Initiator, service_id: int, **changes: Any) 
         service.update_from_dict(changes)
         await service.save()
         await audit.record(initiator, "service.updated", "service", service.id, **changes)
+    await data_changed("catalogue.updated")
     return service
 
 
@@ -81,6 +84,7 @@ async def retire_service(initiator: Initiator, service_id: int) -> Service:
         service.is_active = False
         await service.save(update_fields=["is_active"])
         await audit.record(initiator, "service.retired", "service", service.id)
+    await data_changed("catalogue.updated")
     return service
 
 
@@ -106,6 +110,7 @@ async def create_branch(initiator: Initiator, **values: Any) -> Branch:
         await _check_name_free(values["name"])
         branch = await Branch.create(**values)
         await audit.record(initiator, "branch.created", "branch", branch.id, **values)
+    await data_changed("catalogue.updated")
     return branch
 
 
@@ -117,6 +122,7 @@ async def update_branch(initiator: Initiator, branch_id: int, **changes: Any) ->
         branch.update_from_dict(changes)
         await branch.save()
         await audit.record(initiator, "branch.updated", "branch", branch.id, **changes)
+    await data_changed("catalogue.updated")
     return branch
 
 
@@ -126,3 +132,4 @@ async def delete_branch(initiator: Initiator, branch_id: int) -> None:
         branch = await _branch(branch_id)
         await branch.delete()
         await audit.record(initiator, "branch.deleted", "branch", branch_id, name=branch.name)
+    await data_changed("catalogue.updated")

@@ -1,8 +1,10 @@
-"""Appointment changes, announced after their transaction commits.
+"""Changes, announced after their transaction commits.
 
 Every change, whatever its source (bot, board, legacy API, jobs), goes through the domain, and
-the domain announces it here; the live board and the caches listen. A Redis relay subscribes
-to carry changes between instances.
+the domain announces it here: appointment changes (the live board and the bot listen) and
+changes of the data the read caches answer from (slots and holds, psychologists, clients, the
+catalogue). A Redis relay carries appointment changes between instances; the read cache keeps
+its own generation in Redis (domain/read_cache.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Literal
 log = logging.getLogger(__name__)
 
 ChangeKind = Literal["appointment.created", "appointment.updated"]
+DataKind = Literal["slots.changed", "psychologist.updated", "client.updated", "catalogue.updated"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +26,17 @@ class AppointmentChange:
     appointment_id: int
 
 
-Listener = Callable[[AppointmentChange], Awaitable[None]]
+@dataclass(frozen=True, slots=True)
+class DataChange:
+    """Data behind the read answers changed: `subject_id` is the psychologist of changed
+    slots, the psychologist or client changed, or None for the catalogue."""
+
+    kind: DataKind
+    subject_id: int | None = None
+
+
+Change = AppointmentChange | DataChange
+Listener = Callable[[Change], Awaitable[None]]
 
 
 class ChangeFeed:
@@ -36,7 +49,7 @@ class ChangeFeed:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    async def publish(self, change: AppointmentChange) -> None:
+    async def publish(self, change: Change) -> None:
         for listener in list(self._listeners):
             try:
                 await listener(change)
@@ -45,3 +58,8 @@ class ChangeFeed:
 
 
 feed = ChangeFeed()
+
+
+async def data_changed(kind: DataKind, subject_id: int | None = None) -> None:
+    """Announce a committed change of the data the read caches answer from."""
+    await feed.publish(DataChange(kind, subject_id))

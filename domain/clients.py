@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from db.enums import ClientSource
 from db.models import Appointment, Client, Outbox, Slot, Ticket
+from domain.changes import data_changed
 from domain.errors import Conflict, InvalidInput
 
 DEFAULT_REGION = "RU"
@@ -85,7 +86,8 @@ async def register(
         client.name = name or client.name
         client.username = username or client.username
         await client.save()
-        return client, False
+    await data_changed("client.updated", client.id)
+    return client, False
 
 
 async def by_telegram_id(telegram_id: int) -> Client | None:

@@ -18,6 +18,7 @@ from typing import Protocol
 from db.models import Appointment, Psychologist
 from domain import audit
 from domain.audit import Initiator
+from domain.changes import AppointmentChange, feed
 
 log = logging.getLogger(__name__)
 
@@ -112,5 +113,6 @@ async def ensure_link(
             appointment.id,
             provider=meeting.provider,
         )
+        await feed.publish(AppointmentChange("appointment.updated", appointment.id))
         return appointment, meeting.provider
     return appointment, "existing"

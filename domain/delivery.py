@@ -21,6 +21,7 @@ from db.enums import OutboxState
 from db.models import Client, Outbox
 from domain import audit
 from domain.audit import Initiator
+from domain.changes import data_changed
 from domain.errors import Conflict, NotFound
 from domain.timerules import utcnow
 
@@ -136,6 +137,7 @@ async def mark_unreachable(row: Outbox, error: str, attempts: int) -> int:
         others = await Outbox.filter(
             chat_id=row.chat_id, state__in=[OutboxState.PENDING, OutboxState.SENDING]
         ).update(state=OutboxState.FAILED, last_error=reason, claimed_until=None)
+    await data_changed("client.updated")
     return 1 + others
 
 
@@ -180,4 +182,6 @@ async def retry(row_id: int, initiator: Initiator, *, now: datetime | None = Non
             await Client.filter(id=row.client_id).update(blocked_bot=False)
         await audit.record(initiator, "delivery.retried", "outbox", row.id)
     outbox_signal.announce()
+    if row.client_id is not None:
+        await data_changed("client.updated", row.client_id)
     return row

@@ -30,6 +30,7 @@ from db.enums import ClientSource
 from db.models import Client
 from domain import audit
 from domain.audit import Initiator
+from domain.changes import data_changed
 from domain.clients import parse_phone
 from domain.errors import InvalidInput
 
@@ -407,4 +408,5 @@ async def import_clients(
         skipped=report.skipped,
         errors=len(report.errors) + report.errors_left_off,
     )
+    await data_changed("client.updated")
     return report

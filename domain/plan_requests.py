@@ -13,6 +13,7 @@ from db.enums import EventKind
 from db.models import Appointment, Psychologist
 from domain import audit, booking, planning, tickets
 from domain.audit import Initiator
+from domain.changes import AppointmentChange, feed
 from domain.errors import InvalidInput
 from domain.timerules import MSK, utcnow
 
@@ -110,6 +111,7 @@ async def plan_client_events(
     }
     if meeting:
         await Appointment.filter(id=appointment.id).update(**meeting)
+        await feed.publish(AppointmentChange("appointment.updated", appointment.id))
     if facts.confirmed and not appointment.confirmed:
         await booking.confirm(appointment.id, initiator, now=now)
     await appointment.refresh_from_db()

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from db.models import Education, Psychologist
 from domain import audit
 from domain.audit import Initiator
+from domain.changes import data_changed
 from domain.errors import Conflict, NotFound
 
 SECRET_BYTES = 24
@@ -125,4 +126,5 @@ async def save_anketa(
             psychologist.id,
             telegram_id=telegram_id,
         )
+    await data_changed("psychologist.updated", psychologist.id)
     return SavedAnketa(psychologist, secret, created)

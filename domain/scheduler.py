@@ -27,7 +27,7 @@ import aiocron
 from redis.asyncio import Redis
 
 from domain import jobs
-from domain.changes import AppointmentChange, feed
+from domain.changes import AppointmentChange, Change, feed
 from domain.delivery import outbox_signal
 from domain.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.timerules import MSK, utcnow
@@ -142,8 +142,9 @@ class Scheduler:
         """Look for due events now (a change may have planned one that is already due)."""
         self._wakeup.set()
 
-    async def _on_change(self, _change: AppointmentChange) -> None:
-        self.wake()
+    async def _on_change(self, change: Change) -> None:
+        if isinstance(change, AppointmentChange):  # it may have planned events due now
+            self.wake()
 
     def _ticker(self, name: str) -> JobBody:
         async def tick() -> None:

@@ -4,7 +4,7 @@ psychologist's own slots with their state. Each answer costs a fixed number of q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from tortoise import connections
 from tortoise.expressions import Q
@@ -59,6 +59,14 @@ async def _marks_by_name_on_postgres(name: str, now: datetime) -> list[SlotMark]
 
 async def weekly_texts(name: str, tz: tzinfo = MSK, *, now: datetime | None = None) -> list[str]:
     """The four weekly schedule texts of the psychologist with this name, in `tz`."""
+    return (await weekly_texts_until(name, tz, now=now))[0]
+
+
+async def weekly_texts_until(
+    name: str, tz: tzinfo = MSK, *, now: datetime | None = None
+) -> tuple[list[str], datetime]:
+    """`weekly_texts`, and when time alone changes them: the first listed slot starts, or a
+    new day begins in `tz` (the weeks move on on Mondays)."""
     now = now or utcnow()
     if db.dialect() == "postgres":
         marks = await _marks_by_name_on_postgres(name.strip(), now)
@@ -66,7 +74,9 @@ async def weekly_texts(name: str, tz: tzinfo = MSK, *, now: datetime | None = No
         marks = await _marks(Q(psychologist__name=name.strip(), psychologist__is_active=True), now)
     if not marks:
         await psychologists.by_name(name)  # an empty schedule of an unknown name is a 404
-    return weekly_schedule_texts(marks, now, tz)
+    tomorrow = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(), tz)
+    changes_at = min([mark.starts_at for mark in marks], default=tomorrow)
+    return weekly_schedule_texts(marks, now, tz), min(changes_at, tomorrow)
 
 
 async def free_texts_of(

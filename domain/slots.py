@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from db.enums import SlotStatus
 from db.models import Psychologist, Slot
+from domain.changes import data_changed
 from domain.errors import (
     InvalidInput,
     NotFound,
@@ -73,13 +74,15 @@ async def add_slot(
                     field="slot",
                 )
         try:
-            return await Slot.create(
+            slot = await Slot.create(
                 psychologist_id=psychologist_id, starts_at=starts_at, duration_min=duration_min
             )
         except IntegrityError as exc:
             raise SlotExists(
                 f"{format_slot(starts_at, MSK)} already exists", field="slot"
             ) from exc
+    await data_changed("slots.changed", psychologist_id)
+    return slot
 
 
 async def remove_slot(psychologist_id: int, slot_id: int, *, now: datetime | None = None) -> None:
@@ -90,6 +93,7 @@ async def remove_slot(psychologist_id: int, slot_id: int, *, now: datetime | Non
             Q(id=slot_id, psychologist_id=psychologist_id) & free_now(now)
         ).delete()
         if deleted:
+            await data_changed("slots.changed", psychologist_id)
             return
         slot = await Slot.filter(id=slot_id, psychologist_id=psychologist_id).first()
         if slot is None:

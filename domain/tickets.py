@@ -14,6 +14,7 @@ from db.enums import ClientSource
 from db.models import Appointment, Client, FormTracking, Psychologist, Slot, Ticket
 from domain import audit
 from domain.audit import Initiator
+from domain.changes import data_changed
 from domain.errors import NotFound
 from domain.statuses import ACTIVE
 from domain.timerules import MSK, format_slot, utcnow
@@ -67,6 +68,7 @@ async def client_for(spec: ClientSpec) -> Client:
     elif spec.name and not client.name:
         client.name = spec.name
         await client.save(update_fields=["name", "updated_at"])
+        await data_changed("client.updated", client.id)
     return client
 
 

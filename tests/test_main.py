@@ -92,6 +92,8 @@ def test_runs_with_nothing_configured_and_stops_on_sigterm(
     assert time.monotonic() - began < 5
     log = (tmp_path / "main.log").read_text()
     assert f"listening on http://127.0.0.1:{port}" in log
+    assert "Traceback" not in log
+    assert "Unclosed" not in log, "an HTTP session or connector was left open"
     for name, value in json.loads(secrets_file.read_text()).items():
         assert value not in log, f"{name} was logged in full"
 

@@ -29,15 +29,23 @@ def free_slot(slot_id: int) -> str:
     return f'.free-slot[data-slot-id="{slot_id}"]'
 
 
-def open_calendar(page: Page, url: str, appointment_id: int) -> None:
+# Calendar weeks (Monday first, in the browser's zone) from the current one to the day of `iso`.
+_WEEKS_AHEAD_JS = """(iso) => {
+  const midnight = (t) => { const d = new Date(t); d.setHours(0, 0, 0, 0); return d; };
+  const today = midnight(Date.now());
+  const monday = new Date(today);
+  monday.setDate(today.getDate() - ((today.getDay() + 6) % 7));
+  return Math.floor(Math.round((midnight(iso) - monday) / 864e5) / 7);
+}"""
+
+
+def open_calendar(page: Page, url: str, appointment_id: int, starts_at: datetime) -> None:
     page.goto(url)
     expect(page.locator("#board")).to_have_attribute("data-loaded", "true")
     page.get_by_role("tab", name="Calendar").click()
     expect(page.locator(".fc-timegrid")).to_be_visible()
     # The session lies two days ahead: possibly next week.
-    for _ in range(2):
-        if page.locator(session_event(appointment_id)).count():
-            break
+    for _ in range(page.evaluate(_WEEKS_AHEAD_JS, starts_at.isoformat())):
         page.locator(".fc-next-button").click()
     expect(page.locator(session_event(appointment_id))).to_be_visible()
 
@@ -74,7 +82,7 @@ async def test_a_session_dragged_in_the_calendar_is_rescheduled_and_illegal_drop
     others_slot = await Slot.create(psychologist=other, starts_at=at_msk(2, 11))
     appointment = await booking.book(client.id, booked.id, MANAGER, require_own_hold=False)
     url = site.url("/app/board?lang=en") + f"#token={await site.manager_token()}"
-    await screen.run(open_calendar, url, appointment.id)
+    await screen.run(open_calendar, url, appointment.id, appointment.starts_at)
 
     def drag_to_the_free_slot(page: Page) -> None:
         expect(page.locator(free_slot(target.id))).to_be_visible()

@@ -5,7 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from domain import board
-from webapp.api.schemas import BoardOut, BoardQuery, HistoryOut, json_answer, path_id
+from webapp.api.schemas import (
+    BoardOut,
+    BoardQuery,
+    HistoryOut,
+    cached_answer,
+    json_answer,
+    path_id,
+)
 from webapp.auth import STAFF, require_role
 from webapp.openapi import documented
 from webapp.validation import parse_query
@@ -25,10 +32,15 @@ async def dashboard_board(request: web.Request) -> web.Response:
     require_role(request, *STAFF)
     query = parse_query(request, BoardQuery)
     first, last = board.board_range(query.date_from, query.date_to)
-    columns = await board.board(
-        first, last, branch_id=query.branch_id, psychologist_id=query.psychologist_id
-    )
-    return json_answer({"columns": columns})
+
+    async def build() -> tuple[object, None]:
+        columns = await board.board(
+            first, last, branch_id=query.branch_id, psychologist_id=query.psychologist_id
+        )
+        return {"columns": columns}, None
+
+    key = ("board", first, last, query.branch_id, query.psychologist_id)
+    return await cached_answer(request, key, build)
 
 
 @routes.get("/api/v1/appointments/{id:\\d+}/history")

@@ -3,11 +3,13 @@ appointments. Every change goes through domain.booking, which audits and announc
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiohttp import web
 
 from db.enums import Actor, ClientSource
 from db.models import Client
-from domain import board, booking, clients
+from domain import availability, board, booking, clients
 from domain.availability import available_slots
 from domain.board import appointment_json
 from webapp.api.schemas import (
@@ -20,6 +22,7 @@ from webapp.api.schemas import (
     SlotList,
     SlotsQuery,
     StatusIn,
+    cached_answer,
     json_answer,
     path_id,
 )
@@ -63,14 +66,23 @@ async def slots_available(request: web.Request) -> web.Response:
     principal = require_role(request, CLIENT, *STAFF)
     query = parse_query(request, SlotsQuery)
     first, last = board.board_range(query.date_from, query.date_to, days=AVAILABLE_DAYS)
-    slots = await available_slots(
-        first,
-        last,
-        holder_telegram_id=principal.telegram_id if principal.role == Actor.CLIENT else None,
-        psychologist_id=query.psychologist_id,
-        service_id=query.service_id,
-    )
-    return json_answer(slots)
+    holder = principal.telegram_id if principal.role == Actor.CLIENT else None
+
+    async def build() -> tuple[object, datetime | None]:
+        slots = await available_slots(
+            first,
+            last,
+            holder_telegram_id=holder,
+            psychologist_id=query.psychologist_id,
+            service_id=query.service_id,
+        )
+        changes_at = await availability.changes_by_time_at(
+            first, last, psychologist_id=query.psychologist_id
+        )
+        return slots, changes_at
+
+    key = ("slots", holder, first, last, query.psychologist_id, query.service_id)
+    return await cached_answer(request, key, build)
 
 
 @routes.post("/api/v1/slots/{id:\\d+}/hold")

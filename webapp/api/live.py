@@ -23,7 +23,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from redis.asyncio.client import PubSub
 
 from domain import board
-from domain.changes import AppointmentChange
+from domain.changes import AppointmentChange, Change
 from domain.errors import NotFound
 from webapp.api.schemas import LiveQuery
 from webapp.auth import STAFF, ForbiddenRole, read_token
@@ -59,7 +59,9 @@ class LiveHub:
         self._redis: Any = None
         self._relay: asyncio.Task[None] | None = None
 
-    async def on_change(self, change: AppointmentChange) -> None:
+    async def on_change(self, change: Change) -> None:
+        if not isinstance(change, AppointmentChange):
+            return
         serving = _serving_hub.get()
         if serving is not None and serving != self.instance_id:
             return

@@ -3,6 +3,7 @@ from them."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import available_timezones
@@ -12,6 +13,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from db.enums import AppointmentStatus
+from domain.read_cache import Built
+from webapp.keys import READ_CACHE
 from webapp.validation import BadRequest
 
 MAX_ID = 2**31 - 1
@@ -378,3 +381,19 @@ def json_answer(data: object, status: int = 200) -> web.Response:
     """A JSON answer serialised by orjson: several times faster than the json module on the
     large answers of the hot read routes (bench/README.md)."""
     return web.json_response(data, status=status, dumps=_orjson_text)
+
+
+async def cached_answer(
+    request: web.Request,
+    key: Hashable,
+    build: Callable[[], Awaitable[tuple[object, datetime | None]]],
+) -> web.Response:
+    """json_answer of the data `build` answers (with the instant time alone changes it),
+    served from the read cache until a change makes it stale (domain/read_cache.py)."""
+
+    async def encoded() -> Built:
+        data, changes_at = await build()
+        return orjson.dumps(data), changes_at
+
+    body = await request.app[READ_CACHE].answer(key, encoded)
+    return web.Response(body=body, content_type="application/json", charset="utf-8")

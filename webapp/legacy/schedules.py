@@ -3,12 +3,14 @@ slots with their state."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiohttp import web
 from pydantic import BaseModel, Field
 
 from domain import schedules
 from domain.timerules import MSK, format_day_month, offset_zone, parse_date, parse_offset
-from webapp.api.schemas import json_answer
+from webapp.api.schemas import cached_answer, json_answer
 from webapp.legacy.common import Name, Secret, psychologist_by_secret, slot_text
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_query
@@ -50,8 +52,18 @@ class OwnSlot(BaseModel):
     lead_number: str | None
 
 
-def _texts_answer(texts: list[str]) -> web.Response:
-    return json_answer([{"res": texts}])
+async def _texts_answer(
+    request: web.Request, name: str, offset: float | None = None
+) -> web.Response:
+    """The four weekly texts of `name` in MSK or at `offset` hours from it, through the read
+    cache."""
+
+    async def build() -> tuple[object, datetime]:
+        zone = MSK if offset is None else offset_zone(offset)
+        texts, changes_at = await schedules.weekly_texts_until(name, zone)
+        return [{"res": texts}], changes_at
+
+    return await cached_answer(request, ("texts", name.strip(), offset), build)
 
 
 @routes.get("/get-slot")
@@ -90,7 +102,7 @@ async def get_slot(request: web.Request) -> web.Response:
         )
     if query.psychologist is None:
         raise BadRequest("give psychologist, or secret with startDate and endDate", "psychologist")
-    return _texts_answer(await schedules.weekly_texts(query.psychologist))
+    return await _texts_answer(request, query.psychologist)
 
 
 @routes.get("/get-aggregated-schedule-by-psychologist-test-contur")
@@ -105,5 +117,4 @@ async def aggregated_schedule(request: web.Request) -> web.Response:
     name = query.psychologist or query.utm_psy
     if name is None:
         raise BadRequest("give psychologist (or utm_psy)", field="psychologist")
-    zone = offset_zone(parse_offset(query.userTimeOffsetMsk))
-    return _texts_answer(await schedules.weekly_texts(name, zone))
+    return await _texts_answer(request, name, parse_offset(query.userTimeOffsetMsk))

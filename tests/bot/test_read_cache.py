@@ -1,0 +1,95 @@
+"""A hold and a booking made in the bot show on the very next read of the web app's cached
+answers (the bot and the web server share one process and its change feed, as
+`python main.py` runs them; with Redis the change also goes through the shared generation)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from config import load_settings
+from db.enums import Actor, ManagerRole
+from db.models import Manager
+from services import Services
+from tests.bot.conftest import Person, make_psychologist, register
+from webapp.app import create_app
+from webapp.auth import Principal, issue_token
+from webapp.keys import SERVICES
+
+MANAGER_ID = 777_000_010
+
+
+@pytest.fixture
+async def web(database: str, tmp_path: Path) -> AsyncIterator[TestClient]:
+    settings = load_settings(
+        database_url=database,
+        redis_url=os.environ.get("REDIS_URL", ""),
+        data_dir=tmp_path / "web",
+        rate_limit_per_min=100_000,
+    )
+    app = create_app(Services(settings=settings), own_database=False)
+    async with TestClient(TestServer(app)) as http:
+        yield http
+
+
+class ManagerView:
+    def __init__(self, web: TestClient) -> None:
+        token = issue_token(web.app[SERVICES].settings, Principal(MANAGER_ID, Actor.MANAGER))
+        self.web = web
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    async def get(self, path: str, **params: object) -> Any:
+        answer = await self.web.get(path, params=params, headers=self.headers)
+        assert answer.status == 200, await answer.text()
+        return await answer.json()
+
+    async def free_slot_ids(self, psychologist_id: int) -> list[int]:
+        slots = await self.get("/api/v1/slots/available", psychologist_id=psychologist_id)
+        return [slot["id"] for slot in slots]
+
+    async def cards(self) -> list[tuple[str, int]]:
+        board = await self.get("/api/v1/dashboard/board")
+        return [
+            (status, card["client"]["telegram_id"])
+            for status, column in board["columns"].items()
+            for card in column
+        ]
+
+
+async def test_a_hold_and_a_booking_in_the_bot_show_on_the_next_read(
+    person: Callable[..., Person], web: TestClient
+) -> None:
+    await Manager.create(telegram_id=MANAGER_ID, name="Olga", role=ManagerRole.MANAGER)
+    maria = await make_psychologist("Maria Ivanova", queries=["anxiety"], min_price=3000)
+    view = ManagerView(web)
+    free = await view.free_slot_ids(maria.id)
+    assert len(free) == 3
+    assert await view.free_slot_ids(maria.id) == free  # now from the cache
+    assert await view.cards() == []
+
+    anna = person("en")
+    await register(anna)
+    await anna.click("📅 Book a session")
+    await anna.click("anxiety")
+    await anna.click("Done ▶")
+    await anna.click("Up to 5000 RUB")
+    card = await anna.expect("Maria Ivanova")
+    await anna.click("🗓 Free times", card["message_id"])
+    week = await anna.expect("Maria Ivanova: free times")
+    slot_button = anna.button_with("s:", week)
+    slot_id = int(slot_button["callback_data"].split(":")[1])
+    await anna.click(slot_button["text"], week["message_id"])
+    held = await anna.expect("held for you until")
+
+    assert await view.free_slot_ids(maria.id) == [i for i in free if i != slot_id]
+    assert await view.cards() == []
+
+    await anna.click("✅ Confirm", held["message_id"])
+    await anna.expect("You are booked: Maria Ivanova")
+    assert await view.free_slot_ids(maria.id) == [i for i in free if i != slot_id]
+    assert await view.cards() == [("new", anna.id)]
