@@ -5,9 +5,13 @@ initData."""
 
 from __future__ import annotations
 
+import functools
 import hmac
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import jwt
@@ -136,21 +140,29 @@ def read_token(settings: Settings, token: str | None) -> Principal:
     return _principal(claims)
 
 
-def _claims(settings: Settings, token: str) -> dict[str, Any]:
+def _claims(settings: Settings, token: str) -> Mapping[str, Any]:
+    claims = _verified_claims(settings.jwt_secret.get_secret_value(), token)
+    if claims["exp"] <= time.time():
+        raise Unauthorized("the token has expired; sign in again")
+    return claims
+
+
+# A token's signature is checked once: every request of a session carries the same token, and
+# the check costs more than a cached answer (bench/README.md). Refusals are never remembered.
+@functools.lru_cache(maxsize=4096)
+def _verified_claims(secret: str, token: str) -> Mapping[str, Any]:
     try:
-        return jwt.decode(
-            token,
-            settings.jwt_secret.get_secret_value(),
-            algorithms=[JWT_ALGORITHM],
-            options={"require": ["sub", "role", "exp"]},
+        claims = jwt.decode(
+            token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["sub", "role", "exp"]}
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("the token has expired; sign in again") from exc
     except jwt.InvalidTokenError as exc:
         raise Unauthorized("the token is not valid") from exc
+    return MappingProxyType(claims)
 
 
-def _principal(claims: dict[str, Any]) -> Principal:
+def _principal(claims: Mapping[str, Any]) -> Principal:
     try:
         return Principal(int(claims["sub"]), Actor(claims["role"]), str(claims.get("name", "")))
     except (TypeError, ValueError) as exc:
