@@ -72,28 +72,37 @@ async def available_slots(
     ]
 
 
-async def changes_by_time_at(
+async def available_slots_until(
     date_from: date,
     date_to: date,
     *,
+    holder_telegram_id: int | None = None,
     psychologist_id: int | None = None,
+    service_id: int | None = None,
     now: datetime | None = None,
-) -> datetime | None:
-    """When time alone next changes `available_slots` of these days: the first slot to
-    start (it stops being takeable) or the first hold to run out (its slot is free again)."""
+) -> tuple[list[dict[str, Any]], datetime | None]:
+    """`available_slots`, and when time alone next changes them: the first of them starts
+    (it stops being takeable), or a hold on another slot of these days runs out (that slot is
+    free again)."""
     now = now or utcnow()
-    start, end = range_bounds(date_from, date_to, MSK)
-    slots = Slot.filter(starts_at__gte=start, starts_at__gt=now, starts_at__lt=end)
-    if psychologist_id is not None:
-        slots = slots.filter(psychologist_id=psychologist_id)
-    first_start = await slots.order_by("starts_at").limit(1).values_list("starts_at", flat=True)
-    first_expiry = (
-        await slots.filter(status=SlotStatus.HELD, held_until__gt=now)
-        .order_by("held_until")
-        .limit(1)
-        .values_list("held_until", flat=True)
+    slots = await available_slots(
+        date_from,
+        date_to,
+        holder_telegram_id=holder_telegram_id,
+        psychologist_id=psychologist_id,
+        service_id=service_id,
+        now=now,
     )
-    return min([*first_start, *first_expiry], default=None)
+    start, end = range_bounds(date_from, date_to, MSK)
+    holds = Slot.filter(
+        status=SlotStatus.HELD, held_until__gt=now, starts_at__gte=start, starts_at__lt=end
+    )
+    if psychologist_id is not None:
+        holds = holds.filter(psychologist_id=psychologist_id)
+    moments = await holds.order_by("held_until").limit(1).values_list("held_until", flat=True)
+    if slots:
+        moments.append(datetime.fromisoformat(slots[0]["starts_at"]))
+    return slots, min(moments, default=None)
 
 
 # The same query as the ORM one above, written once: building it with Tortoise costs more

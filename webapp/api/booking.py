@@ -9,8 +9,8 @@ from aiohttp import web
 
 from db.enums import Actor, ClientSource
 from db.models import Client
-from domain import availability, board, booking, clients
-from domain.availability import available_slots
+from domain import board, booking, clients
+from domain.availability import available_slots_until
 from domain.board import appointment_json
 from webapp.api.schemas import (
     AppointmentList,
@@ -69,17 +69,13 @@ async def slots_available(request: web.Request) -> web.Response:
     holder = principal.telegram_id if principal.role == Actor.CLIENT else None
 
     async def build() -> tuple[object, datetime | None]:
-        slots = await available_slots(
+        return await available_slots_until(
             first,
             last,
             holder_telegram_id=holder,
             psychologist_id=query.psychologist_id,
             service_id=query.service_id,
         )
-        changes_at = await availability.changes_by_time_at(
-            first, last, psychologist_id=query.psychologist_id
-        )
-        return slots, changes_at
 
     key = ("slots", holder, first, last, query.psychologist_id, query.service_id)
     return await cached_answer(request, key, build)
