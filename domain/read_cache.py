@@ -19,9 +19,10 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -34,6 +35,7 @@ GENERATION_KEY = "read-cache:generation"
 TTL_S = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 REDIS_TIMEOUT_S = 1.0
+RESYNC_S = 0.5
 
 # What a builder answers: the body, and the instant time alone changes it (None: not before
 # the TTL).
@@ -47,7 +49,7 @@ class Generation:
         self._redis = redis
         self._local = 0
         self._batch: asyncio.Future[str | None] | None = None
-        self._fetches: set[asyncio.Task[None]] = set()
+        self._fetches: set[asyncio.Task[None]] = set()  # GETs and resyncs under way
         self._unsynced = False  # a change Redis has not heard of yet
 
     async def moved(self, _change: Change | None = None) -> None:
@@ -57,11 +59,24 @@ class Generation:
             try:
                 await asyncio.wait_for(self._renew(), REDIS_TIMEOUT_S)
             except Exception as exc:
-                # The other instances cannot hear of this change: until Redis takes a new
-                # value they serve nothing cached (their GET fails too), and the first
-                # read that reaches Redis again renews it.
-                self._unsynced = True
+                # The other instances cannot hear of this change yet: while Redis is down
+                # they serve nothing cached (their GET fails too), and the new value is set
+                # as soon as Redis answers again.
                 log.warning("read cache: could not announce a change to Redis: %s", exc)
+                if not self._unsynced:
+                    self._unsynced = True
+                    self._start(self._resync())
+
+    async def _resync(self) -> None:
+        while self._unsynced:
+            await asyncio.sleep(RESYNC_S)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._renew(), REDIS_TIMEOUT_S)
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._fetches.add(task)
+        task.add_done_callback(self._fetches.discard)
 
     async def _renew(self) -> str:
         assert self._redis is not None
@@ -90,9 +105,7 @@ class Generation:
         batch, self._batch = self._batch, None
         if batch is None:
             return
-        task = asyncio.create_task(self._fetch(batch))
-        self._fetches.add(task)
-        task.add_done_callback(self._fetches.discard)
+        self._start(self._fetch(batch))
 
     async def _fetch(self, batch: asyncio.Future[str | None]) -> None:
         value: str | None = None
