@@ -58,6 +58,10 @@ class LiveHub:
         self.channel = ""
         self._redis: Any = None
         self._relay: asyncio.Task[None] | None = None
+        # Changes wait here for the announcer task: the request that made a change answers
+        # without waiting for its board card to be loaded and sent (bench/README.md).
+        self._backlog: asyncio.Queue[AppointmentChange] = asyncio.Queue()
+        self._announcer: asyncio.Task[None] | None = None
 
     async def on_change(self, change: Change) -> None:
         if not isinstance(change, AppointmentChange):
@@ -67,6 +71,20 @@ class LiveHub:
             return
         if not self.sockets and self._redis is None:
             return
+        self._backlog.put_nowait(change)
+
+    async def _announce_backlog(self) -> None:
+        """Announce the changes in the order they were made."""
+        while True:
+            change = await self._backlog.get()
+            try:
+                await self._announce(change)
+            except Exception:
+                log.exception("live board could not announce %s", change)
+            finally:
+                self._backlog.task_done()
+
+    async def _announce(self, change: AppointmentChange) -> None:
         try:
             appointment = await board.load(change.appointment_id)
         except NotFound:
@@ -127,6 +145,7 @@ class LiveHub:
         self._redis = services.redis
         self.channel = channel_for(services.settings.database_url)
         unsubscribe = services.changes.subscribe(self.on_change)
+        self._announcer = asyncio.create_task(self._announce_backlog())
         if self._redis is not None:
             pubsub = None
             try:
@@ -139,10 +158,13 @@ class LiveHub:
             yield
         finally:
             unsubscribe()
-            if self._relay is not None:
-                self._relay.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._relay
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._backlog.join(), SEND_TIMEOUT_S)
+            for task in (self._announcer, self._relay):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await self.close_sockets()
 
 
