@@ -159,7 +159,7 @@ def rows(figures: list[ReadFigures], scale: int, base_p99: dict[str, float] | No
                 target=f"read {scale}x: {f.route}",
                 measured=f"{f.product.rps:.0f}/s p99 {f.product.p99_ms:.1f}ms"
                 + (f", {f.product.errors} failed" if f.product.errors else ""),
-                reference=f"{f.bare.rps:.0f}/s bare",
+                reference=f"{f.bare.rps:.0f}/s bare, p99 {f.bare.p99_ms:.1f}ms",
                 ratio=f.ratio,
                 met=f.ratio >= TARGET_RATIO
                 and f.product.p99_ms < p99_goal
