@@ -157,6 +157,7 @@ class ReadCache:
         self._max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._bytes = 0
+        self._building: dict[Hashable, tuple[str, asyncio.Task[bytes]]] = {}
 
     async def answer(self, key: Hashable, build: Callable[[], Awaitable[Built]]) -> bytes:
         """The cached body for `key`, or `build()`'s, kept for the next reads."""
@@ -172,7 +173,29 @@ class ReadCache:
                 self._entries.move_to_end(key)
                 return entry.body
             self._drop(key)
-        body, changes_at = await build()
+        # Reads that miss together wait for one build (under the same generation only); the
+        # build runs in a task of its own, so a reader that goes away does not cancel it.
+        building = self._building.get(key)
+        if building is None or building[0] != generation:
+            task = asyncio.create_task(self._build(key, generation, build))
+            task.add_done_callback(_retrieve_exception)
+            self._building[key] = building = (generation, task)
+        return await asyncio.shield(building[1])
+
+    async def _build(
+        self, key: Hashable, generation: str, build: Callable[[], Awaitable[Built]]
+    ) -> bytes:
+        try:
+            body, changes_at = await build()
+            self._keep(key, generation, body, changes_at)
+            return body
+        finally:
+            if self._building.get(key, (None, None))[1] is asyncio.current_task():
+                del self._building[key]
+
+    def _keep(
+        self, key: Hashable, generation: str, body: bytes, changes_at: datetime | None
+    ) -> None:
         lifetime = self._ttl_s
         if changes_at is not None:
             lifetime = min(lifetime, (changes_at - utcnow()).total_seconds())
@@ -182,7 +205,6 @@ class ReadCache:
             self._bytes += len(body)
             while self._bytes > self._max_bytes:
                 self._drop(next(iter(self._entries)))
-        return body
 
     def _drop(self, key: Hashable) -> None:
         entry = self._entries.pop(key, None)
@@ -192,6 +214,12 @@ class ReadCache:
     def _drop_all(self) -> None:
         self._entries.clear()
         self._bytes = 0
+
+
+def _retrieve_exception(task: asyncio.Task[bytes]) -> None:
+    """A build's error reaches its readers; with none left, it must not be reported as lost."""
+    if not task.cancelled():
+        task.exception()
 
 
 @contextlib.asynccontextmanager
