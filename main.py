@@ -6,6 +6,14 @@ python main.py            migrate, then run everything: web server, bot, schedul
 python main.py serve      the same as the default
 python main.py worker     migrate, then run the scheduler and the outbox sender alone
 python main.py migrate    apply pending database migrations and exit
+python main.py backup PATH
+                          write a backup of the database to PATH (SQLite: the online backup,
+                          safe while the app runs; PostgreSQL: pg_dump -Fc)
+python main.py restore PATH
+                          replace the database's contents with the backup at PATH, all or
+                          nothing (PostgreSQL: pg_restore --clean); exit code 2 when PATH is not
+                          a backup. Generated secrets are not in the backup: keep
+                          DATA_DIR/secrets.json with it.
 """
 
 from __future__ import annotations
@@ -17,24 +25,25 @@ import logging
 import signal
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
-from redis.asyncio import Redis
 
 import db
 from bot.dispatcher import build_dispatcher
 from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
 from config import Settings
+from db import backup as backups
 from domain import read_cache
 from domain.events import EventLinks
 from domain.scheduler import Scheduler
 from sandbox import BotApiEmulator, run_emulator
 from sandbox.chat import setup_sandbox_chat
-from services import Services
+from services import Services, connect_redis
 from webapp.app import create_app
 
 log = logging.getLogger("main")
@@ -138,7 +147,7 @@ async def worker(settings: Settings) -> None:
     await db.open_db(settings.database_url)
     services = Services(settings=settings)
     if settings.redis_url:
-        services.redis = Redis.from_url(settings.redis_url)
+        services.redis = connect_redis(settings.redis_url)
     try:
         async with contextlib.AsyncExitStack() as stack:
             # the web instances' read caches hear of this process's changes through Redis
@@ -176,7 +185,31 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="migrate, then run the scheduler and the outbox sender alone"
     )
     commands.add_parser("migrate", help="apply pending database migrations and exit")
+    backup = commands.add_parser(
+        "backup", help="write a backup of the database to PATH (safe while the app runs)"
+    )
+    backup.add_argument("path", metavar="PATH", type=Path)
+    restore = commands.add_parser(
+        "restore",
+        help="replace the database's contents with the backup at PATH (all or nothing)",
+    )
+    restore.add_argument("path", metavar="PATH", type=Path)
     return parser
+
+
+def backup_or_restore(command: str, settings: Settings, path: Path) -> int:
+    """Run `backup` or `restore`; a refusal is one line on stderr and a non-zero exit code."""
+    try:
+        if command == "backup":
+            size = backups.backup(settings.database_url, path)
+            log.info("backed up the database to %s (%d bytes)", path, size)
+        else:
+            backups.restore(settings.database_url, path)
+            log.info("restored the database from %s", path)
+    except backups.BackupError as exc:
+        sys.stderr.write(f"{command}: {exc}\n")
+        return exc.exit_code
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command in {"backup", "restore"}:
+        return backup_or_restore(args.command, settings, args.path)
     settings.fill_generated_secrets()
     if args.command == "migrate":
         asyncio.run(run_migrations(settings))

@@ -30,6 +30,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 from pydantic import ValidationError
 
+import db
 from db.models import Outbox
 from domain import delivery
 from domain.changes import AppointmentChange, Change, feed
@@ -44,6 +45,9 @@ MAX_FLOOD_WAITS = 20
 BACKOFF_S = 1.0
 MAX_BACKOFF_S = 30.0
 POLL_S = 1.0
+# A message that went out is recorded as sent however long the database takes to come back
+# (its claim would otherwise run out and the message go out again): asked this often.
+RECORD_RETRY_S = 1.0
 # On stop, a request already on its way gets this long to come back and be recorded.
 STOP_GRACE_S = 2.0
 # Seconds of sending the sender claims ahead, and rows per chat in one claim.
@@ -231,9 +235,28 @@ class OutboxSender:
                 await asyncio.sleep(min(self._backoff_s * 2 ** (errors - 1), MAX_BACKOFF_S))
                 continue
             # Off the wire only once recorded: a stop in between must not hand it back.
-            await delivery.mark_sent(row, message.message_id, attempts)
+            await self._record_sent(row, message.message_id, attempts)
             self._on_the_wire.discard(row.id)
             return False
+
+    async def _record_sent(self, row: Outbox, message_id: int, attempts: int) -> None:
+        """Record a delivered message, waiting out a database outage: given up, the row's
+        claim would run out and the person get the message twice."""
+        while True:
+            try:
+                await delivery.mark_sent(row, message_id, attempts)
+            except Exception as exc:
+                if self._stopping or not db.unreachable(exc):
+                    raise
+                log.warning(
+                    "recording the delivery of outbox row %s failed, retrying: %s: %s",
+                    row.id,
+                    type(exc).__name__,
+                    exc,
+                )
+                await asyncio.sleep(RECORD_RETRY_S)
+            else:
+                return
 
     async def _stop_chats(self) -> None:
         # Requests on the wire get a moment to come back and be recorded; everything else

@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 from aerich import Command
 from tortoise import Tortoise, connections
+from tortoise.exceptions import DBConnectionError
 
+from db import sql_log
 from db.config import tortoise_config
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+# What the driver raises while the database cannot be reached: refused or cut connections,
+# a server shutting down ("terminating connection due to administrator command") or still
+# starting up. Nothing is wrong with the query; the same call succeeds once it is back.
+# asyncpg's InternalClientError ("cannot switch to state ...; another operation is in
+# progress") comes of a query starting on a pooled connection the shutting-down server has
+# just terminated.
+UNREACHABLE: tuple[type[BaseException], ...] = (
+    DBConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.InternalClientError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:
@@ -24,6 +46,7 @@ def _ensure_sqlite_folder(database_url: str) -> None:
 
 async def migrate(database_url: str) -> list[str]:
     """Apply pending aerich migrations; returns the names of those applied."""
+    sql_log.hide_values()
     _ensure_sqlite_folder(database_url)
     async with Command(
         tortoise_config=tortoise_config(database_url), app="models", location=str(MIGRATIONS_DIR)
@@ -37,12 +60,30 @@ async def migrate(database_url: str) -> list[str]:
 
 async def open_db(database_url: str) -> None:
     """Connect for the lifetime of the process (every task sees this connection)."""
+    sql_log.hide_values()
     _ensure_sqlite_folder(database_url)
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close_db() -> None:
     await Tortoise.close_connections()
+
+
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, then what it was raised from or while handling, and so on."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether `exc` comes of the database being out of reach just now. A later error may
+    hide the cause: rolling back on a connection the server has closed raises asyncpg's
+    InterfaceError, raised while handling the connection error itself."""
+    return any(isinstance(link, UNREACHABLE) for link in exception_chain(exc))
 
 
 def dialect() -> str:

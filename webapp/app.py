@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from redis.asyncio import Redis
 
 import db
 from domain import read_cache
-from services import Services
+from services import Services, connect_redis
 from webapp import api, deliveries, health, legacy, openapi, pages, ratelimit
 from webapp.errors import error_middleware
 from webapp.keys import READ_CACHE, SERVICES
+from webapp.logs import RedactingAccessLogger, setup_log_redaction
+
+# Request size limits. A body over MAX_BODY_BYTES is a 413 JSON answer naming the limit (the
+# CSV/Excel import streams its upload and has its own IMPORT_MAX_BYTES). The HTTP parser refuses
+# a request line (method, path and query) over MAX_REQUEST_LINE_BYTES, a header over
+# MAX_HEADER_BYTES or more than MAX_HEADERS headers with a plain-text 400 before the app sees
+# the request; below those, webapp.validation.parse_query bounds the query with JSON answers.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_REQUEST_LINE_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 8 * 1024
+MAX_HEADERS = 100
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -24,7 +34,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 async def _redis(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     if services.settings.redis_url:
-        services.redis = Redis.from_url(services.settings.redis_url)
+        services.redis = connect_redis(services.settings.redis_url)
     async with read_cache.following(services.changes, services.redis) as generation:
         app[READ_CACHE].generation = generation
         yield
@@ -36,7 +46,17 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
 def create_app(services: Services, *, own_database: bool = True) -> web.Application:
     """The whole web app. `own_database=False` when the caller already opened the database
     (tests, or a process that runs several apps on one connection)."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=4 * 1024 * 1024)
+    setup_log_redaction()
+    app = web.Application(
+        middlewares=[error_middleware],
+        client_max_size=MAX_BODY_BYTES,
+        handler_args={
+            "max_line_size": MAX_REQUEST_LINE_BYTES,
+            "max_field_size": MAX_HEADER_BYTES,
+            "max_headers": MAX_HEADERS,
+            "access_log_class": RedactingAccessLogger,
+        },
+    )
     app[SERVICES] = services
     app[READ_CACHE] = read_cache.ReadCache()
     ratelimit.setup(app)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from typing import Literal
 
 from aiohttp import web
+from pydantic import BaseModel, Field
 from tortoise import connections
 
 from webapp.keys import SERVICES
@@ -13,6 +15,16 @@ from webapp.openapi import documented
 
 routes = web.RouteTableDef()
 PROBE_TIMEOUT_S = 2.0
+
+
+class Health(BaseModel):
+    """The state of each backing service (200: the database and Redis answer; 503: one of
+    them does not, status "degraded")."""
+
+    status: Literal["ok", "degraded"]
+    database: str = Field(description='"ok" or "error: <kind>"')
+    redis: str = Field(description='"ok", "off" (REDIS_URL unset) or "error: <kind>"')
+    bot: Literal["sandbox", "telegram"]
 
 
 async def _probe(check: Awaitable[object]) -> str:
@@ -26,21 +38,18 @@ async def _probe(check: Awaitable[object]) -> str:
 @routes.get("/healthz")
 @documented(
     "State of the database, Redis and the bot",
-    responses={200: "all backing services answer", 503: "the database or Redis is down"},
+    responses={200: Health, 503: Health},
     tags=("system",),
 )
 async def healthz(request: web.Request) -> web.Response:
     services = request.config_dict[SERVICES]
     database = await _probe(connections.get("default").execute_query("SELECT 1"))
     redis = await _probe(services.redis.ping()) if services.redis else "off"
-    bot = "sandbox" if services.settings.uses_sandbox else "telegram"
-    healthy = database == "ok" and redis in {"ok", "off"}
-    return web.json_response(
-        {
-            "status": "ok" if healthy else "degraded",
-            "database": database,
-            "redis": redis,
-            "bot": bot,
-        },
-        status=200 if healthy else 503,
+    bot: Literal["sandbox", "telegram"] = (
+        "sandbox" if services.settings.uses_sandbox else "telegram"
     )
+    healthy = database == "ok" and redis in {"ok", "off"}
+    answer = Health(
+        status="ok" if healthy else "degraded", database=database, redis=redis, bot=bot
+    )
+    return web.json_response(answer.model_dump(), status=200 if healthy else 503)

@@ -26,6 +26,7 @@ ERROR_SCHEMA: dict[str, Any] = {
     },
     "additionalProperties": True,
 }
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT or integration token"},
 }
@@ -120,15 +121,18 @@ def build_document(app: web.Application, title: str, version: str) -> dict[str, 
                     "description": answer.__doc__ or answer.__name__,
                     "content": {"application/json": {"schema": refs[(answer, "validation")]}},
                 }
+            elif status >= 400:  # a refusal: the JSON error shape
+                operation["responses"][str(status)] = {
+                    "description": answer,
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                }
             else:
                 operation["responses"][str(status)] = {"description": answer}
         operation["responses"].setdefault(
             "4XX",
             {
                 "description": "refused: the reason, and the field when input is at fault",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                },
+                "content": {"application/json": {"schema": ERROR_REF}},
             },
         )
         paths.setdefault(path, {})[method] = operation

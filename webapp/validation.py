@@ -13,6 +13,12 @@ from webapp.errors import error_response
 
 Model = TypeVar("Model", bound=BaseModel)
 
+# No route takes more than a handful of query parameters, nor a value longer than a list of
+# names; more is junk or an attack, refused with a 400 naming the parameter.
+MAX_QUERY_PARAMS = 32
+MAX_QUERY_VALUE = 1000
+_NAME_SHOWN = 64  # a parameter name is echoed in the answer at most this long
+
 
 class BadRequest(web.HTTPBadRequest):
     """A 400 with a JSON body: {"error", "reason", "field"}."""
@@ -55,7 +61,21 @@ async def parse_body(request: web.Request, model: type[Model]) -> Model:
 
 
 def parse_query(request: web.Request, model: type[Model]) -> Model:
-    """The query string as `model` (the last value wins for a repeated parameter)."""
+    """The query string as `model` (the last value wins for a repeated parameter).
+
+    More than MAX_QUERY_PARAMS parameters, or a name or value over MAX_QUERY_VALUE characters,
+    is a 400 naming the parameter."""
+    if len(request.query) > MAX_QUERY_PARAMS:
+        raise BadRequest(
+            f"too many query parameters: {len(request.query)}, at most {MAX_QUERY_PARAMS}",
+            field="query",
+        )
+    for name, value in request.query.items():
+        if len(name) > MAX_QUERY_VALUE or len(value) > MAX_QUERY_VALUE:
+            raise BadRequest(
+                f"the query parameter is longer than {MAX_QUERY_VALUE} characters",
+                field=name[:_NAME_SHOWN],
+            )
     query = dict(request.query)
     _check_texts(query, "")
     return model.model_validate(query)

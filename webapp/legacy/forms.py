@@ -52,7 +52,8 @@ class TrackingStep(BaseModel):
 
 
 class Tracking(BaseModel):
-    """The form's funnel: every step with its time."""
+    """The form's funnel: every step with its time (201: tracking starts now; 200: it was
+    tracked already and the step is added)."""
 
     ticket_id: str
     form_type: str
@@ -134,7 +135,8 @@ class PsychologistForm(BaseModel):
 
 
 class PsychologistProfile(BaseModel):
-    """The saved profile; `secret` opens the schedule editor and is shown only now."""
+    """The saved profile (201: created; 200: updated, a new secret replaces the old one);
+    `secret` opens the schedule editor and is shown only now."""
 
     id: int
     psychologist_id: str
@@ -150,7 +152,8 @@ class ClientRegistration(BaseModel):
 
 
 class RegisteredClient(BaseModel):
-    """The client with this telegram id (the same one on a repeated call)."""
+    """The client with this telegram id (201: registered now; 200: already registered, the
+    same client)."""
 
     client_id: int
     user_id: str
@@ -165,7 +168,7 @@ def _tracking(row: FormTracking) -> dict[str, object]:
 @documented(
     "Start tracking a form's funnel (a repeated start records the step again)",
     body=InitTracking,
-    responses={201: Tracking, 200: "already tracked: the step is added", 401: "no token"},
+    responses={201: Tracking, 200: Tracking, 401: "no token"},
     tags=TAGS,
     secured=True,
 )
@@ -197,7 +200,7 @@ async def update_tracking_step(request: web.Request) -> web.Response:
     body=PsychologistForm,
     responses={
         201: PsychologistProfile,
-        200: "updated; a new secret replaces the old one",
+        200: PsychologistProfile,
         409: "the name belongs to another psychologist",
         401: "no token",
     },
@@ -236,7 +239,7 @@ async def psychologist_form(request: web.Request) -> web.Response:
 @documented(
     "Register a client by telegram id (idempotent)",
     body=ClientRegistration,
-    responses={201: RegisteredClient, 200: "already registered", 401: "no token"},
+    responses={201: RegisteredClient, 200: RegisteredClient, 401: "no token"},
     tags=TAGS,
     secured=True,
 )
