@@ -69,7 +69,9 @@ async def background(services: Services) -> AsyncIterator[None]:
     """The scheduler (cron jobs + due events) and the outbox sender, for the block."""
     settings = services.settings
     assert services.bot is not None
-    links = EventLinks(preparation_url=settings.preparation_url)
+    links = EventLinks(
+        preparation_url=settings.preparation_url, admin_ids=frozenset(settings.admin_ids)
+    )
     async with (
         Scheduler(redis=services.redis, event_tick_s=settings.event_tick_s, links=links),
         running_sender(services.bot, rate=settings.send_rate),

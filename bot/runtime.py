@@ -21,8 +21,6 @@ from aiohttp import web
 from bot.dispatcher import BotRedisStorage
 from bot.middlewares import InFlight
 from config import Settings
-from domain import bot_views
-from domain.changes import AppointmentChange, Change
 from domain.i18n import LANGUAGES, N_, translate
 from services import Services
 
@@ -76,55 +74,41 @@ async def set_commands(bot: Bot) -> None:
     await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
 
 
-def manager_alerts(services: Services):  # noqa: ANN201 - a feed listener
-    """A change-feed listener that tells managers of each new booking."""
-
-    async def listener(change: Change) -> None:
-        if isinstance(change, AppointmentChange) and change.kind == "appointment.created":
-            await bot_views.alert_managers(change.appointment_id, services.settings.admin_ids)
-
-    return listener
-
-
 @contextlib.asynccontextmanager
 async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[Dispatcher]:
     """Start answering updates for the block; stop cleanly at its end."""
     bot = services.bot
     assert bot is not None, "services.bot must be created before the bot runs"
-    unsubscribe = services.changes.subscribe(manager_alerts(services))
     allowed = dispatcher.resolve_used_update_types()
-    try:
-        await set_commands(bot)
-        if uses_webhook(services.settings):
-            await dispatcher.emit_startup(bot=bot)
-            await bot.set_webhook(
-                f"{services.settings.base_url}{WEBHOOK_PATH}",
-                secret_token=services.settings.webhook_secret.get_secret_value(),
-                allowed_updates=allowed,
-            )
-            try:
-                yield dispatcher
-            finally:
-                await dispatcher.emit_shutdown(bot=bot)
-                await _release(dispatcher)
-            return
-        await bot.delete_webhook()
-        polling = asyncio.create_task(
-            dispatcher.start_polling(
-                bot,
-                handle_signals=False,
-                close_bot_session=False,
-                allowed_updates=allowed,
-                tasks_concurrency_limit=UPDATES_IN_FLIGHT,
-            )
+    await set_commands(bot)
+    if uses_webhook(services.settings):
+        await dispatcher.emit_startup(bot=bot)
+        await bot.set_webhook(
+            f"{services.settings.base_url}{WEBHOOK_PATH}",
+            secret_token=services.settings.webhook_secret.get_secret_value(),
+            allowed_updates=allowed,
         )
         try:
             yield dispatcher
         finally:
-            await _stop_polling(dispatcher, polling)
+            await dispatcher.emit_shutdown(bot=bot)
             await _release(dispatcher)
+        return
+    await bot.delete_webhook()
+    polling = asyncio.create_task(
+        dispatcher.start_polling(
+            bot,
+            handle_signals=False,
+            close_bot_session=False,
+            allowed_updates=allowed,
+            tasks_concurrency_limit=UPDATES_IN_FLIGHT,
+        )
+    )
+    try:
+        yield dispatcher
     finally:
-        unsubscribe()
+        await _stop_polling(dispatcher, polling)
+        await _release(dispatcher)
 
 
 async def _release(dispatcher: Dispatcher) -> None:

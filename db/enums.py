@@ -59,6 +59,7 @@ class EventKind(StrEnum):
     AUTO_CANCEL = "auto_cancel"
     SESSION_REMINDER = "session_reminder"
     REVIEW_REQUEST = "review_request"
+    MANAGER_ALERT = "manager_alert"  # a new booking, told to the managers (not planned)
 
 
 class EventState(StrEnum):

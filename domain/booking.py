@@ -16,8 +16,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from db.enums import AppointmentStatus, SlotStatus, TicketStatus
-from db.models import Appointment, Client, Psychologist, Service, Slot, Ticket
+from db.enums import AppointmentStatus, EventKind, SlotStatus, TicketStatus
+from db.models import Appointment, Client, Psychologist, ScheduledEvent, Service, Slot, Ticket
 from domain import audit, planning
 from domain.audit import Initiator
 from domain.changes import AppointmentChange, data_changed, feed
@@ -183,6 +183,10 @@ async def book(
                 status=TicketStatus.ASSIGNED, psychologist_id=psychologist.id
             )
         await planning.write_events(appointment, plan.events)
+        # The managers hear of it from the event runner: off this request, and never lost.
+        await ScheduledEvent.create(
+            appointment_id=appointment.id, kind=EventKind.MANAGER_ALERT, due_at=now
+        )
         await audit.record(
             initiator, "appointment.created", "appointment", appointment.id, slot_id=slot.id
         )

@@ -20,9 +20,7 @@ from db.models import Appointment, Client, Manager, Psychologist, Slot, Ticket
 from domain import matching, tickets
 from domain.access import role_for
 from domain.errors import Forbidden, NotFound
-from domain.i18n import N_, pick_language, translate
-from domain.notices import when_text
-from domain.outbox import enqueue
+from domain.i18n import pick_language
 from domain.slots import free_now
 from domain.statuses import ACTIVE
 from domain.timerules import MSK, format_slot, range_bounds, utcnow
@@ -31,8 +29,6 @@ MAX_CARDS = 5
 MAX_QUERIES = 12
 # How far ahead a client may page through a psychologist's weeks.
 MAX_WEEKS_AHEAD = 8
-
-MANAGER_NEW_BOOKING = N_("New booking: {client} with {psychologist} on {when}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,37 +226,3 @@ async def help_hand_ticket(ticket_id: int) -> Ticket:
     if ticket is None:
         raise NotFound("help-hand request not found", field="ticket_id")
     return ticket
-
-
-async def alert_managers(
-    appointment_id: int, admin_ids: Iterable[int], *, now: datetime | None = None
-) -> int:
-    """Tell every active manager and admin of a new booking (once each); answers how many."""
-    now = now or utcnow()
-    appointment = (
-        await Appointment.filter(id=appointment_id)
-        .prefetch_related("client", "psychologist")
-        .first()
-    )
-    if appointment is None:
-        return 0
-    staff = set(await Manager.filter(is_active=True).values_list("telegram_id", flat=True))
-    staff |= set(admin_ids)
-    language = "ru"  # managers work in the business language
-    text = translate(
-        language,
-        MANAGER_NEW_BOOKING,
-        client=appointment.client.name or appointment.client.phone or "—",
-        psychologist=appointment.psychologist.name,
-        when=when_text(appointment.starts_at, MSK.key, language),
-    )
-    async with in_transaction():
-        for chat_id in sorted(staff):
-            await enqueue(
-                chat_id=chat_id,
-                text=text,
-                kind="manager.new_booking",
-                dedup_key=f"appt:{appointment_id}:manager:{chat_id}",
-                now=now,
-            )
-    return len(staff)

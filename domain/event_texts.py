@@ -38,3 +38,5 @@ SLOTS_REMINDER = N_(
     "Please add your free slots for next week ({week}): so far there are {count}, "
     "clients need at least {needed}."
 )
+
+MANAGER_NEW_BOOKING = N_("New booking: {client} with {psychologist} on {when}.")

@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 
 from db.claims import claim
 from db.enums import AppointmentStatus, EventKind, EventState
-from db.models import Appointment, Client, Psychologist, ScheduledEvent
+from db.models import Appointment, Client, Manager, Psychologist, ScheduledEvent
 from domain import booking, buttons, event_texts, texts
 from domain.audit import SYSTEM
 from domain.errors import DomainError
@@ -32,7 +32,7 @@ from domain.notices import when_text
 from domain.outbox import enqueue
 from domain.planning import MIN_TIME_TO_ANSWER
 from domain.statuses import ACTIVE
-from domain.timerules import utcnow
+from domain.timerules import MSK, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,11 @@ Outcome = tuple[EventState, str]
 
 @dataclass(frozen=True, slots=True)
 class EventLinks:
-    """Links the messages carry that come from the settings, not from the data."""
+    """What the events take from the settings, not from the data: the links their messages
+    carry, and the admins (ADMIN_IDS) told of new bookings with the managers."""
 
     preparation_url: str = ""
+    admin_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,12 +237,40 @@ async def _review_request(ctx: _Context) -> Outcome:
     return EventState.DONE, f"asked {told} side(s) for a review"
 
 
+async def _manager_alert(ctx: _Context) -> Outcome:
+    """Tell every active manager and admin of a new booking, in the business language."""
+    appointment = ctx.appointment
+    if appointment.status not in ACTIVE:
+        return EventState.DROPPED, f"the appointment is {appointment.status.value}"
+    managers = await Manager.filter(is_active=True).values_list("telegram_id", flat=True)
+    staff = sorted(set(managers) | ctx.links.admin_ids)
+    if not staff:
+        return EventState.DROPPED, "no manager or admin to tell"
+    text = translate(
+        "ru",
+        event_texts.MANAGER_NEW_BOOKING,
+        client=ctx.client.name or ctx.client.phone or "—",
+        psychologist=ctx.psychologist.name,
+        when=when_text(appointment.starts_at, MSK.key, "ru"),
+    )
+    for chat_id in staff:
+        await enqueue(
+            chat_id=chat_id,
+            text=text,
+            kind="manager.new_booking",
+            dedup_key=f"appt:{appointment.id}:manager:{chat_id}",
+            now=ctx.now,
+        )
+    return EventState.DONE, f"told {len(staff)} manager(s)"
+
+
 _MESSAGE_EVENTS: dict[EventKind, Callable[[_Context], Awaitable[Outcome]]] = {
     EventKind.CONFIRM_REQUEST: _confirm_request,
     EventKind.CONFIRM_REMINDER_22H: _confirm_reminder,
     EventKind.CONFIRM_REMINDER_21H: _confirm_reminder,
     EventKind.SESSION_REMINDER: _session_reminder,
     EventKind.REVIEW_REQUEST: _review_request,
+    EventKind.MANAGER_ALERT: _manager_alert,
 }
 
 

@@ -36,6 +36,10 @@ class Plan:
     confirmed_on_booking: bool
 
 
+# The kinds a plan arms from the session's time; a new booking's manager alert is not one.
+PLANNED = frozenset(EventKind) - {EventKind.MANAGER_ALERT}
+
+
 def plan_for(
     starts_at: datetime, duration: timedelta, now: datetime, *, confirmed: bool = False
 ) -> Plan:
@@ -63,7 +67,10 @@ async def write_events(appointment: Appointment, events: dict[EventKind, datetim
     """Arm exactly `events` for the appointment: existing rows are re-armed at their new time
     (one row per kind), kinds not in the plan are cancelled."""
     existing = {
-        row.kind: row for row in await ScheduledEvent.filter(appointment_id=appointment.id)
+        row.kind: row
+        for row in await ScheduledEvent.filter(
+            appointment_id=appointment.id, kind__in=list(PLANNED)
+        )
     }
     new_rows = []
     for kind, due_at in events.items():

@@ -23,6 +23,7 @@ from domain.errors import (
     SlotHeld,
     SlotInPast,
 )
+from domain.planning import PLANNED
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -32,7 +33,8 @@ BY_MANAGER = Initiator(Actor.MANAGER, ref="42", source="board")
 
 
 async def _events(appointment_id: int) -> dict[EventKind, tuple[EventState, object]]:
-    rows = await ScheduledEvent.filter(appointment_id=appointment_id)
+    """The appointment's planned events (the new-booking alert aside)."""
+    rows = await ScheduledEvent.filter(appointment_id=appointment_id, kind__in=list(PLANNED))
     return {row.kind: (row.state, row.due_at) for row in rows}
 
 
@@ -128,6 +130,8 @@ async def test_book_consumes_the_hold_and_plans_the_chain() -> None:
         EventKind.SESSION_REMINDER: (EventState.PENDING, starts - timedelta(hours=2)),
         EventKind.REVIEW_REQUEST: (EventState.PENDING, starts + timedelta(hours=2)),
     }
+    alert = await ScheduledEvent.get(appointment_id=appointment.id, kind=EventKind.MANAGER_ALERT)
+    assert (alert.state, alert.due_at) == (EventState.PENDING, NOW)  # the managers, at once
     # The client booked it: only the psychologist is told, in Russian, in MSK.
     messages = await Outbox.all()
     assert [m.chat_id for m in messages] == [psychologist.telegram_id]

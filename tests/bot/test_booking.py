@@ -9,6 +9,7 @@ from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Manager, Outbox, Slot, Ticket
 from domain import booking
 from domain.changes import AppointmentChange
+from domain.events import run_due_events
 from domain.timerules import utcnow
 from services import Services
 from tests.bot.conftest import Person, make_psychologist, register
@@ -61,6 +62,8 @@ async def test_a_full_booking(person: Callable[..., Person], services: Services)
     ticket = await Ticket.get(id=appointment.ticket_id)
     assert ticket.queries == ["anxiety"] and ticket.preferences["max_price"] == 5000
     assert AppointmentChange("appointment.created", appointment.id) in heard
+    # the managers hear of it from the event runner (the scheduler runs it in the product)
+    assert await run_due_events() == {"done": 1}
     alert = await Outbox.get(chat_id=manager.telegram_id)
     assert "Maria Ivanova" in alert.text
     unsubscribe()

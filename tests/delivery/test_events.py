@@ -17,11 +17,11 @@ from db.enums import (
     ReviewAuthor,
     SlotStatus,
 )
-from db.models import Outbox, Review, ScheduledEvent, Slot
+from db.models import Manager, Outbox, Review, ScheduledEvent, Slot
 from domain import booking, buttons, reviews
 from domain.audit import Initiator
 from domain.errors import Forbidden
-from domain.events import EVENT_LEASE, run_due_events
+from domain.events import EVENT_LEASE, EventLinks, run_due_events
 from domain.timerules import MSK, format_slot
 from tests.delivery.conftest import BY_CLIENT, booked, hours
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
@@ -41,6 +41,8 @@ async def test_confirmation_chain_fires_at_its_times_and_auto_cancels() -> None:
     appointment, client, psychologist = await booked(48)
     starts = appointment.starts_at
 
+    # the new-booking alert goes first (this test has no manager to tell)
+    assert await run_due_events(now=NOW) == {"dropped": 1}
     assert await run_due_events(now=starts - hours(24) - timedelta(seconds=1)) == {}
     await run_due_events(now=starts - hours(24))
     [ask] = await event_messages(client.telegram_id)
@@ -205,6 +207,7 @@ async def test_a_rerun_never_doubles_and_a_killed_batch_loses_nothing() -> None:
             person.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW
         )
         booked_ids.append(appointment.id)
+    await run_due_events(now=NOW)  # the new-booking alerts (no manager to tell)
     moment = NOW + hours(24) + timedelta(minutes=30)  # the 30 asks are due, nothing else
     due = await ScheduledEvent.filter(state=EventState.PENDING, due_at__lte=moment).count()
     assert due == 30
@@ -257,3 +260,22 @@ async def test_a_client_who_blocked_the_bot_is_not_asked_nor_auto_cancelled() ->
     assert (ask.state, ask.outcome) == (EventState.DROPPED, "the client has no reachable chat")
     await appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.NEW
+
+
+async def test_managers_and_admins_hear_of_a_new_booking_once_unless_it_was_cancelled() -> None:
+    await Manager.create(telegram_id=5_000_001, name="Ольга")
+    await Manager.create(telegram_id=5_000_002, name="Бывший", is_active=False)
+    links = EventLinks(admin_ids=frozenset({5_000_009}))
+    appointment, client, _ = await booked(48, name="Алиса")
+
+    assert await run_due_events(now=NOW, links=links) == {"done": 1}
+    assert await run_due_events(now=NOW + hours(1), links=links) == {}  # once
+    alerts = await Outbox.filter(kind="manager.new_booking").order_by("chat_id")
+    assert [row.chat_id for row in alerts] == [5_000_001, 5_000_009]
+    assert all(text.startswith("Новая запись: Алиса") for text in (a.text for a in alerts))
+    assert client.telegram_id not in [row.chat_id for row in alerts]
+
+    second, _, _ = await booked(50)
+    await booking.cancel(second.id, BY_CLIENT, now=NOW)
+    assert await run_due_events(now=NOW, links=links) == {}  # cancelled with the booking
+    assert await Outbox.filter(kind="manager.new_booking").count() == 2

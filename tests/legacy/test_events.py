@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from aiohttp.test_utils import TestClient
 
-from db.enums import EventKind, EventState
+from db.enums import EventState
 from db.models import Appointment, ScheduledEvent
+from domain.planning import PLANNED
 from tests.legacy.helpers import add_slots, automatch, fill_anketa, instant, next_monday, slot_at
 
 HOUR = timedelta(hours=1)
@@ -23,7 +24,8 @@ async def _booking(web_client: TestClient, headers: dict[str, str]) -> tuple[int
 
 
 async def _states(appointment_id: int) -> dict[str, str]:
-    rows = await ScheduledEvent.filter(appointment_id=appointment_id)
+    """The states of the appointment's planned events (the new-booking alert aside)."""
+    rows = await ScheduledEvent.filter(appointment_id=appointment_id, kind__in=list(PLANNED))
     return {row.kind.value: row.state.value for row in rows}
 
 
@@ -116,7 +118,7 @@ async def test_plan_client_events_replaces_the_plan_and_stores_the_meeting(
     answer = await web_client.post("/plan-client-events", json=body, headers=token_headers)
 
     assert answer.status == 200
-    assert set((await answer.json())["events"]) == {kind.value for kind in EventKind}
+    assert set((await answer.json())["events"]) == {kind.value for kind in PLANNED}
     assert set((await _states(appointment.id)).values()) == {"pending"}
     stored = await Appointment.get(id=appointment.id)
     assert (stored.meeting_link, stored.meeting_id) == ("https://zoom.example/j/1", "1")
