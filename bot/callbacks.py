@@ -7,10 +7,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from domain import buttons
+
+# Data in a tap is the client's word, and a modified client sends any: a number outside the
+# database's integer range would fail the query, so such data does not parse (the tap is then
+# answered as an outdated button).
+Id = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Number = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class Menu(StrEnum):
@@ -37,11 +45,11 @@ class LanguageCb(CallbackData, prefix="lg"):
 class QueryCb(CallbackData, prefix="q"):
     """Toggle a request (by its position in the list shown), or -1: done."""
 
-    index: int
+    index: Number
 
 
 class PriceCb(CallbackData, prefix="pr"):
-    max_price: int  # 0: any price
+    max_price: Id  # 0: any price
 
 
 class Mode(StrEnum):
@@ -53,21 +61,21 @@ class Mode(StrEnum):
 
 
 class PsychologistCb(CallbackData, prefix="p"):
-    psychologist_id: int
-    appointment_id: int = 0
+    psychologist_id: Id
+    appointment_id: Id = 0
     mode: Mode = Mode.BOOK
 
 
 class WeekCb(CallbackData, prefix="w"):
-    psychologist_id: int
-    week: int  # 0: this calendar week
-    appointment_id: int = 0
+    psychologist_id: Id
+    week: Number  # 0: this calendar week
+    appointment_id: Id = 0
     mode: Mode = Mode.BOOK
 
 
 class SlotCb(CallbackData, prefix="s"):
-    slot_id: int
-    appointment_id: int = 0
+    slot_id: Id
+    appointment_id: Id = 0
     mode: Mode = Mode.BOOK
 
 
@@ -79,8 +87,8 @@ class HoldAction(StrEnum):
 
 class HoldCb(CallbackData, prefix="h"):
     action: HoldAction
-    slot_id: int
-    appointment_id: int = 0
+    slot_id: Id
+    appointment_id: Id = 0
     mode: Mode = Mode.BOOK
 
 
@@ -97,21 +105,21 @@ class AppointmentAction(StrEnum):
 
 class AppointmentCb(CallbackData, prefix=buttons.APPOINTMENT_PREFIX):
     action: AppointmentAction
-    appointment_id: int
+    appointment_id: Id
 
 
 class ReviewCb(CallbackData, prefix=buttons.REVIEW_PREFIX):
-    appointment_id: int
-    rating: int
+    appointment_id: Id
+    rating: Number
 
 
 class TierCb(CallbackData, prefix="t"):
     """A help-hand price tier by its position in domain.help_hand.TIERS; -1: every tier."""
 
-    index: int
+    index: Number
     staff: bool = False  # a psychologist browsing tickets, not a client asking
 
 
 class TakeCb(CallbackData, prefix="tk"):
-    ticket_id: int
-    tier: int
+    ticket_id: Id
+    tier: Number

@@ -11,10 +11,13 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import handlers
+from bot.handlers.fallback import on_stale_button
 from bot.middlewares import (
     InFlight,
     LocaleMiddleware,
     PersonMiddleware,
+    PrivateChatsOnly,
+    RefusedTapMiddleware,
     ThrottlingMiddleware,
     make_i18n,
 )
@@ -59,14 +62,19 @@ def build_dispatcher(services: Services) -> Dispatcher:
     dp = Dispatcher(
         storage=storage, events_isolation=isolation, services=services, in_flight=in_flight
     )
+    # Throttling comes before the FSM middleware and its per-user lock: a flood from one
+    # user is turned away at once instead of queueing there ahead of everyone else (and
+    # InFlight before both, so a stop also waits for the taps being turned away).
+    dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(in_flight)
+    dp.update.outer_middleware(PrivateChatsOnly())
+    dp.update.outer_middleware(ThrottlingMiddleware())
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(PersonMiddleware())
     i18n = make_i18n(str(LOCALES_DIR))
     LocaleMiddleware(i18n).setup(dp)
-    throttling = ThrottlingMiddleware()
-    dp.message.outer_middleware(throttling)
-    dp.callback_query.outer_middleware(throttling)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.callback_query.middleware(RefusedTapMiddleware(on_stale_button))
     dp.include_routers(*(_released(router) for router in handlers.get_routers()))
     return dp
 

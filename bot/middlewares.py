@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.enums import ChatType
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.types import Chat, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from aiogram.utils.i18n import gettext as _
 
 from domain.bot_views import Person, person_of
-from domain.i18n import pick_language
+from domain.errors import DomainError
+from domain.i18n import N_, pick_language, translate
 from services import Services
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+log = logging.getLogger(__name__)
+
+TOO_MANY_TAPS = N_("Too many taps at once; please wait a second.")
 
 # Where a person without a client or psychologist row keeps the language they chose.
 LOCALE_DESTINY = "locale"
@@ -93,10 +99,27 @@ def make_i18n(path: str) -> I18n:
     return I18n(path=path, default_locale="ru", domain="messages")
 
 
-class ThrottlingMiddleware(BaseMiddleware):
-    """A token bucket per user: a burst of `burst` updates, refilled at `rate` a second.
+class PrivateChatsOnly(BaseMiddleware):
+    """Sessions and phone numbers are nobody else's business: the bot talks in private chats
+    only. Added to a group, it ignores messages there (even /sessions@bot) and answers a tap
+    on a message there with nothing but the end of its spinner."""
 
-    Updates beyond it are dropped; a dropped tap is still answered, so no button spins."""
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        if chat is None or chat.type == ChatType.PRIVATE or not isinstance(event, Update):
+            return await handler(event, data)
+        if event.callback_query is not None:
+            await event.callback_query.answer()
+        return None
+
+
+class ThrottlingMiddleware(BaseMiddleware):
+    """A token bucket per user: a burst of `burst` messages and taps, refilled at `rate` a
+    second. Updates beyond it are dropped; a dropped tap is still answered, so no button spins.
+
+    It sits on the update, before the FSM middleware (see bot.dispatcher): a flood is turned
+    away before it queues on the user's FSM lock (a polled Redis lock with several instances)
+    and before it costs a database query, so it cannot hold up everyone else's updates."""
 
     def __init__(self, rate: float = 4.0, burst: int = 12) -> None:
         self._rate = rate
@@ -117,10 +140,36 @@ class ThrottlingMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None or self._allow(user.id):
+        counted = isinstance(event, Update) and (
+            event.message is not None or event.callback_query is not None
+        )
+        if not counted or user is None or self._allow(user.id):
             return await handler(event, data)
-        if isinstance(event, CallbackQuery):
-            await event.answer(_("Too many taps at once; please wait a second."))
-        elif isinstance(event, Message):
-            return None
+        assert isinstance(event, Update)
+        if event.callback_query is not None:
+            # The person's own language is not known yet here: Telegram's language code.
+            await event.callback_query.answer(translate(user.language_code, TOO_MANY_TAPS))
         return None
+
+
+class RefusedTapMiddleware(BaseMiddleware):
+    """A tap whose ids the domain refuses where its handler did not expect it (a forged
+    button, or one left from a psychologist or a time since removed) is answered like an
+    outdated button, by `answer`, instead of the catch-all apology. Inside
+    CallbackAnswerMiddleware, so the tap's own answer still carries the text."""
+
+    def __init__(self, answer: Callable[..., Awaitable[Any]]) -> None:
+        self._answer = answer
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except DomainError as error:
+            log.info("tap refused: %s", error.message)
+            return await self._answer(
+                event,
+                state=data["state"],
+                person=data["person"],
+                services=data["services"],
+                callback_answer=data["callback_answer"],
+            )

@@ -53,6 +53,14 @@ STATUS_LABELS = {
     AppointmentStatus.NO_SHOW: __("did not take place"),
 }
 SLOTS_PER_ROW = 3
+TICKETS_SHOWN = 10
+TOPICS_SHOWN = 120
+
+
+def typed(message: Message, limit: int) -> str:
+    """What the person typed, as the database can keep it: without NUL characters (PostgreSQL
+    refuses them in text and JSON) and at most `limit` characters."""
+    return (message.text or "").replace("\x00", "")[:limit]
 
 
 def zone_of(person: Client | Psychologist | None) -> tzinfo:
@@ -290,11 +298,15 @@ def tickets_screen(found: list[Ticket], tier: int) -> Screen:
         text = _("There are no open help-hand requests at this price now.")
     else:
         lines = [_("Open help-hand requests ({tier}):").format(tier=tier_label(tier))]
-        for ticket in found:
+        # The oldest first, each in a line: the whole list must fit one message (4,096
+        # characters) and its buttons one keyboard, however many and long the requests.
+        for ticket in found[:TICKETS_SHOWN]:
             label = (
                 tier_label(TIERS.index(ticket.price_tier)) if ticket.price_tier in TIERS else ""
             )
-            topics = "; ".join(ticket.queries) or "—"
+            topics = " ".join("; ".join(ticket.queries).split()) or "—"
+            if len(topics) > TOPICS_SHOWN:
+                topics = topics[: TOPICS_SHOWN - 1] + "…"
             lines.append(f"• {ticket.number} · {label} · {topics}")
             builder.button(
                 text=_("Take {number}").format(number=ticket.number),

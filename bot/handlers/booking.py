@@ -26,6 +26,7 @@ from bot.callbacks import (
     WeekCb,
 )
 from bot.filters import RegisteredClient
+from bot.handlers.fallback import on_stale_button
 from bot.keyboards.common import home_keyboard, menu_button
 from bot.states import Booking
 from bot.views import (
@@ -34,6 +35,7 @@ from bot.views import (
     hold_screen,
     show,
     slot_problem,
+    typed,
     week_of,
     week_screen,
     when,
@@ -44,8 +46,11 @@ from db.enums import Actor
 from db.models import Client
 from domain import booking, bot_views, reassignment
 from domain.audit import Initiator
+from domain.bot_views import Person
 from domain.errors import DomainError, HoldRequired
+from domain.statuses import ACTIVE
 from domain.timerules import utcnow
+from services import Services
 
 router = Router(name=__name__)
 router.message.filter(RegisteredClient())
@@ -116,7 +121,7 @@ async def on_queries_done(callback: CallbackQuery, state: FSMContext) -> None:
 
 @router.message(Booking.requests, F.text)
 async def process_requests_text(message: Message, state: FSMContext) -> None:
-    await state.update_data(note=(message.text or "")[:500])
+    await state.update_data(note=typed(message, 500))
     await state.set_state(Booking.preferences)
     text, markup = preferences_screen()
     await message.answer(text, reply_markup=markup)
@@ -187,13 +192,33 @@ async def fresh_week(
     return await week_screen(slot.psychologist, week, client, mode, appointment_id, note=note)
 
 
+async def _not_own_session(callback_data: SlotCb, client: Client) -> bool:
+    """A time for a move or switch of a session that is not this client's active one (a
+    forged button, or one left from before the session was cancelled)."""
+    if callback_data.mode == Mode.BOOK and not callback_data.appointment_id:
+        return False
+    try:
+        appointment = await bot_views.own_appointment(client.id, callback_data.appointment_id)
+    except DomainError:
+        return True
+    return callback_data.mode == Mode.BOOK or appointment.status not in ACTIVE
+
+
 @router.callback_query(SlotCb.filter())
 async def on_slot(
     callback: CallbackQuery,
+    *,
     callback_data: SlotCb,
     client: Client,
     callback_answer: CallbackAnswer,
+    state: FSMContext,
+    person: Person,
+    services: Services,
 ) -> None:
+    if await _not_own_session(callback_data, client):
+        # Checked before the hold: a forged button must not hold a time.
+        await on_stale_button(callback, state, person, services, callback_answer)
+        return
     fields = (client, callback_data.mode, callback_data.appointment_id)
     try:
         hold = await booking.hold_slot(client.id, callback_data.slot_id)

@@ -12,7 +12,7 @@ from bot.filters import RegisteredClient
 from bot.handlers.booking import initiator_of
 from bot.keyboards.common import home_keyboard
 from bot.states import HelpHand
-from bot.views import show, tier_label, tiers_keyboard
+from bot.views import show, tier_label, tiers_keyboard, typed
 from db.models import Client
 from domain import help_hand
 
@@ -56,7 +56,7 @@ async def process_help_request(message: Message, state: FSMContext, client: Clie
     index = int((await state.get_data()).get("tier", 0))
     await state.set_state(None)
     ticket = await help_hand.open_ticket(
-        client.id, help_hand.TIERS[index], [(message.text or "")[:500]], initiator_of(client)
+        client.id, help_hand.TIERS[index], [typed(message, 500)], initiator_of(client)
     )
     await message.answer(
         _(

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.callbacks import ReviewCb
 from bot.keyboards.common import home_keyboard
 from bot.states import Reviewing
-from bot.views import show
+from bot.views import show, typed
 from db.enums import Actor, ReviewAuthor
 from domain import reviews
 from domain.audit import Initiator
@@ -72,7 +72,8 @@ async def process_review_text(message: Message, state: FSMContext) -> None:
             int(data.get("appointment_id") or 0),
             author,
             initiator_of(author, message.from_user.id),
-            text=message.text or "",
+            # Telegram allows 4,096 characters a message; the review keeps what fits.
+            text=typed(message, reviews.MAX_REVIEW_LENGTH),
         )
     except DomainError:
         await message.answer(

@@ -23,6 +23,7 @@ from bot.views import (
     card,
     first_week_with_slots,
     show,
+    typed,
     week_screen,
     when,
     zone_label,
@@ -285,7 +286,7 @@ async def process_cancel_reason(message: Message, state: FSMContext, client: Cli
     appointment_id = int((await state.get_data()).get("appointment_id") or 0)
     await state.set_state(None)
     try:
-        text = await _cancel(client, appointment_id, (message.text or "")[:1000])
+        text = await _cancel(client, appointment_id, typed(message, 1000))
     except DomainError:
         text, markup = await sessions_screen(client)
         await message.answer(

@@ -33,7 +33,8 @@ router = Router(name=__name__)
 
 PSYCHOLOGIST_PAYLOAD = re.compile(r"utm_psy_(\d{1,9})")
 HELP_HAND_PAYLOAD = re.compile(r"hh_[a-z0-9]{7}")
-INVITE_PAYLOAD = re.compile(re.escape(invites.PAYLOAD_PREFIX) + r"([A-Za-z0-9_-]{1,60})")
+# Codes are 22 characters; a longer one than the column holds (48) is no invite at all.
+INVITE_PAYLOAD = re.compile(re.escape(invites.PAYLOAD_PREFIX) + r"([A-Za-z0-9_-]{1,48})")
 
 
 @router.message(CommandStart())
