@@ -28,11 +28,9 @@ class AppointmentChange:
 
 @dataclass(frozen=True, slots=True)
 class DataChange:
-    """Data behind the read answers changed: `subject_id` is the psychologist of changed
-    slots, the psychologist or client changed, or None for the catalogue."""
+    """Data behind the read answers changed."""
 
     kind: DataKind
-    subject_id: int | None = None
 
 
 Change = AppointmentChange | DataChange
@@ -60,6 +58,6 @@ class ChangeFeed:
 feed = ChangeFeed()
 
 
-async def data_changed(kind: DataKind, subject_id: int | None = None) -> None:
+async def data_changed(kind: DataKind) -> None:
     """Announce a committed change of the data the read caches answer from."""
-    await feed.publish(DataChange(kind, subject_id))
+    await feed.publish(DataChange(kind))

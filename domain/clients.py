@@ -86,7 +86,7 @@ async def register(
         client.name = name or client.name
         client.username = username or client.username
         await client.save()
-    await data_changed("client.updated", client.id)
+    await data_changed("client.updated")
     return client, False
 
 

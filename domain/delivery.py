@@ -183,5 +183,5 @@ async def retry(row_id: int, initiator: Initiator, *, now: datetime | None = Non
         await audit.record(initiator, "delivery.retried", "outbox", row.id)
     outbox_signal.announce()
     if row.client_id is not None:
-        await data_changed("client.updated", row.client_id)
+        await data_changed("client.updated")
     return row

@@ -126,5 +126,5 @@ async def save_anketa(
             psychologist.id,
             telegram_id=telegram_id,
         )
-    await data_changed("psychologist.updated", psychologist.id)
+    await data_changed("psychologist.updated")
     return SavedAnketa(psychologist, secret, created)

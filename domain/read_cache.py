@@ -49,7 +49,7 @@ class Generation:
         self._redis = redis
         self._local = 0
         self._batch: asyncio.Future[str | None] | None = None
-        self._fetches: set[asyncio.Task[None]] = set()  # GETs and resyncs under way
+        self._tasks: set[asyncio.Task[None]] = set()  # GETs and resyncs under way
         self._unsynced = False  # a change Redis has not heard of yet
 
     async def moved(self, _change: Change | None = None) -> None:
@@ -75,8 +75,8 @@ class Generation:
 
     def _start(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
-        self._fetches.add(task)
-        task.add_done_callback(self._fetches.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _renew(self) -> str:
         assert self._redis is not None
@@ -129,7 +129,7 @@ class Generation:
         return raw.decode() if isinstance(raw, bytes) else str(raw)
 
     async def close(self) -> None:
-        for task in list(self._fetches):
+        for task in list(self._tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

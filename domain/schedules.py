@@ -57,16 +57,12 @@ async def _marks_by_name_on_postgres(name: str, now: datetime) -> list[SlotMark]
     return [SlotMark(starts_at, booked) for starts_at, booked in rows]
 
 
-async def weekly_texts(name: str, tz: tzinfo = MSK, *, now: datetime | None = None) -> list[str]:
-    """The four weekly schedule texts of the psychologist with this name, in `tz`."""
-    return (await weekly_texts_until(name, tz, now=now))[0]
-
-
 async def weekly_texts_until(
     name: str, tz: tzinfo = MSK, *, now: datetime | None = None
 ) -> tuple[list[str], datetime]:
-    """`weekly_texts`, and when time alone changes them: the first listed slot starts, or a
-    new day begins in `tz` (the weeks move on on Mondays)."""
+    """The four weekly schedule texts of the psychologist with this name, in `tz`, and when
+    time alone changes them: the first listed slot starts, or a new day begins in `tz` (the
+    weeks move on on Mondays)."""
     now = now or utcnow()
     if db.dialect() == "postgres":
         marks = await _marks_by_name_on_postgres(name.strip(), now)
@@ -75,8 +71,8 @@ async def weekly_texts_until(
     if not marks:
         await psychologists.by_name(name)  # an empty schedule of an unknown name is a 404
     tomorrow = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(), tz)
-    changes_at = min([mark.starts_at for mark in marks], default=tomorrow)
-    return weekly_schedule_texts(marks, now, tz), min(changes_at, tomorrow)
+    changes_at = min([*(mark.starts_at for mark in marks), tomorrow])
+    return weekly_schedule_texts(marks, now, tz), changes_at
 
 
 async def free_texts_of(

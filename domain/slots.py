@@ -81,7 +81,7 @@ async def add_slot(
             raise SlotExists(
                 f"{format_slot(starts_at, MSK)} already exists", field="slot"
             ) from exc
-    await data_changed("slots.changed", psychologist_id)
+    await data_changed("slots.changed")
     return slot
 
 
@@ -93,7 +93,7 @@ async def remove_slot(psychologist_id: int, slot_id: int, *, now: datetime | Non
             Q(id=slot_id, psychologist_id=psychologist_id) & free_now(now)
         ).delete()
         if deleted:
-            await data_changed("slots.changed", psychologist_id)
+            await data_changed("slots.changed")
             return
         slot = await Slot.filter(id=slot_id, psychologist_id=psychologist_id).first()
         if slot is None:

@@ -68,7 +68,7 @@ async def client_for(spec: ClientSpec) -> Client:
     elif spec.name and not client.name:
         client.name = spec.name
         await client.save(update_fields=["name", "updated_at"])
-        await data_changed("client.updated", client.id)
+        await data_changed("client.updated")
     return client
 
 

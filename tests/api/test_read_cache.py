@@ -21,7 +21,7 @@ from db.models import Psychologist, Slot
 from domain import board, booking, jobs
 from domain.availability import available_slots
 from domain.changes import ChangeFeed
-from domain.schedules import weekly_texts
+from domain.schedules import weekly_texts_until
 from domain.timerules import MSK, offset_zone, utcnow
 from services import Services
 from tests.api.conftest import Api, future_slot
@@ -92,12 +92,13 @@ class Reads:
         """The same answers computed afresh from the database."""
         first, last = board.board_range(None, None, days=28)
         board_first, board_last = board.board_range(None, None)
+        texts, _ = await weekly_texts_until(self.psychologist.name, offset_zone(0))
         return {
             "slots of one": await available_slots(
                 first, last, psychologist_id=self.psychologist.id
             ),
             "slots of a day": await available_slots(self.day, self.day),
-            "weekly texts": [{"res": await weekly_texts(self.psychologist.name, offset_zone(0))}],
+            "weekly texts": [{"res": texts}],
             "board": {"columns": await board.board(board_first, board_last)},
         }
 

@@ -170,3 +170,17 @@ async def register(someone: Person) -> Client:
     await someone.share_contact()
     await someone.wait_for_menu()
     return await Client.get(telegram_id=someone.id)
+
+
+async def free_times_of(
+    someone: Person, psychologist: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Take a registered person from the menu, with any topic and price, to `psychologist`'s
+    free times: (the week's message, its first time button)."""
+    await someone.click("📅 Book a session")
+    await someone.click("Done ▶")
+    await someone.click("Any price")
+    card = await someone.expect(psychologist)
+    await someone.click("🗓 Free times", card["message_id"])
+    week = await someone.expect(f"{psychologist}: free times")
+    return week, someone.button_with("s:", week)

@@ -12,7 +12,7 @@ from domain.changes import AppointmentChange
 from domain.events import run_due_events
 from domain.timerules import utcnow
 from services import Services
-from tests.bot.conftest import Person, make_psychologist, register
+from tests.bot.conftest import Person, free_times_of, make_psychologist, register
 
 
 async def test_a_full_booking(person: Callable[..., Person], services: Services) -> None:
@@ -75,13 +75,7 @@ async def test_a_time_taken_by_someone_else_while_choosing(person: Callable[...,
     await register(anna)
     boris_client = await register(boris)
 
-    await anna.click("📅 Book a session")
-    await anna.click("Done ▶")
-    await anna.click("Any price")
-    card = await anna.expect("Maria Ivanova")
-    await anna.click("🗓 Free times", card["message_id"])
-    week = await anna.expect("free times")
-    slot_button = anna.button_with("s:", week)
+    week, slot_button = await free_times_of(anna, "Maria Ivanova")
     slot_id = int(slot_button["callback_data"].split(":")[1])
 
     await booking.hold_slot(boris_client.id, slot_id)  # Boris is quicker
@@ -100,13 +94,7 @@ async def test_an_expired_hold_is_explained_and_the_times_shown_again(
     await make_psychologist("Maria Ivanova")
     anna = person("en")
     client = await register(anna)
-    await anna.click("📅 Book a session")
-    await anna.click("Done ▶")
-    await anna.click("Any price")
-    card = await anna.expect("Maria Ivanova")
-    await anna.click("🗓 Free times", card["message_id"])
-    week = await anna.expect("free times")
-    slot_button = anna.button_with("s:", week)
+    week, slot_button = await free_times_of(anna, "Maria Ivanova")
     await anna.click(slot_button["text"], week["message_id"])
     held = await anna.expect("held for you until")
 

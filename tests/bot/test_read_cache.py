@@ -16,7 +16,7 @@ from config import load_settings
 from db.enums import Actor, ManagerRole
 from db.models import Manager
 from services import Services
-from tests.bot.conftest import Person, make_psychologist, register
+from tests.bot.conftest import Person, free_times_of, make_psychologist, register
 from webapp.app import create_app
 from webapp.auth import Principal, issue_token
 from webapp.keys import SERVICES
@@ -74,14 +74,7 @@ async def test_a_hold_and_a_booking_in_the_bot_show_on_the_next_read(
 
     anna = person("en")
     await register(anna)
-    await anna.click("📅 Book a session")
-    await anna.click("anxiety")
-    await anna.click("Done ▶")
-    await anna.click("Up to 5000 RUB")
-    card = await anna.expect("Maria Ivanova")
-    await anna.click("🗓 Free times", card["message_id"])
-    week = await anna.expect("Maria Ivanova: free times")
-    slot_button = anna.button_with("s:", week)
+    week, slot_button = await free_times_of(anna, "Maria Ivanova")
     slot_id = int(slot_button["callback_data"].split(":")[1])
     await anna.click(slot_button["text"], week["message_id"])
     held = await anna.expect("held for you until")
