@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     google_token_url: str = "https://oauth2.googleapis.com/token"
 
     rate_limit_per_min: int = Field(default=300, ge=0)
+    # Addresses of reverse proxies whose X-Forwarded-For names the real caller (comma-separated).
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Future active appointments a client may hold at once; 0 = no limit.
+    max_active_bookings: int = Field(default=2, ge=0)
+    # The sandbox (no BOT_TOKEN) serves a chat that signs initData for anyone: it refuses to
+    # run where others can reach it unless this is set.
+    sandbox: bool = False
     event_tick_s: float = Field(default=15, gt=0)
     send_rate: float = Field(default=25, gt=0)
     # Where the session reminder points for preparation advice; empty: the advice is inline.
@@ -77,6 +84,13 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
     @property

@@ -29,6 +29,14 @@ class ManagerRole(StrEnum):
     ADMIN = "admin"
 
 
+class InviteRole(StrEnum):
+    """Whom an invite makes of the person who opens it."""
+
+    MANAGER = "manager"
+    ADMIN = "admin"
+    PSYCHOLOGIST = "psychologist"
+
+
 class TicketKind(StrEnum):
     REGULAR = "regular"
     HELP_HAND = "help_hand"

@@ -45,14 +45,15 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 """
 
 
-# aerich's command line, except that a changed column comment (a CharEnumField gaining a
-# member changes its comment) is nothing to do on SQLite, which keeps no comments, instead of
-# an error.
+# aerich's command line, except that on SQLite a changed column comment (a CharEnumField
+# gaining a member changes its comment) and a changed VARCHAR length are nothing to do instead
+# of an error: SQLite keeps no comments and does not enforce VARCHAR lengths.
 _AERICH_CLI = """
 import sys
 from aerich.cli import main
 from aerich.ddl.sqlite import SqliteDDL
 SqliteDDL.set_comment = lambda self, model, field_describe: ""
+SqliteDDL.modify_column = lambda self, model, field_describe, is_pk=True: ""
 sys.argv[0] = "aerich"
 sys.exit(main())
 """

@@ -18,6 +18,7 @@ from db.enums import (
     ClientSource,
     EventKind,
     EventState,
+    InviteRole,
     ManagerRole,
     OutboxState,
     ReviewAuthor,
@@ -32,7 +33,12 @@ MSK_ZONE = "Europe/Moscow"
 class Client(Model):
     id = fields.IntField(primary_key=True)
     telegram_id = fields.BigIntField(null=True, unique=True)
-    phone = fields.CharField(max_length=20, null=True, unique=True)  # E.164
+    # E.164; Telegram vouched for it (phone_verified), or staff entered it (import, phone
+    # booking). Only such a phone finds a record.
+    phone = fields.CharField(max_length=20, null=True, unique=True)
+    phone_verified = fields.BooleanField(default=False)
+    # A phone the client typed and Telegram has not vouched for: shown, never used to link.
+    unverified_phone = fields.CharField(max_length=20, null=True)
     name = fields.CharField(max_length=200, default="")
     username = fields.CharField(max_length=64, null=True)
     language = fields.CharField(max_length=8, default="ru")
@@ -341,11 +347,12 @@ class AuditLog(Model):
 
 
 class Invite(Model):
-    """A single-use link that makes whoever opens it a manager (or admin); it expires."""
+    """A single-use link that makes whoever opens it a manager, an admin or a psychologist;
+    it expires."""
 
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=48, unique=True)
-    role = fields.CharEnumField(ManagerRole, max_length=8, default=ManagerRole.MANAGER)
+    role = fields.CharEnumField(InviteRole, max_length=16, default=InviteRole.MANAGER)
     created_by = fields.BigIntField()  # the inviting admin's Telegram id
     expires_at = fields.DatetimeField()
     used_by = fields.BigIntField(null=True)

@@ -17,7 +17,9 @@ from typing import Literal
 log = logging.getLogger(__name__)
 
 ChangeKind = Literal["appointment.created", "appointment.updated"]
-DataKind = Literal["slots.changed", "psychologist.updated", "client.updated", "catalogue.updated"]
+DataKind = Literal[
+    "slots.changed", "psychologist.updated", "client.updated", "catalogue.updated", "staff.changed"
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from db.enums import Actor, ManagerRole
+from db.enums import Actor, InviteRole, ManagerRole
 from db.models import Invite, Manager
 from domain import audit
 from domain.access import role_of
@@ -35,7 +35,7 @@ async def create_invite(
     admin_telegram_id: int,
     admin_ids: Iterable[int],
     *,
-    role: ManagerRole = ManagerRole.MANAGER,
+    role: InviteRole = InviteRole.MANAGER,
     source: str = "bot",
     now: datetime | None = None,
 ) -> Invite:
@@ -87,11 +87,13 @@ async def accept_invite(
         invite = await Invite.get(code=code)
         manager = await Manager.filter(telegram_id=telegram_id).first()
         if manager is None:
-            manager = await Manager.create(telegram_id=telegram_id, name=name, role=invite.role)
+            manager = await Manager.create(
+                telegram_id=telegram_id, name=name, role=ManagerRole(invite.role)
+            )
         else:
             # A returning manager is reactivated; an invite never lowers an admin's role.
             if not manager.is_active or invite.role == ManagerRole.ADMIN:
-                manager.role = invite.role
+                manager.role = ManagerRole(invite.role)
             manager.is_active = True
             manager.name = manager.name or name
             await manager.save(update_fields=["role", "is_active", "name"])
