@@ -1,5 +1,6 @@
-"""Clients: phone numbers in one form (E.164), and finding or registering a client by phone
-and Telegram id without ever making two profiles of one person."""
+"""Clients: phone numbers in one form (E.164), and finding or registering a client by Telegram
+id or by a phone staff entered, without ever making two profiles of one person nor letting a
+typed phone reach someone else's record."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from tortoise.transactions import in_transaction
 from db.enums import ClientSource
 from db.models import Appointment, Client, Outbox, Slot, Ticket
 from domain.changes import data_changed
-from domain.errors import Conflict, InvalidInput
+from domain.errors import InvalidInput
 
 DEFAULT_REGION = "RU"
 
@@ -44,50 +45,78 @@ async def _merge(kept: Client, absorbed: Client) -> None:
     await absorbed.delete()
 
 
-async def register(
-    phone: str,
-    telegram_id: int | None,
+async def sign_in(
+    telegram_id: int,
     *,
     name: str = "",
     username: str | None = None,
+    phone: str | None = None,
+    phone_verified: bool = False,
     source: ClientSource = ClientSource.BOT,
 ) -> tuple[Client, bool]:
-    """Find the client by Telegram id or phone, or register one; returns (client, created).
+    """The client of a Telegram user, registered when new; returns (client, created).
 
-    A phone already on another Telegram account is refused; a profile found by phone alone
-    (an imported one) gains the Telegram id; two profiles found (by id, by phone) are merged.
+    Only a phone Telegram vouched for (`phone_verified`: the user's own contact) finds another
+    record: an imported or phone-booked client is linked to this user (their two records
+    merged), and a phone that moved to this user's Telegram account leaves its old record.
+    A phone the user only typed stays on their own record as `unverified_phone`: it never
+    finds, links or merges anything, and the answer is the same whoever else holds it.
     """
-    e164 = normalise_phone(phone)
+    if phone is not None and phone_verified and not phone.startswith("+"):
+        phone = "+" + phone  # Telegram's numbers are international, often without the "+"
+    e164 = normalise_phone(phone) if phone is not None else None
     async with in_transaction():
-        by_telegram = (
-            await Client.filter(telegram_id=telegram_id).select_for_update().first()
-            if telegram_id is not None
-            else None
-        )
-        by_phone = await Client.filter(phone=e164).select_for_update().first()
-        if (
-            by_phone
-            and telegram_id is not None
-            and by_phone.telegram_id not in {None, telegram_id}
-        ):
-            raise Conflict("this phone number belongs to another Telegram account", field="phone")
-        if by_telegram is None and by_phone is None:
-            client = await Client.create(
-                phone=e164, telegram_id=telegram_id, name=name, username=username, source=source
-            )
-            return client, True
-        client = by_telegram or by_phone
-        assert client is not None
-        if by_telegram and by_phone and by_telegram.id != by_phone.id:
-            client.name = client.name or by_phone.name
-            await _merge(client, by_phone)
-        client.phone = e164
-        client.telegram_id = telegram_id if telegram_id is not None else client.telegram_id
-        client.name = name or client.name
+        client = await Client.filter(telegram_id=telegram_id).select_for_update().first()
+        if client is None:
+            client = Client(telegram_id=telegram_id, source=source)
+        if e164 is not None and phone_verified:
+            client = await _take_verified_phone(client, e164)
+        elif e164 is not None and client.phone is None:
+            client.unverified_phone = e164
+        # A name staff wrote (or the first one Telegram gave) stays; Telegram's fills blanks.
+        client.name = client.name or name
         client.username = username or client.username
+        created = client.id is None
         await client.save()
     await data_changed("client.updated")
-    return client, False
+    return client, created
+
+
+async def _take_verified_phone(client: Client, e164: str) -> Client:
+    """`client` (maybe not saved yet) holding `e164`, which Telegram says is theirs."""
+    holder = await Client.filter(phone=e164).select_for_update().first()
+    if holder is not None and holder.id != client.id:
+        if holder.telegram_id is None:
+            # An imported or phone-booked record of this very person: one record from now on.
+            if client.id is not None:
+                await _merge(holder, client)
+            holder.telegram_id = client.telegram_id
+            holder.name = holder.name or client.name
+            holder.username = holder.username or client.username
+            holder.language = client.language if client.id is not None else holder.language
+            client = holder
+        else:
+            # Another Telegram account had this number once; Telegram gives it to one at a time.
+            await Client.filter(id=holder.id).update(phone=None, phone_verified=False)
+    client.phone = e164
+    client.phone_verified = True
+    client.unverified_phone = None
+    return client
+
+
+async def by_staff_phone(phone: str, *, name: str, source: ClientSource) -> Client:
+    """The client a manager or an import names by phone, registered when new (without a
+    Telegram account until the person links it with a verified phone)."""
+    e164 = normalise_phone(phone)
+    async with in_transaction():
+        client = await Client.filter(phone=e164).select_for_update().first()
+        if client is None:
+            client = await Client.create(phone=e164, name=name, source=source)
+        elif name and not client.name:
+            client.name = name
+            await client.save(update_fields=["name"])
+    await data_changed("client.updated")
+    return client
 
 
 async def by_telegram_id(telegram_id: int) -> Client | None:

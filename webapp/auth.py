@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import functools
 import hmac
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import parse_qsl
 
 import jwt
-from aiogram.utils.web_app import WebAppInitData, safe_parse_webapp_init_data
+from aiogram.utils.web_app import (
+    WebAppInitData,
+    check_webapp_signature,
+    safe_parse_webapp_init_data,
+)
 from aiohttp import web
 
 from config import Settings
@@ -25,6 +31,7 @@ from domain.audit import Initiator
 from domain.timerules import utcnow
 from webapp.errors import error_response
 from webapp.keys import SERVICES
+from webapp.validation import BadRequest
 
 # Telegram signs initData once when the page opens; older data may have leaked.
 INIT_DATA_MAX_AGE = timedelta(days=1)
@@ -104,14 +111,45 @@ def validate_init_data(
         data = safe_parse_webapp_init_data(settings.telegram_token, init_data)
     except ValueError as exc:
         raise Unauthorized("init_data is not signed by Telegram for this bot") from exc
-    now = now or utcnow()
-    if data.auth_date < now - INIT_DATA_MAX_AGE:
-        raise Unauthorized("init_data is older than a day; reopen the mini app")
-    if data.auth_date > now + INIT_DATA_FUTURE_SKEW:
-        raise Unauthorized("init_data is dated in the future")
+    problem = _stale(data.auth_date, now)
+    if problem:
+        raise Unauthorized(f"init_data is {problem}")
     if data.user is None:
         raise Unauthorized("init_data carries no user")
     return data
+
+
+def _stale(auth_date: datetime, now: datetime | None) -> str | None:
+    """Why data Telegram signed at `auth_date` is no longer taken, or None."""
+    now = now or utcnow()
+    if auth_date < now - INIT_DATA_MAX_AGE:
+        return "older than a day; reopen the mini app"
+    if auth_date > now + INIT_DATA_FUTURE_SKEW:
+        return "dated in the future"
+    return None
+
+
+def validate_contact(
+    settings: Settings, contact: str, user_id: int, *, now: datetime | None = None
+) -> str:
+    """The phone number of a `Telegram.WebApp.requestContact` result, checked as initData is
+    (Telegram signs it the same way) and refused unless it is the contact of `user_id` itself.
+    Refuses with a 400 naming `contact`."""
+    if not check_webapp_signature(settings.telegram_token, contact):
+        raise BadRequest("contact is not signed by Telegram for this bot", field="contact")
+    fields = dict(parse_qsl(contact))
+    try:
+        shared = json.loads(fields["contact"])
+        auth_date = datetime.fromtimestamp(int(fields["auth_date"]), UTC)
+        owner, phone = shared["user_id"], shared["phone_number"]
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
+        raise BadRequest("contact is not a requestContact result", field="contact") from exc
+    problem = _stale(auth_date, now)
+    if problem:
+        raise BadRequest(f"contact is {problem}", field="contact")
+    if owner != user_id or not isinstance(phone, str):
+        raise BadRequest("contact is not the signed-in user's own", field="contact")
+    return phone
 
 
 def issue_token(settings: Settings, principal: Principal, *, now: datetime | None = None) -> str:

@@ -25,7 +25,7 @@ from db.enums import TicketStatus
 from db.models import Client
 from domain import bot_views, clients, invites
 from domain.bot_views import Person
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.help_hand import TIERS
 from services import Services
 
@@ -161,23 +161,19 @@ async def process_contact(
         return
     name = " ".join(part for part in (user.first_name, user.last_name) if part)
     try:
-        client, _created = await clients.register(
-            contact.phone_number, user.id, name=name, username=user.username
+        # The sender's own contact: Telegram vouches for the number (it may link a record
+        # a manager made for this phone).
+        client, _created = await clients.sign_in(
+            user.id,
+            name=name,
+            username=user.username,
+            phone=contact.phone_number,
+            phone_verified=True,
         )
     except InvalidInput:
         await message.answer(
             _("This phone number does not look right. Please share it with the button below."),
             reply_markup=contact_keyboard(),
-        )
-        return
-    except Conflict:
-        await state.set_state(None)
-        await message.answer(
-            _(
-                "This phone number is already linked to another Telegram account. "
-                "Please write to us and we will sort it out."
-            ),
-            reply_markup=ReplyKeyboardRemove(),
         )
         return
     await bot_views.set_language(user.id, i18n.current_locale)

@@ -33,10 +33,17 @@ def sign_init_data(
         "user": json.dumps(user, separators=(",", ":"), ensure_ascii=False),
         **extra,
     }
+    return sign_fields(bot_token, fields)
+
+
+def sign_fields(bot_token: str, fields: dict[str, str]) -> str:
+    """`fields` as a query string signed the way Telegram signs mini-app data (initData, and
+    the result of `requestContact`)."""
     check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
     secret = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()
-    fields["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
-    return urlencode(fields)
+    return urlencode(
+        {**fields, "hash": hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()}
+    )
 
 
 @dataclass

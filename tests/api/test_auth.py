@@ -9,11 +9,11 @@ import jwt
 import pytest
 
 from config import SANDBOX_TOKEN
-from db.enums import Actor, ClientSource, ManagerRole
-from db.models import Client, Manager
+from db.enums import Actor, ManagerRole
+from db.models import Manager
 from domain.timerules import utcnow
 from tests.api.conftest import Api, sign_init_data
-from tests.helpers import make_client, make_psychologist
+from tests.helpers import make_psychologist
 
 USER = {"id": 4242, "first_name": "Анна", "last_name": "Петрова", "username": "anna"}
 
@@ -63,76 +63,6 @@ async def test_telegram_sign_in_refuses_forged_old_and_malformed_data(api: Api) 
     assert (await answer.json())["field"] == "init_data"
     answer = await api.http.post("/api/v1/auth/telegram", data=b"{not json")
     assert (answer.status, (await answer.json())["field"]) == (400, "body")
-
-
-async def test_client_registers_with_phone_and_signed_init_data(api: Api) -> None:
-    init_data = sign_init_data(SANDBOX_TOKEN, USER)
-    answer = await api.http.post(
-        "/api/v1/clients/auth",
-        json={"phone": "8 (916) 123-45-67", "telegram_id": 4242, "init_data": init_data},
-    )
-    assert answer.status == 200
-    body = await answer.json()
-    assert body["created"] is True
-    assert body["client"]["phone"] == "+79161234567"
-    assert body["client"]["name"] == "Анна Петрова"
-    mine = await api.http.get(
-        "/api/v1/appointments/my", headers={"Authorization": f"Bearer {body['token']}"}
-    )
-    assert (mine.status, await mine.json()) == (200, [])
-
-    again = await api.http.post(
-        "/api/v1/clients/auth",
-        json={"phone": "+7 916 123 45 67", "telegram_id": 4242, "init_data": init_data},
-    )
-    assert (await again.json())["created"] is False
-    assert await Client.filter(phone="+79161234567").count() == 1
-
-
-async def test_client_registration_joins_an_imported_profile_and_merges_duplicates(
-    api: Api,
-) -> None:
-    imported = await Client.create(phone="+79161234567", name="Анна", source=ClientSource.IMPORT)
-    bot_profile = await make_client(telegram_id=4242, name="")
-    bearer = {"Authorization": f"Bearer {api.settings.integration_token.get_secret_value()}"}
-
-    answer = await api.http.post(
-        "/api/v1/clients/auth",
-        json={"phone": "+79161234567", "telegram_id": 4242},
-        headers=bearer,
-    )
-
-    assert answer.status == 200
-    body = await answer.json()
-    assert body["client"]["id"] == bot_profile.id
-    assert body["client"]["name"] == "Анна"
-    assert not await Client.filter(id=imported.id).exists()
-
-
-async def test_client_registration_refusals(api: Api) -> None:
-    await make_client(telegram_id=1, phone="+79161234567")
-    init_data = sign_init_data(SANDBOX_TOKEN, USER)
-    cases = [
-        ({"phone": "+79161234567", "telegram_id": 4242}, 401, "init_data is required"),
-        (
-            {"phone": "+79161234567", "telegram_id": 5, "init_data": init_data},
-            401,
-            "another Telegram user",
-        ),
-        ({"phone": "12", "telegram_id": 4242, "init_data": init_data}, 400, "phone"),
-        ({"phone": "hello there", "telegram_id": 4242, "init_data": init_data}, 400, "phone"),
-        ({"phone": "+79161234567", "telegram_id": -1, "init_data": init_data}, 400, "greater"),
-        (
-            {"phone": "+79161234567", "telegram_id": 4242, "init_data": init_data},
-            409,
-            "another Telegram account",
-        ),
-    ]
-    for body, status, reason in cases:
-        answer = await api.http.post("/api/v1/clients/auth", json=body)
-        refusal = await answer.json()
-        assert answer.status == status, refusal
-        assert reason in refusal["reason"] or refusal.get("field") == reason
 
 
 @pytest.mark.parametrize(

@@ -27,3 +27,18 @@ async def test_registration_by_contact_button(
     assert client.language == "en"
     assert client.name == "Anna"
     assert emu.reply_keyboard(anna.id) is None
+
+
+async def test_the_own_contact_links_the_client_a_manager_imported(
+    person: Callable[..., Person], emu: BotApiEmulator
+) -> None:
+    anna = person("ru")
+    imported = await Client.create(phone=anna.phone, name="Анна Импортова", source="import")
+
+    await anna.send_text("/start")
+    await anna.share_contact()
+    await anna.expect("Анна Импортова")
+
+    linked = await Client.get(id=imported.id)
+    assert (linked.telegram_id, linked.phone_verified) == (anna.id, True)
+    assert await Client.all().count() == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiogram.types import User
 from aiohttp import web
 from pydantic import Field
@@ -25,11 +27,15 @@ from webapp.auth import (
     issue_token,
     read_login_token,
     read_token,
+    validate_contact,
     validate_init_data,
 )
 from webapp.keys import SERVICES
 from webapp.openapi import documented
-from webapp.validation import parse_body
+from webapp.validation import BadRequest, parse_body
+
+if TYPE_CHECKING:
+    from db.models import Client
 
 routes = web.RouteTableDef()
 
@@ -91,35 +97,59 @@ async def exchange_token(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/clients/auth")
 @documented(
-    "Register or find a client by phone and Telegram id (proved by initData, or the "
-    "integration token of the bot)",
+    "Sign a Telegram user in as a client (registered when new). initData proves the user "
+    "(or the integration token, with telegram_id); only a `contact` from requestContact links "
+    "a record staff made with that phone; a typed `phone` stays unverified on the caller's own",
     body=ClientAuthIn,
     responses={
         200: ClientAuthOut,
+        400: "a field is malformed, or `contact` is forged, stale or another user's",
         401: "neither valid initData nor the integration token",
-        409: "the phone belongs to another Telegram account",
     },
     tags=("auth",),
 )
 async def client_auth(request: web.Request) -> web.Response:
     settings = request.config_dict[SERVICES].settings
     body = await parse_body(request, ClientAuthIn)
-    name, username = "", None
-    if not is_integration(request):
-        if body.init_data is None:
-            raise Unauthorized("init_data is required (or the integration token)")
+    name, username, verified_phone = "", None, None
+    if body.init_data is not None:
         user = validate_init_data(settings, body.init_data).user
         assert user is not None
-        if user.id != body.telegram_id:
+        if body.telegram_id not in {None, user.id}:
             raise Unauthorized("init_data belongs to another Telegram user than telegram_id")
-        name, username = _full_name(user), user.username
-    client, created = await clients.register(
-        body.phone, body.telegram_id, name=name, username=username, source=ClientSource.BOT
+        telegram_id, name, username = user.id, _full_name(user), user.username
+        if body.contact is not None:
+            verified_phone = validate_contact(settings, body.contact, user.id)
+    elif is_integration(request):
+        if body.telegram_id is None:
+            raise BadRequest("telegram_id is required with the integration token", "telegram_id")
+        if body.contact is not None:
+            raise BadRequest("a contact is taken only with the user's init_data", "contact")
+        telegram_id = body.telegram_id
+    else:
+        raise Unauthorized("init_data is required (or the integration token)")
+    client, created = await clients.sign_in(
+        telegram_id,
+        name=name,
+        username=username,
+        phone=verified_phone or body.phone,
+        phone_verified=verified_phone is not None,
+        source=ClientSource.BOT,
     )
-    token = issue_token(settings, Principal(body.telegram_id, Actor.CLIENT, client.name))
-    answer = ClientAuthOut(
-        client=ClientOut.model_validate(client, from_attributes=True),
-        token=token,
-        created=created,
-    )
+    token = issue_token(settings, Principal(telegram_id, Actor.CLIENT, client.name))
+    answer = ClientAuthOut(client=client_out(client), token=token, created=created)
     return web.json_response(answer.model_dump(mode="json"))
+
+
+def client_out(client: Client) -> ClientOut:
+    """A client as the API shows it to the client: a typed phone shown, marked unverified."""
+    return ClientOut(
+        id=client.id,
+        name=client.name,
+        phone=client.phone or client.unverified_phone,
+        phone_verified=client.phone_verified,
+        telegram_id=client.telegram_id,
+        username=client.username,
+        language=client.language,
+        timezone=client.timezone,
+    )

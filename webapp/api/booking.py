@@ -192,9 +192,7 @@ async def reschedule(request: web.Request) -> web.Response:
 async def manual_appointment(request: web.Request) -> web.Response:
     principal = require_role(request, *STAFF)
     body = await parse_body(request, ManualBookIn)
-    client, _ = await clients.register(
-        body.phone, None, name=body.name, source=ClientSource.MANUAL
-    )
+    client = await clients.by_staff_phone(body.phone, name=body.name, source=ClientSource.MANUAL)
     appointment = await booking.book(
         client.id,
         body.slot_id,

@@ -79,15 +79,20 @@ class TokenOut(BaseModel):
 
 
 class ClientAuthIn(Strict):
-    phone: str = Field(min_length=3, max_length=40)
-    telegram_id: int = Field(gt=0, le=2**63 - 1)
+    """Telegram's initData proves who calls; `contact` (the string `requestContact` gives) is
+    their phone as Telegram vouches for it; a typed `phone` is kept unverified."""
+
     init_data: str | None = Field(default=None, min_length=1, max_length=8192)
+    telegram_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
+    phone: str | None = Field(default=None, min_length=3, max_length=40)
+    contact: str | None = Field(default=None, min_length=1, max_length=8192)
 
 
 class ClientOut(BaseModel):
     id: int
     name: str
     phone: str | None
+    phone_verified: bool
     telegram_id: int | None
     username: str | None = None
     language: str = "ru"
