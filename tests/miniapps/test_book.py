@@ -4,12 +4,18 @@ confirm; the appointment is in the database as new."""
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
+
 from playwright.sync_api import Page, Route, expect
 
-from db.enums import AppointmentStatus, SlotStatus
-from db.models import Appointment, Slot
+from db.enums import Actor, AppointmentStatus, SlotStatus
+from db.models import Appointment, Client, Slot
+from domain import booking
+from domain.audit import Initiator
 from sandbox.chat import sign_web_app_init_data, web_app_launch_url
-from tests.api.conftest import future_slot
+from tests.api.conftest import future_slot, sign_fields
 from tests.helpers import make_client, make_psychologist
 from tests.miniapps.conftest import PHONE, Screen, Site
 
@@ -65,3 +71,61 @@ async def test_a_client_books_a_session_through_the_booking_page(
     assert wanted.status == SlotStatus.BOOKED
     assert await Slot.filter(status=SlotStatus.HELD).count() == 0
     await screen.screenshot("booked")
+
+
+def telegram_with_contact(contact: str, init_data: str) -> Callable[[Page], None]:
+    """Telegram's script as the phone app provides it, as far as the page uses it: initData,
+    and a requestContact whose popup the person answers with "share"."""
+    script = f"""
+      window.Telegram = {{ WebApp: {{
+        initData: {json.dumps(init_data)}, initDataUnsafe: {{}}, themeParams: {{}},
+        ready() {{}}, expand() {{}},
+        requestContact(callback) {{
+          window.contactAsked = true;
+          setTimeout(() => callback(true, {{ response: {json.dumps(contact)} }}), 50);
+        }},
+      }} }};
+    """
+
+    def serve(page: Page) -> None:
+        page.route(
+            "https://telegram.org/**",
+            lambda route: route.fulfill(
+                status=200, content_type="application/javascript", body=script
+            ),
+        )
+        page.set_viewport_size(PHONE)
+
+    return serve
+
+
+async def test_a_phone_booked_client_shares_the_contact_and_finds_the_session(
+    site: Site, screen: Screen
+) -> None:
+    psychologist = await make_psychologist(name="Анна Смирнова")
+    slot = await future_slot(psychologist, hours_ahead=30)
+    caller = await Client.create(phone="+79001234567", name="Мария Иванова", source="manual")
+    await booking.book(caller.id, slot.id, Initiator(Actor.MANAGER), require_own_hold=False)
+    await future_slot(psychologist, hours_ahead=50)
+    user = {"id": 515151, "first_name": "Маша", "language_code": "ru"}
+    token = site.settings.telegram_token
+    init_data = sign_web_app_init_data(token, user)
+    shared = {"user_id": 515151, "phone_number": "79001234567", "first_name": "Маша"}
+    contact = sign_fields(
+        token,
+        {"contact": json.dumps(shared, ensure_ascii=False), "auth_date": str(int(time.time()))},
+    )
+    await screen.run(telegram_with_contact(contact, init_data))
+
+    def share_the_number(page: Page) -> None:
+        page.goto(web_app_launch_url(site.url("/app/book?lang=ru"), init_data))
+        expect(page.get_by_role("heading", name="Ваш номер телефона")).to_be_visible()
+        page.get_by_role("button", name="Поделиться номером").click()
+        expect(page.locator("#toast")).to_contain_text("номер сохранён")
+        expect(page.get_by_label("Психолог").locator("option")).to_have_count(1)
+
+    await screen.run(share_the_number)
+    linked = await Client.get(id=caller.id)
+    assert (linked.telegram_id, linked.phone_verified) == (515151, True)
+    assert await Client.all().count() == 1
+    await screen.screenshot("contact-shared")

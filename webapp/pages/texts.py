@@ -67,6 +67,8 @@ SCRIPT_TEXTS = {
     "held_until": N_("This time is held for you until {time}."),
     "hold_ran_out": N_("The hold has run out: choose the time again."),
     "booked_text": N_("{when}, psychologist {name}."),
+    "contact_not_shared": N_("The number was not shared. You can share it now or later."),
+    "contact_saved": N_("Thank you, your number is saved."),
     # the schedule editor
     "times_in_zone": N_("Times in {zone}"),
     "slot_empty": N_("No slot: tap to open one"),

@@ -149,6 +149,11 @@ const App = (() => {
     return sessionStorage.getItem(TOKEN_KEY);
   }
 
+  /* The initData Telegram signed for this opening of the mini app, if any. */
+  function initData() {
+    return (telegram && telegram.initData) || fragment.get("tgWebAppData");
+  }
+
   let toastTimer = null;
   function toast(message, kind = "error") {
     const box = document.getElementById("toast");
@@ -237,6 +242,6 @@ const App = (() => {
 
   return {
     ApiError, t, request, session, sessionFor, token, toast, haptic, backButton, signInNeeded, el,
-    formatTime, isoDay, locale,
+    formatTime, isoDay, locale, initData, telegramApp: () => telegram,
   };
 })();

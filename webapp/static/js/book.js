@@ -7,13 +7,16 @@
   const pick = document.getElementById("pick");
   const confirmPanel = document.getElementById("confirm");
   const done = document.getElementById("done");
+  const contactPanel = document.getElementById("contact");
   const chooser = document.getElementById("psychologist");
   let calendar = null;
   let chosen = null;
   let holdTimer = null;
 
   function showPanel(panel) {
-    for (const section of [pick, confirmPanel, done]) section.hidden = section !== panel;
+    for (const section of [pick, confirmPanel, done, contactPanel]) {
+      section.hidden = section !== panel;
+    }
     if (panel === pick && calendar) calendar.updateSize();
     back[panel === confirmPanel ? "show" : "hide"]();
   }
@@ -111,6 +114,35 @@
     calendar.render();
   }
 
+  /* The client's own record (made on the first visit), and their phone as Telegram vouches
+     for it: asked once with requestContact where Telegram offers it. A phone-booked
+     client's sessions become theirs only this way. */
+  async function signInAsClient() {
+    const initData = App.initData();
+    if (!initData) return;
+    const answer = await request(
+      "POST", "/api/v1/clients/auth", { init_data: initData }, { anonymous: true });
+    const webApp = App.telegramApp();
+    if (answer.client.phone_verified || !webApp || !webApp.requestContact) return;
+    showPanel(contactPanel);
+    await new Promise((resolve) => {
+      contactPanel.querySelector(".skip").addEventListener("click", resolve, { once: true });
+      contactPanel.querySelector(".share").addEventListener("click", () => {
+        webApp.requestContact((shared, result) => {
+          const error = contactPanel.querySelector(".form-error");
+          if (!shared || !result || !result.response) {
+            error.textContent = t("contact_not_shared");
+            return;
+          }
+          request("POST", "/api/v1/clients/auth", { init_data: initData, contact: result.response },
+            { anonymous: true })
+            .then(() => { toast(t("contact_saved"), "success"); resolve(); })
+            .catch((problem) => { error.textContent = problem.message; });
+        });
+      });
+    });
+  }
+
   chooser.addEventListener("change", () => calendar.refetchEvents());
   confirmPanel.querySelector(".back").addEventListener("click", () => showPanel(pick));
   confirmPanel.querySelector(".book").addEventListener("click", book);
@@ -124,6 +156,7 @@
       (s) => s.token && s.role === "client", t("clients_only"));
     if (!session) return;
     try {
+      await signInAsClient();
       await loadPsychologists();
     } catch (error) {
       App.signInNeeded(error.message);
