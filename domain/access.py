@@ -29,7 +29,7 @@ STAFF_ROLES = frozenset({Actor.MANAGER, Actor.ADMIN})
 def role_for(
     telegram_id: int, admin_ids: Iterable[int], manager: Manager | None, is_psychologist: bool
 ) -> Actor:
-    """The role rule: ADMIN_IDS are admins; then an active manager's own role; then a
+    """The role rule: ADMIN_IDS are admins; then an active manager's own role; then an active
     psychologist; else a client."""
     if telegram_id in set(admin_ids) or (manager and manager.role == ManagerRole.ADMIN):
         return Actor.ADMIN
@@ -41,7 +41,7 @@ def role_for(
 async def role_of(telegram_id: int, admin_ids: Iterable[int]) -> Actor:
     """The role of a Telegram user, by `role_for`."""
     manager = await Manager.filter(telegram_id=telegram_id, is_active=True).first()
-    is_psychologist = await Psychologist.filter(telegram_id=telegram_id).exists()
+    is_psychologist = await Psychologist.filter(telegram_id=telegram_id, is_active=True).exists()
     return role_for(telegram_id, admin_ids, manager, is_psychologist)
 
 

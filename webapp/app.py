@@ -9,7 +9,8 @@ from aiohttp import web
 import db
 from domain import read_cache
 from services import Services, connect_redis
-from webapp import api, deliveries, health, legacy, openapi, pages, ratelimit
+from webapp import api, deliveries, health, legacy, openapi, pages, ratelimit, relay, roles
+from webapp.auth import caller_middleware
 from webapp.errors import error_middleware
 from webapp.keys import READ_CACHE, SERVICES
 from webapp.logs import RedactingAccessLogger, setup_log_redaction
@@ -59,10 +60,14 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     )
     app[SERVICES] = services
     app[READ_CACHE] = read_cache.ReadCache()
+    relay.setup(app)
+    # Who calls is settled before the rate limit counts them (by who they are, when verified).
+    app.middlewares.append(caller_middleware)
     ratelimit.setup(app)
     if own_database:
         app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_redis)
+    roles.setup(app)
     app.add_routes(health.routes)
     app.add_routes(openapi.routes)
     for legacy_routes in legacy.routes:

@@ -29,8 +29,9 @@ from db.enums import Actor
 from domain.access import JWT_ALGORITHM, LOGIN_PURPOSE
 from domain.audit import Initiator
 from domain.timerules import utcnow
-from webapp.errors import error_response
+from webapp.errors import Handler, error_response
 from webapp.keys import SERVICES
+from webapp.roles import ROLE_BOOK
 from webapp.validation import BadRequest
 
 # Telegram signs initData once when the page opens; older data may have leaked.
@@ -67,6 +68,7 @@ class Principal:
     telegram_id: int
     role: Actor
     name: str = ""
+    expires_at: float = float("inf")  # the token's `exp`, seconds since the epoch
 
     def initiator(self, source: str = "api") -> Initiator:
         """The audit-log author of a change this caller makes."""
@@ -202,7 +204,12 @@ def _verified_claims(secret: str, token: str) -> Mapping[str, Any]:
 
 def _principal(claims: Mapping[str, Any]) -> Principal:
     try:
-        return Principal(int(claims["sub"]), Actor(claims["role"]), str(claims.get("name", "")))
+        return Principal(
+            int(claims["sub"]),
+            Actor(claims["role"]),
+            str(claims.get("name", "")),
+            float(claims["exp"]),
+        )
     except (TypeError, ValueError) as exc:
         raise Unauthorized("the token is not valid") from exc
 
@@ -242,10 +249,41 @@ def _unverified_purpose(token: str) -> object:
         return None
 
 
-def require_role(request: web.Request, *roles: str) -> Principal:
-    """The caller, if its bearer token carries one of `roles` (any role when none are named):
-    401 without a valid token, 403 with the wrong role."""
-    principal = read_token(request.config_dict[SERVICES].settings, bearer_token(request))
-    if roles and principal.role.value not in roles:
-        raise ForbiddenRole(f"this endpoint is for: {', '.join(roles)}")
+async def confirmed_principal(request: web.Request, token: str | None) -> Principal:
+    """The principal of a panel token whose role is still its person's role (the database's
+    word, at most ROLE_TTL_S old): 401 when the token is missing or not valid, or when the
+    person's role changed since (deactivated, or made staff: they sign in again)."""
+    principal = read_token(request.config_dict[SERVICES].settings, token)
+    if await request.config_dict[ROLE_BOOK].role(principal.telegram_id) != principal.role:
+        raise Unauthorized("your access has changed since you signed in; sign in again")
     return principal
+
+
+CALLER = web.RequestKey("caller", Principal | Unauthorized)
+
+
+@web.middleware
+async def caller_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Who calls, settled once per request before anything counts or serves them: the
+    confirmed principal of a bearer panel token, or why it is refused. The integration token
+    is no panel token: routes that take it check it themselves."""
+    token = bearer_token(request)
+    if token and not is_integration(request):
+        try:
+            request[CALLER] = await confirmed_principal(request, token)
+        except Unauthorized as refusal:
+            request[CALLER] = refusal
+    return await handler(request)
+
+
+def require_role(request: web.Request, *roles: str) -> Principal:
+    """The caller, if its bearer token carries one of `roles` (any role when none are named)
+    and the person still has that role: 401 without a valid token, 403 with the wrong role."""
+    caller = request.get(CALLER)
+    if caller is None:
+        raise Unauthorized("this endpoint needs Authorization: Bearer <token>")
+    if isinstance(caller, Unauthorized):
+        raise caller
+    if roles and caller.role.value not in roles:
+        raise ForbiddenRole(f"this endpoint is for: {', '.join(roles)}")
+    return caller

@@ -1,8 +1,11 @@
 """`RATE_LIMIT_PER_MIN` requests a minute per caller on public and client routes.
 
-The caller is its token (bearer, schedule secret or WebSocket `token` parameter) or, without
-one, its IP address. Counting is a fixed one-minute window: in Redis when REDIS_URL is set, so
-that every instance shares the count (INCR + EXPIRE), in-process otherwise. Over the limit the
+The caller is the person a verified panel token speaks for (or the integration, by its token);
+anyone else is their address: the peer's, or, when the peer is one of TRUSTED_PROXIES, the
+address their `X-Forwarded-For` names. A token that does not verify never opens a count of its
+own, so made-up tokens do not dodge the limit. Counting is a fixed one-minute window: in Redis
+when REDIS_URL is set, so that every instance shares the count (INCR + EXPIRE), in-process
+otherwise. Over the limit the
 answer is a 429 JSON naming the reason, with `Retry-After`.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass, field
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from webapp.auth import CALLER, Principal, is_integration
 from webapp.errors import Handler, error_response
 from webapp.keys import SERVICES
 
@@ -37,6 +42,7 @@ class Limiter:
     current window in this process, dropped when the window rolls over."""
 
     namespace: str
+    trusted: tuple[Network, ...] = ()
     redis_down: bool = False  # logged once when Redis goes away, once when it is back
     window: int = -1
     counts: dict[str, int] = field(default_factory=dict)
@@ -51,17 +57,45 @@ class Limiter:
 LIMITER = web.AppKey("rate_limiter", Limiter)
 
 
-def caller_key(request: web.Request) -> str:
-    """Who is counted: a digest of the caller's token (never the token itself), else the IP."""
-    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
-    token = (
-        (bearer.strip() if scheme.lower() == "bearer" else "")
-        or request.headers.get("X-Schedule-Secret", "")
-        or request.query.get("token", "")
-    )
-    if token:
-        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    return f"ip:{request.remote or 'unknown'}"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(addresses: list[str]) -> tuple[Network, ...]:
+    """TRUSTED_PROXIES as networks (a bare address is a network of one)."""
+    return tuple(ipaddress.ip_network(address, strict=False) for address in addresses)
+
+
+def client_address(request: web.Request, trusted: tuple[Network, ...]) -> str:
+    """The caller's address: the peer's, unless the peer is a trusted proxy; then the nearest
+    address in X-Forwarded-For that is not a trusted proxy (the ones before it are the
+    caller's to write, and may be lies)."""
+    address = request.remote or "unknown"
+    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
+    while hops and _is_trusted(address, trusted):
+        hop = hops.pop()
+        try:
+            address = str(ipaddress.ip_address(hop))
+        except ValueError:
+            break  # a malformed hop: the last trusted proxy is the caller we can name
+    return address
+
+
+def _is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+def caller_key(request: web.Request, trusted: tuple[Network, ...]) -> str:
+    """Who is counted: the verified person, the integration, or the address."""
+    caller = request.get(CALLER)
+    if isinstance(caller, Principal):
+        return f"person:{caller.telegram_id}"
+    if is_integration(request):
+        return "integration"
+    return f"ip:{client_address(request, trusted)}"
 
 
 def window_key(namespace: str, caller: str, window: int) -> str:
@@ -99,7 +133,8 @@ async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.S
         return await handler(request)
     now = time.time()
     window = int(now // WINDOW_S)
-    if await _count(request, caller_key(request), window) > limit:
+    caller = caller_key(request, request.config_dict[LIMITER].trusted)
+    if await _count(request, caller, window) > limit:
         retry_after = max(1, int((window + 1) * WINDOW_S - now + 0.999))
         answer = error_response(
             429,
@@ -117,5 +152,8 @@ def setup(app: web.Application) -> None:
     # Instances of one deployment share the JWT secret (they accept each other's tokens); other
     # deployments on the same Redis count apart.
     secret = app[SERVICES].settings.jwt_secret.get_secret_value()
-    app[LIMITER] = Limiter(hashlib.sha256(secret.encode()).hexdigest()[:12])
+    app[LIMITER] = Limiter(
+        hashlib.sha256(secret.encode()).hexdigest()[:12],
+        trusted_networks(app[SERVICES].settings.trusted_proxies),
+    )
     app.middlewares.append(rate_limit_middleware)

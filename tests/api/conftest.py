@@ -62,6 +62,17 @@ class Api:
     def auth(self, role: Actor, telegram_id: int) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, telegram_id)}"}
 
+    async def signed_in(self, role: Actor, telegram_id: int) -> dict[str, str]:
+        """The headers of `telegram_id` signed in with `role`, which the database gives them
+        (roles are read from it on every request)."""
+        if role in {Actor.MANAGER, Actor.ADMIN}:
+            await Manager.get_or_create(
+                telegram_id=telegram_id, defaults={"role": ManagerRole(role.value)}
+            )
+        elif role == Actor.PSYCHOLOGIST:
+            await make_psychologist(telegram_id=telegram_id)
+        return self.auth(role, telegram_id)
+
     async def manager(self, telegram_id: int = 7001) -> dict[str, str]:
         await Manager.get_or_create(
             telegram_id=telegram_id, defaults={"role": ManagerRole.MANAGER}

@@ -128,7 +128,8 @@ async def test_the_wrong_role_is_refused(
     for role in set(Actor) - {Actor.INTEGRATION, Actor.SYSTEM}:
         if role.value in allowed:
             continue
-        answer = await api.http.request(method, path, headers=api.auth(role, 99))
+        headers = await api.signed_in(role, 90 + list(Actor).index(role))
+        answer = await api.http.request(method, path, headers=headers)
         assert answer.status == 403, role
         assert "this endpoint is for" in (await answer.json())["reason"]
 

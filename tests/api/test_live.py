@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from config import load_settings
 from db.enums import Actor
+from db.models import Manager
 from services import Services
 from tests.api.conftest import Api, future_slot
 from webapp.api.live import LIVE_HUB
@@ -56,7 +57,7 @@ async def test_manager_hears_a_booking_and_a_status_change(api: Api) -> None:
     await api.http.patch(
         f"/api/v1/appointments/{appointment['id']}/status",
         json={"status": "confirmed"},
-        headers=api.auth(Actor.ADMIN, 1),
+        headers=await api.signed_in(Actor.ADMIN, 1),
     )
     updated = await _receive(ws)
     assert updated["type"] == "appointment.updated"
@@ -67,9 +68,11 @@ async def test_manager_hears_a_booking_and_a_status_change(api: Api) -> None:
 
 
 async def test_only_managers_connect_and_a_foreign_origin_is_refused(api: Api) -> None:
-    for role in (Actor.CLIENT, Actor.PSYCHOLOGIST):
-        answer = await api.http.get(UPDATES, params={"token": api.token(role, 5)})
+    for telegram_id, role in enumerate((Actor.CLIENT, Actor.PSYCHOLOGIST), start=3):
+        await api.signed_in(role, telegram_id)
+        answer = await api.http.get(UPDATES, params={"token": api.token(role, telegram_id)})
         assert answer.status == 403
+    await api.manager(5)
     missing = await api.http.get(UPDATES)
     assert missing.status == 401
     foreign = await api.http.get(
@@ -98,6 +101,7 @@ async def test_only_managers_connect_and_a_foreign_origin_is_refused(api: Api) -
 
 async def test_a_closed_socket_is_forgotten_and_the_others_still_hear(api: Api) -> None:
     hub = api.http.app[LIVE_HUB]
+    await api.manager(5)
     token = api.token(Actor.MANAGER, 5)
     leaving, staying = await _open(api.http, token), await _open(api.http, token)
     assert len(hub.sockets) == 2
@@ -121,12 +125,13 @@ async def test_shutdown_closes_the_sockets(database: str, tmp_path: Path) -> Non
     app = create_app(Services(settings=settings), own_database=False)
     http = TestClient(TestServer(app))
     await http.start_server()
+    await Manager.create(telegram_id=5)
 
     ws = await _open(http, issue_token(settings, Principal(5, Actor.MANAGER)))
     await http.close()
     closing = await ws.receive(timeout=3)
     assert closing.type in {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED}
-    assert app[LIVE_HUB].sockets == set()
+    assert app[LIVE_HUB].sockets == {}
 
 
 @pytest.fixture
@@ -146,6 +151,7 @@ async def test_a_change_on_one_instance_reaches_a_socket_on_the_other(
     two_instances: tuple[Api, Api],
 ) -> None:
     first, second = two_instances
+    await first.manager(5)
     token = first.token(Actor.MANAGER, 5)
     on_first, on_second = await _open(first.http, token), await _open(second.http, token)
     slot = await future_slot()

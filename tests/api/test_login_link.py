@@ -90,6 +90,7 @@ async def test_an_expired_forged_or_revoked_link_is_refused(api: Api) -> None:
 
 async def test_the_purpose_decides_what_the_exchange_does(api: Api) -> None:
     # A session token is answered as it is (links that carry #token=<session> keep working).
+    await api.manager(7001)
     session = api.token(Actor.MANAGER, 7001)
     status, body = await _exchange(api, session)
     assert (status, body) == (200, {"token": session, "role": "manager"})

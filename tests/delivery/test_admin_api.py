@@ -6,8 +6,8 @@ from aiogram import Bot
 from aiohttp.test_utils import TestClient
 
 from bot.sender import running_sender
-from db.enums import Actor, OutboxState
-from db.models import Client
+from db.enums import Actor, ManagerRole, OutboxState
+from db.models import Client, Manager
 from sandbox import BotApiEmulator
 from tests.delivery.conftest import queue_message
 from tests.delivery.test_sender import FAST, wait_until_settled
@@ -15,9 +15,17 @@ from tests.helpers import make_client
 from webapp.auth import Principal, issue_token
 from webapp.keys import SERVICES
 
+STAFF_IDS = {Actor.MANAGER: 9001, Actor.ADMIN: 9002}
 
-def auth(web_client: TestClient, role: Actor) -> dict[str, str]:
-    token = issue_token(web_client.app[SERVICES].settings, Principal(9001, role))
+
+async def auth(web_client: TestClient, role: Actor) -> dict[str, str]:
+    """A signed-in caller with `role`; staff are in the database, where roles are read."""
+    telegram_id = STAFF_IDS.get(role, 9003)
+    if role in STAFF_IDS:
+        await Manager.get_or_create(
+            telegram_id=telegram_id, defaults={"role": ManagerRole(role.value)}
+        )
+    token = issue_token(web_client.app[SERVICES].settings, Principal(telegram_id, role))
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -34,7 +42,7 @@ async def test_failed_delivery_is_listed_and_retried_by_an_admin(
     answer = await web_client.get(
         "/api/v1/system/deliveries",
         params={"state": "failed"},
-        headers=auth(web_client, Actor.MANAGER),
+        headers=await auth(web_client, Actor.MANAGER),
     )
     assert answer.status == 200
     body = await answer.json()
@@ -44,13 +52,13 @@ async def test_failed_delivery_is_listed_and_retried_by_an_admin(
     assert body["counts"]["failed"] == 1
 
     refused = await web_client.post(
-        f"/api/v1/system/deliveries/{row.id}/retry", headers=auth(web_client, Actor.MANAGER)
+        f"/api/v1/system/deliveries/{row.id}/retry", headers=await auth(web_client, Actor.MANAGER)
     )
     assert refused.status == 403
 
     emulator.unblock_bot(4400)
     retried = await web_client.post(
-        f"/api/v1/system/deliveries/{row.id}/retry", headers=auth(web_client, Actor.ADMIN)
+        f"/api/v1/system/deliveries/{row.id}/retry", headers=await auth(web_client, Actor.ADMIN)
     )
     assert retried.status == 200
     assert (await retried.json())["state"] == "pending"
@@ -62,7 +70,7 @@ async def test_failed_delivery_is_listed_and_retried_by_an_admin(
     assert row.state == OutboxState.SENT
 
     again = await web_client.post(
-        f"/api/v1/system/deliveries/{row.id}/retry", headers=auth(web_client, Actor.ADMIN)
+        f"/api/v1/system/deliveries/{row.id}/retry", headers=await auth(web_client, Actor.ADMIN)
     )
     assert again.status == 409
     assert "only a failed delivery" in (await again.json())["reason"]
@@ -70,15 +78,15 @@ async def test_failed_delivery_is_listed_and_retried_by_an_admin(
 
 async def test_deliveries_need_a_staff_token_and_valid_input(web_client: TestClient) -> None:
     assert (await web_client.get("/api/v1/system/deliveries")).status == 401
-    client_token = auth(web_client, Actor.CLIENT)
+    client_token = await auth(web_client, Actor.CLIENT)
     assert (await web_client.get("/api/v1/system/deliveries", headers=client_token)).status == 403
-    manager = auth(web_client, Actor.MANAGER)
+    manager = await auth(web_client, Actor.MANAGER)
     bad = await web_client.get(
         "/api/v1/system/deliveries", params={"state": "lost"}, headers=manager
     )
     assert bad.status == 400
     assert (await bad.json())["field"] == "state"
-    admin = auth(web_client, Actor.ADMIN)
+    admin = await auth(web_client, Actor.ADMIN)
     missing = await web_client.post("/api/v1/system/deliveries/999/retry", headers=admin)
     assert missing.status == 404
     for wrong_id in ("abc", "0", "99999999999"):

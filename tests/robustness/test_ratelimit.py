@@ -30,13 +30,17 @@ def limited_app(database: str, tmp_path: Path) -> OpenApp:
 
     @asynccontextmanager
     async def open_app(
-        redis_url: str = "", limit: int = LIMIT, data_dir: Path = tmp_path / "data"
+        redis_url: str = "",
+        limit: int = LIMIT,
+        data_dir: Path = tmp_path / "data",
+        trusted_proxies: tuple[str, ...] = (),
     ) -> AsyncIterator[TestClient]:
         settings = load_settings(
             database_url=database,
             redis_url=redis_url,
             data_dir=data_dir,
             rate_limit_per_min=limit,
+            trusted_proxies=list(trusted_proxies),
         )
         async with TestClient(
             TestServer(create_app(Services(settings=settings), own_database=False))
@@ -87,6 +91,44 @@ async def test_callers_without_a_token_are_counted_by_address(limited_app: OpenA
             assert (await http.get("/api/v1/services")).status == 200
         await assert_refused(http, "/get-slot", params={"psychologist": "Иванова"})
         assert (await http.get("/api/v1/services", headers=bearer(http, 1))).status == 200
+
+
+async def test_made_up_tokens_are_counted_by_address(limited_app: OpenApp) -> None:
+    async with limited_app() as http:
+        forged = issue_token(
+            load_settings(data_dir=Path("/nonexistent"), jwt_secret="another-deployment" * 4),
+            Principal(1, Actor.ADMIN),
+        )
+        answers = [
+            (await http.get("/api/v1/appointments/my", headers=header)).status
+            for header in [{"Authorization": f"Bearer made-up-{n}"} for n in range(LIMIT)]
+            + [{"Authorization": f"Bearer {forged}"}, {"X-Schedule-Secret": "guess"}]
+        ]
+        assert answers == [401] * LIMIT + [429, 429]
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_address_counts_apart(
+    limited_app: OpenApp,
+) -> None:
+    async with limited_app(trusted_proxies=("127.0.0.0/8",)) as http:
+        for _ in range(LIMIT):
+            answer = await http.get("/api/v1/services", headers={"X-Forwarded-For": "203.0.113.7"})
+            assert answer.status == 200
+        # what the caller writes before the proxy's own entry does not make them someone else
+        spoofed = {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}
+        await assert_refused(http, "/api/v1/services", headers=spoofed)
+        other = {"X-Forwarded-For": "203.0.113.8"}
+        assert (await http.get("/api/v1/services", headers=other)).status == 200
+
+
+async def test_forwarded_addresses_from_an_untrusted_peer_are_ignored(
+    limited_app: OpenApp,
+) -> None:
+    async with limited_app() as http:
+        for n in range(LIMIT):
+            headers = {"X-Forwarded-For": f"203.0.113.{n}"}
+            assert (await http.get("/api/v1/services", headers=headers)).status == 200
+        await assert_refused(http, "/api/v1/services", headers={"X-Forwarded-For": "192.0.2.1"})
 
 
 async def test_the_health_probe_and_static_files_are_not_limited(limited_app: OpenApp) -> None:

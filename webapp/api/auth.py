@@ -23,10 +23,10 @@ from webapp.auth import (
     ForbiddenRole,
     Principal,
     Unauthorized,
+    confirmed_principal,
     is_integration,
     issue_token,
     read_login_token,
-    read_token,
     validate_contact,
     validate_init_data,
 )
@@ -82,7 +82,7 @@ async def exchange_token(request: web.Request) -> web.Response:
     body = await parse_body(request, TokenExchangeIn)
     login = read_login_token(settings, body.token)
     if login is None:
-        principal = read_token(settings, body.token)
+        principal = await confirmed_principal(request, body.token)
         return web.json_response({"token": body.token, "role": principal.role.value})
     telegram_id = login.principal.telegram_id
     # The role now, not when the link was made: a manager removed meanwhile gets no session.

@@ -4,60 +4,52 @@ manager's WebSocket as `{type: "appointment.created" | "appointment.updated", ap
 The hub listens to the domain's change feed. With Redis each instance also publishes the
 message it built to a channel shared by the instances of one database, and pushes what the
 other instances publish to its own sockets; its own messages it has already delivered.
+A socket lasts as long as its person's access: it closes with 4403 when they stop being staff
+(webapp/roles.py tells the hub) and with 4401 when their token runs out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
-import uuid
+import time
 from collections.abc import AsyncIterator
-from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from redis.asyncio.client import PubSub
 
 from domain import board
 from domain.changes import AppointmentChange, Change
 from domain.errors import NotFound
 from webapp.api.schemas import LiveQuery
-from webapp.auth import STAFF, ForbiddenRole, read_token
-from webapp.errors import Handler, error_response
+from webapp.auth import STAFF, ForbiddenRole, Principal, confirmed_principal
+from webapp.errors import error_response
 from webapp.keys import SERVICES
 from webapp.openapi import documented
+from webapp.relay import INSTANCE_ID, Relay, channel_for, made_elsewhere
+from webapp.roles import ROLE_BOOK, RoleBook
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 HEARTBEAT_S = 25.0
 SEND_TIMEOUT_S = 5.0
-RELAY_RETRY_S = 1.0
-
-# The hub of the app serving the current request. Several apps in one process (tests) share
-# the domain's feed; a change made through one app is that app's to deliver and relay, so
-# the others hear it over Redis, as separate processes would.
-_serving_hub: ContextVar[str | None] = ContextVar("serving_hub", default=None)
-
-
-def channel_for(database_url: str) -> str:
-    """The Redis channel of the instances that share one database."""
-    return "live:" + hashlib.sha256(database_url.encode()).hexdigest()[:16]
+# Close codes of the application range (4000-4999), after HTTP's: the person lost their
+# access; their token ran out (the page signs in again and reconnects).
+CLOSE_ACCESS_REVOKED = 4403
+CLOSE_TOKEN_EXPIRED = 4401
 
 
 class LiveHub:
-    """The WebSockets of one app instance and their feed."""
+    """The WebSockets of one app instance, whom each speaks for, and their feed."""
 
     def __init__(self) -> None:
-        self.instance_id = uuid.uuid4().hex
-        self.sockets: set[web.WebSocketResponse] = set()
-        self.channel = ""
-        self._redis: Any = None
-        self._relay: asyncio.Task[None] | None = None
+        self.instance_id = ""  # the app's, when it runs
+        self.sockets: dict[web.WebSocketResponse, Principal] = {}
+        self._relay: Relay | None = None
         # Changes wait here for the announcer task: the request that made a change answers
         # without waiting for its board card to be loaded and sent (bench/README.md).
         self._backlog: asyncio.Queue[AppointmentChange] = asyncio.Queue()
@@ -66,10 +58,9 @@ class LiveHub:
     async def on_change(self, change: Change) -> None:
         if not isinstance(change, AppointmentChange):
             return
-        serving = _serving_hub.get()
-        if serving is not None and serving != self.instance_id:
+        if made_elsewhere(self.instance_id):
             return
-        if not self.sockets and self._redis is None:
+        if not self.sockets and self._relay is None:
             return
         self._backlog.put_nowait(change)
 
@@ -90,94 +81,60 @@ class LiveHub:
         except NotFound:
             return
         message = {"type": change.kind, "appointment": board.appointment_json(appointment)}
-        text = json.dumps(message, ensure_ascii=False)
-        await self.broadcast(text)
-        if self._redis is not None:
-            envelope = json.dumps({"from": self.instance_id, "message": message})
-            try:
-                await self._redis.publish(self.channel, envelope)
-            except Exception as exc:  # Redis down: local managers were told, others catch up
-                log.warning("live relay could not publish: %s", exc)
+        await self.broadcast(message)
+        if self._relay is not None:
+            await self._relay.publish(message)
 
-    async def broadcast(self, text: str) -> None:
+    async def broadcast(self, message: Any) -> None:
         if self.sockets:
+            text = json.dumps(message, ensure_ascii=False)
             await asyncio.gather(*(self._send(ws, text) for ws in list(self.sockets)))
 
     async def _send(self, ws: web.WebSocketResponse, text: str) -> None:
         try:
             await asyncio.wait_for(ws.send_str(text), SEND_TIMEOUT_S)
         except (ConnectionError, RuntimeError, TimeoutError):
-            self.sockets.discard(ws)
+            self.sockets.pop(ws, None)
             await ws.close(code=WSCloseCode.GOING_AWAY)
 
-    async def _subscribe(self) -> PubSub:
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(self.channel)
-        return pubsub
-
-    async def _relay_loop(self, pubsub: PubSub | None) -> None:
-        """Push other instances' messages to this instance's sockets; resubscribe on errors."""
-        while True:
-            try:
-                pubsub = pubsub or await self._subscribe()
-                async for item in pubsub.listen():
-                    envelope = json.loads(item["data"])
-                    if envelope.get("from") != self.instance_id:
-                        await self.broadcast(json.dumps(envelope["message"], ensure_ascii=False))
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("live relay lost Redis, retrying: %s", exc)
-                await asyncio.sleep(RELAY_RETRY_S)
-            if pubsub is not None:
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()
-                pubsub = None
+    async def check_access(self, roles: RoleBook) -> None:
+        """Close the sockets of people who are no longer staff (staff changed)."""
+        for ws, principal in list(self.sockets.items()):
+            if await roles.role(principal.telegram_id) != principal.role:
+                self.sockets.pop(ws, None)
+                await ws.close(code=CLOSE_ACCESS_REVOKED, message=b"access revoked")
 
     async def close_sockets(self, _app: web.Application | None = None) -> None:
-        sockets, self.sockets = list(self.sockets), set()
+        sockets, self.sockets = list(self.sockets), {}
         for ws in sockets:
             await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
     async def run(self, app: web.Application) -> AsyncIterator[None]:
         """cleanup_ctx: listen to the feed (and Redis) while the app runs."""
         services = app[SERVICES]
-        self._redis = services.redis
-        self.channel = channel_for(services.settings.database_url)
+        self.instance_id = app[INSTANCE_ID]
+        roles = app[ROLE_BOOK]
+        roles.listen(lambda: self.check_access(roles))
         unsubscribe = services.changes.subscribe(self.on_change)
         self._announcer = asyncio.create_task(self._announce_backlog())
-        if self._redis is not None:
-            pubsub = None
+        async with contextlib.AsyncExitStack() as stack:
+            if services.redis is not None:
+                channel = channel_for("live", services.settings.database_url)
+                self._relay = Relay(self.instance_id, services.redis, channel, self.broadcast)
+                await stack.enter_async_context(self._relay.listening())
             try:
-                # Subscribed before the app serves: no change after start-up is missed.
-                pubsub = await self._subscribe()
-            except Exception as exc:
-                log.warning("live relay cannot reach Redis yet: %s", exc)
-            self._relay = asyncio.create_task(self._relay_loop(pubsub))
-        try:
-            yield
-        finally:
-            unsubscribe()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._backlog.join(), SEND_TIMEOUT_S)
-            for task in (self._announcer, self._relay):
-                if task is not None:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-            await self.close_sockets()
+                yield
+            finally:
+                unsubscribe()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._backlog.join(), SEND_TIMEOUT_S)
+                self._announcer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._announcer
+        await self.close_sockets()
 
 
 LIVE_HUB = web.AppKey("live_hub", LiveHub)
-
-
-@web.middleware
-async def serving_hub_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    marker = _serving_hub.set(request.config_dict[LIVE_HUB].instance_id)
-    try:
-        return await handler(request)
-    finally:
-        _serving_hub.reset(marker)
 
 
 def _origin_allowed(request: web.Request) -> bool:
@@ -204,7 +161,7 @@ def _origin_allowed(request: web.Request) -> bool:
     secured=True,
 )
 async def dashboard_updates(request: web.Request) -> web.StreamResponse:
-    principal = read_token(request.config_dict[SERVICES].settings, request.query.get("token"))
+    principal = await confirmed_principal(request, request.query.get("token"))
     if principal.role.value not in STAFF:
         raise ForbiddenRole(f"this endpoint is for: {', '.join(STAFF)}")
     if not _origin_allowed(request):
@@ -214,14 +171,17 @@ async def dashboard_updates(request: web.Request) -> web.StreamResponse:
         return error_response(400, "invalid", "this endpoint speaks WebSocket only")
     await ws.prepare(request)
     hub = request.config_dict[LIVE_HUB]
-    hub.sockets.add(ws)
+    hub.sockets[ws] = principal
     try:
         await ws.send_json({"type": "ready"})
-        async for message in ws:
-            if message.type == WSMsgType.TEXT and message.data == "ping":
-                await ws.send_str("pong")
+        async with asyncio.timeout(principal.expires_at - time.time()):
+            async for message in ws:
+                if message.type == WSMsgType.TEXT and message.data == "ping":
+                    await ws.send_str("pong")
+    except TimeoutError:
+        await ws.close(code=CLOSE_TOKEN_EXPIRED, message=b"token expired")
     finally:
-        hub.sockets.discard(ws)
+        hub.sockets.pop(ws, None)
     return ws
 
 
@@ -229,7 +189,6 @@ def setup(app: web.Application) -> None:
     """Attach the hub: its routes, its feed subscription and its shutdown."""
     hub = LiveHub()
     app[LIVE_HUB] = hub
-    app.middlewares.append(serving_hub_middleware)
     app.cleanup_ctx.append(hub.run)
     app.on_shutdown.append(hub.close_sockets)
     app.add_routes(routes)
