@@ -31,6 +31,7 @@ from domain import bot_views
 from domain.bot_views import Person
 from domain.errors import (
     AlreadyTaken,
+    BookingLimitReached,
     DomainError,
     HoldRequired,
     NotFound,
@@ -233,6 +234,11 @@ def hold_screen(
 
 def slot_problem(error: DomainError) -> str:
     """Why a time cannot be taken, politely."""
+    if isinstance(error, BookingLimitReached):
+        return _(
+            "You already have {limit} upcoming sessions, the most one can book at once. "
+            "You can book more after one of them, or move a session in «My sessions»."
+        ).format(limit=error.details["limit"])
     if isinstance(error, SlotHeld | SlotBooked | AlreadyTaken):
         return _("Sorry, someone else has just taken this time. Please choose another one.")
     if isinstance(error, HoldRequired):

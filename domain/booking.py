@@ -22,6 +22,7 @@ from domain import audit, planning
 from domain.audit import Initiator
 from domain.changes import AppointmentChange, data_changed, feed
 from domain.errors import (
+    BookingLimitReached,
     Conflict,
     DomainError,
     HoldRequired,
@@ -120,6 +121,22 @@ async def _locked_appointment(appointment_id: int) -> Appointment:
     return appointment
 
 
+async def check_booking_limit(client_id: int, max_active: int, now: datetime) -> None:
+    """Refuse one more booking to a client who has `max_active` upcoming active sessions
+    already (0: no limit)."""
+    if max_active <= 0:
+        return
+    upcoming = await Appointment.filter(
+        client_id=client_id, status__in=list(ACTIVE), starts_at__gt=now
+    ).count()
+    if upcoming >= max_active:
+        raise BookingLimitReached(
+            f"you have {upcoming} upcoming sessions; at most {max_active} can be booked at once",
+            field="slot_id",
+            limit=max_active,
+        )
+
+
 async def book(
     client_id: int,
     slot_id: int,
@@ -130,28 +147,33 @@ async def book(
     require_own_hold: bool = True,
     auto_assigned: bool = False,
     meeting_link: str = "",
+    max_active: int = 0,
     now: datetime | None = None,
 ) -> Appointment:
     """Book the slot for the client, consuming the client's hold.
 
     With `require_own_hold=False` a free slot is held and booked in one step (the API's
     direct booking, a manager's phone booking, automatch); a slot held by someone else is
-    still refused.
+    still refused. A client's own booking passes `max_active` (MAX_ACTIVE_BOOKINGS): one past
+    it is refused with BookingLimitReached.
     """
     now = now or utcnow()
     available = Q(status=SlotStatus.HELD, held_by_id=client_id, held_until__gt=now)
     if not require_own_hold:
         available |= free_now(now)
     async with in_transaction():
+        # The client's row is locked first: two bookings of one client at once are counted
+        # one after the other against the limit.
+        client = await Client.filter(id=client_id).select_for_update().first()
+        if client is None:
+            raise NotFound("client not found", field="client_id")
+        await check_booking_limit(client_id, max_active, now)
         taken = await Slot.filter(Q(id=slot_id, starts_at__gt=now) & available).update(
             status=SlotStatus.BOOKED, held_by_id=None, held_until=None
         )
         if not taken:
             raise await _refuse_unavailable(slot_id, client_id, now)
         slot = await Slot.get(id=slot_id)
-        client = await Client.filter(id=client_id).first()
-        if client is None:
-            raise NotFound("client not found", field="client_id")
         psychologist = await Psychologist.get(id=slot.psychologist_id)
         service = None
         if service_id is not None:

@@ -44,6 +44,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class BookingLimitReached(Conflict):
+    """The client already has as many upcoming sessions as one may book at once."""
+
+    code = "booking_limit"
+
+
 class SlotInPast(DomainError):
     code = "slot_in_past"
 

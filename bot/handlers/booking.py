@@ -221,6 +221,10 @@ async def on_slot(
         return
     fields = (client, callback_data.mode, callback_data.appointment_id)
     try:
+        if callback_data.mode == Mode.BOOK:  # told before a time is held for nothing
+            await booking.check_booking_limit(
+                client.id, services.settings.max_active_bookings, utcnow()
+            )
         hold = await booking.hold_slot(client.id, callback_data.slot_id)
     except DomainError as error:
         note = slot_problem(error)
@@ -256,8 +260,11 @@ async def on_hold_refresh(
     await show(callback, await fresh_week(slot.id, *fields, note))
 
 
-async def complete(callback_data: HoldCb, client: Client, data: dict[str, Any]) -> str:
-    """Book, move or switch as the mode says; answers the text of the outcome."""
+async def complete(
+    callback_data: HoldCb, client: Client, data: dict[str, Any], max_active: int
+) -> str:
+    """Book (at most `max_active` upcoming sessions), move or switch as the mode says;
+    answers the text of the outcome."""
     slot = await bot_views.slot_with_psychologist(callback_data.slot_id)
     tz = zone_of(client)
     moment = {
@@ -274,7 +281,13 @@ async def complete(callback_data: HoldCb, client: Client, data: dict[str, Any]) 
             slot.starts_at,
         )
         try:
-            await booking.book(client.id, slot.id, initiator_of(client), ticket_id=ticket.id)
+            await booking.book(
+                client.id,
+                slot.id,
+                initiator_of(client),
+                ticket_id=ticket.id,
+                max_active=max_active,
+            )
         except DomainError:
             await bot_views.drop_request(ticket.id)
             raise
@@ -302,13 +315,17 @@ async def complete(callback_data: HoldCb, client: Client, data: dict[str, Any]) 
 @router.callback_query(HoldCb.filter(F.action == HoldAction.CONFIRM))
 async def on_hold_confirm(
     callback: CallbackQuery,
+    *,
     callback_data: HoldCb,
     state: FSMContext,
     client: Client,
     callback_answer: CallbackAnswer,
+    services: Services,
 ) -> None:
     try:
-        text = await complete(callback_data, client, await state.get_data())
+        text = await complete(
+            callback_data, client, await state.get_data(), services.settings.max_active_bookings
+        )
     except DomainError as error:
         note = slot_problem(error)
         callback_answer.text = note

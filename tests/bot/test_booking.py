@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from db.enums import AppointmentStatus, SlotStatus
+from db.enums import Actor, AppointmentStatus, SlotStatus
 from db.models import Appointment, Manager, Outbox, Slot, Ticket
 from domain import booking
+from domain.audit import Initiator
 from domain.changes import AppointmentChange
 from domain.events import run_due_events
 from domain.timerules import utcnow
@@ -106,3 +107,21 @@ async def test_an_expired_hold_is_explained_and_the_times_shown_again(
     assert slot_button["callback_data"] in [b["callback_data"] for b in anna.buttons(fresh)]
     assert not await Appointment.exists(client_id=client.id)
     assert not await Ticket.exists(client_id=client.id)
+
+
+async def test_a_client_at_the_booking_limit_is_told_before_a_time_is_held(
+    person: Callable[..., Person],
+) -> None:
+    anna = await make_psychologist("Anna Smirnova", slots_at=(50, 52, 54))
+    maria = person("en", name="Maria")
+    client = await register(maria)
+    for slot in await Slot.filter(psychologist_id=anna.id).order_by("starts_at").limit(2):
+        await booking.book(client.id, slot.id, Initiator(Actor.MANAGER), require_own_hold=False)
+
+    week, first_time = await free_times_of(maria, "Anna Smirnova")
+    answer = await maria.click(first_time["text"], week["message_id"])
+
+    assert "You already have 2 upcoming sessions" in answer["text"]
+    await maria.expect("You already have 2 upcoming sessions")
+    assert await Slot.filter(status=SlotStatus.HELD).count() == 0
+    assert await Appointment.all().count() == 2

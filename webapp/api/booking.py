@@ -27,6 +27,7 @@ from webapp.api.schemas import (
     path_id,
 )
 from webapp.auth import STAFF, ForbiddenRole, Principal, require_role
+from webapp.keys import SERVICES
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
 
@@ -101,7 +102,8 @@ async def hold_slot(request: web.Request) -> web.Response:
     responses={
         201: AppointmentOut,
         404: "no such slot or service",
-        409: "held by another client or booked",
+        409: "held by another client or booked, or the caller has MAX_ACTIVE_BOOKINGS "
+        "upcoming sessions already (error booking_limit, with the limit)",
     },
     tags=TAGS,
     secured=True,
@@ -115,6 +117,7 @@ async def create_appointment(request: web.Request) -> web.Response:
         principal.initiator(),
         service_id=body.service_id,
         require_own_hold=False,
+        max_active=request.config_dict[SERVICES].settings.max_active_bookings,
     )
     return await _answer(appointment.id, status=201)
 

@@ -57,6 +57,9 @@ SCRIPT_TEXTS = {
     "history_reason": N_("Reason: {reason}"),
     "live": N_("Live updates are on"),
     "reconnecting": N_("Connection lost, reconnecting…"),
+    "access_revoked": N_(
+        "Your access to the board has been withdrawn. Ask an admin if this is a mistake."
+    ),
     "booked": N_("Booked"),
     # import and reports
     "no_problems": N_("Every row was read."),

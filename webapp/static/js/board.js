@@ -481,6 +481,9 @@
     tone.stop(audio.currentTime + 0.4);
   }
 
+  // The server's close codes (webapp/api/live.py).
+  const CLOSE_ACCESS_REVOKED = 4403;
+  const CLOSE_TOKEN_EXPIRED = 4401;
   let retryDelay = 1000;
   function connectLive() {
     const indicator = document.getElementById("live");
@@ -511,8 +514,15 @@
         countColumns();
       }
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", async (event) => {
       indicator.dataset.state = "offline";
+      if (event.code === CLOSE_ACCESS_REVOKED) {
+        indicator.title = t("access_revoked");
+        App.signInNeeded(t("access_revoked"));
+        return;
+      }
+      // The token ran out: inside Telegram fresh initData signs in again.
+      if (event.code === CLOSE_TOKEN_EXPIRED) await App.session().catch(() => null);
       indicator.title = t("reconnecting");
       setTimeout(async () => {
         // Changes made while the socket was down: reload, then listen again.
