@@ -1,5 +1,5 @@
-"""Manager invites: an admin's single-use, expiring code that makes whoever opens the bot's
-deep link `mgr_<code>` a manager."""
+"""Staff invites: an admin's single-use, expiring code that makes whoever opens the bot's
+deep link `mgr_<code>` a manager, an admin or a psychologist."""
 
 from __future__ import annotations
 
@@ -10,25 +10,38 @@ from datetime import datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from db.enums import Actor, InviteRole, ManagerRole
-from db.models import Invite, Manager
+from db.models import Invite, Manager, Psychologist
 from domain import audit
 from domain.access import role_of
 from domain.audit import Initiator
+from domain.changes import data_changed
 from domain.errors import Conflict, Forbidden, NotFound
+from domain.i18n import pick_language
 from domain.timerules import utcnow
 
 INVITE_TTL = timedelta(hours=24)
+# The prefix predates psychologist invites; links already sent keep working.
 PAYLOAD_PREFIX = "mgr_"
 # 16 random bytes, URL-safe: 22 characters of [A-Za-z0-9_-], all allowed in a /start payload.
 CODE_BYTES = 16
+NAME_LENGTH = 200  # Psychologist.name
 
 
 class InviteUsed(Conflict):
-    """The code has already made someone a manager."""
+    """The code has already been spent."""
 
 
 class InviteExpired(Conflict):
-    """The code is older than INVITE_TTL."""
+    """The code is older than INVITE_TTL, or its admin has been deactivated since."""
+
+
+class AlreadyMember(Conflict):
+    """The opener already is what the invite would make them; the code stays unspent."""
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    """The bot link whose /start payload spends the invite `code`."""
+    return f"https://t.me/{bot_username}?start={PAYLOAD_PREFIX}{code}"
 
 
 async def create_invite(
@@ -43,7 +56,7 @@ async def create_invite(
     Forbidden for anyone else."""
     now = now or utcnow()
     if await role_of(admin_telegram_id, admin_ids) != Actor.ADMIN:
-        raise Forbidden("only admins invite managers")
+        raise Forbidden("only admins invite staff")
     async with in_transaction():
         invite = await Invite.create(
             code=secrets.token_urlsafe(CODE_BYTES),
@@ -66,12 +79,15 @@ async def accept_invite(
     telegram_id: int,
     *,
     name: str = "",
+    language: str | None = None,
     source: str = "bot",
     now: datetime | None = None,
-) -> Manager:
+) -> Manager | Psychologist:
     """Spend the invite `code` on `telegram_id`, who becomes an active manager (with the
-    invite's role). A conditional UPDATE claims the code, so of two people opening one link at
-    once exactly one wins. NotFound for an unknown code; InviteUsed, InviteExpired."""
+    invite's role) or an active psychologist (named `name`, reading `language`). A conditional
+    UPDATE claims the code, so of two people opening one link at once exactly one wins.
+    NotFound for an unknown code; InviteUsed, InviteExpired; AlreadyMember for an active
+    psychologist opening a psychologist invite (the code is left for someone else)."""
     now = now or utcnow()
     async with in_transaction():
         claimed = await Invite.filter(code=code, used_at=None, expires_at__gt=now).update(
@@ -85,25 +101,66 @@ async def accept_invite(
                 raise InviteUsed("this invite has already been used", field="code")
             raise InviteExpired("this invite has expired", field="code")
         invite = await Invite.get(code=code)
-        manager = await Manager.filter(telegram_id=telegram_id).first()
-        if manager is None:
-            manager = await Manager.create(
-                telegram_id=telegram_id, name=name, role=ManagerRole(invite.role)
-            )
+        joined: Manager | Psychologist
+        if invite.role == InviteRole.PSYCHOLOGIST:
+            joined = await _join_as_psychologist(telegram_id, name, language)
+            initiator = Initiator(Actor.PSYCHOLOGIST, ref=str(telegram_id), source=source)
+            entity, role = "psychologist", invite.role.value
         else:
-            # A returning manager is reactivated; an invite never lowers an admin's role.
-            if not manager.is_active or invite.role == ManagerRole.ADMIN:
-                manager.role = ManagerRole(invite.role)
-            manager.is_active = True
-            manager.name = manager.name or name
-            await manager.save(update_fields=["role", "is_active", "name"])
+            joined = await _join_as_manager(telegram_id, name, ManagerRole(invite.role))
+            initiator = Initiator(Actor.MANAGER, ref=str(telegram_id), source=source)
+            entity, role = "manager", joined.role.value
         await audit.record(
-            Initiator(Actor.MANAGER, ref=str(telegram_id), source=source),
+            initiator,
             "invite.accepted",
-            "manager",
-            manager.id,
+            entity,
+            joined.id,
             invite_id=invite.id,
             invited_by=invite.created_by,
-            role=manager.role.value,
+            role=role,
         )
+    await data_changed("staff.changed")
+    return joined
+
+
+async def _join_as_manager(telegram_id: int, name: str, role: ManagerRole) -> Manager:
+    manager = await Manager.filter(telegram_id=telegram_id).first()
+    if manager is None:
+        return await Manager.create(telegram_id=telegram_id, name=name, role=role)
+    # A returning manager is reactivated; an invite never lowers an admin's role.
+    if not manager.is_active or role == ManagerRole.ADMIN:
+        manager.role = role
+    manager.is_active = True
+    manager.name = manager.name or name
+    await manager.save(update_fields=["role", "is_active", "name"])
     return manager
+
+
+async def _join_as_psychologist(telegram_id: int, name: str, language: str | None) -> Psychologist:
+    psychologist = await Psychologist.filter(telegram_id=telegram_id).first()
+    if psychologist is None:
+        # The anketa (saved by telegram id) fills in the rest, the name included.
+        return await Psychologist.create(
+            telegram_id=telegram_id,
+            name=await _free_name(name.strip() or str(telegram_id)),
+            language=pick_language(language),
+        )
+    if psychologist.is_active:
+        raise AlreadyMember("you are already one of our psychologists", field="code")
+    psychologist.is_active = True
+    await psychologist.save(update_fields=["is_active", "updated_at"])
+    return psychologist
+
+
+async def _free_name(wanted: str) -> str:
+    """`wanted`, or "wanted 2", "wanted 3"...: psychologists' names are unique (clients and the
+    legacy API tell psychologists apart by name)."""
+    wanted = wanted[:NAME_LENGTH]
+    base = wanted[: NAME_LENGTH - 6]  # room for a number
+    taken = set(await Psychologist.filter(name__startswith=base).values_list("name", flat=True))
+    if wanted not in taken:
+        return wanted
+    number = 2
+    while f"{base} {number}" in taken:
+        number += 1
+    return f"{base} {number}"

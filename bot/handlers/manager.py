@@ -62,7 +62,7 @@ async def cmd_invite(message: Message, person: Person, services: Services, bot: 
         await message.answer(_("Only admins can invite managers."), reply_markup=home_keyboard())
         return
     me = await bot.me()
-    link = f"https://t.me/{me.username}?start={invites.PAYLOAD_PREFIX}{invite.code}"
+    link = invites.deep_link(me.username or "", invite.code)
     await message.answer(
         _("Send this link to the new manager. It works once, within 24 hours:\n{link}").format(
             link=link

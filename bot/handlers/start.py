@@ -14,7 +14,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     WebAppInfo,
 )
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.filters import Unregistered
@@ -22,7 +22,7 @@ from bot.keyboards.common import contact_keyboard, home_keyboard
 from bot.states import Registration
 from bot.views import first_week_with_slots, main_menu, tier_label, week_screen
 from db.enums import TicketStatus
-from db.models import Client
+from db.models import Client, Manager
 from domain import bot_views, clients, invites
 from domain.bot_views import Person
 from domain.errors import InvalidInput, NotFound
@@ -51,7 +51,7 @@ async def cmd_start(
     await state.set_state(None)
     invite = INVITE_PAYLOAD.fullmatch(payload)
     if invite and not person.is_staff:
-        await join_as_manager(message, invite.group(1), services, bot)
+        await join_the_team(message, invite.group(1), services, bot)
         return
     if person.psychologist is not None or person.is_staff:
         await staff_menu(message, person, services, bot)
@@ -86,13 +86,19 @@ async def staff_menu(
     await message.answer("\n\n".join(part for part in (note, text) if part), reply_markup=markup)
 
 
-async def join_as_manager(message: Message, code: str, services: Services, bot: Bot) -> None:
-    """An admin's invite link: its opener becomes a manager, once."""
+async def join_the_team(message: Message, code: str, services: Services, bot: Bot) -> None:
+    """An admin's invite link: its opener becomes a manager or a psychologist, once."""
     user = message.from_user
     assert user is not None
     name = " ".join(part for part in (user.first_name, user.last_name) if part)
+    note = problem = ""
     try:
-        await invites.accept_invite(code, user.id, name=name)
+        # A new psychologist keeps reading the language the bot speaks to them now.
+        joined = await invites.accept_invite(
+            code, user.id, name=name, language=get_i18n().current_locale
+        )
+    except invites.AlreadyMember:
+        note = _("You are already one of our psychologists.")
     except invites.InviteUsed:
         problem = _("This invite link has already been used. Please ask an admin for a new one.")
     except invites.InviteExpired:
@@ -100,12 +106,20 @@ async def join_as_manager(message: Message, code: str, services: Services, bot: 
     except NotFound:
         problem = _("This invite link is not valid. Please ask an admin for a new one.")
     else:
-        person = await bot_views.person_of(user.id, services.settings.admin_ids)
-        await staff_menu(
-            message, person, services, bot, note=_("Welcome to the team! You are now a manager.")
+        note = (
+            _("Welcome to the team! You are now a manager.")
+            if isinstance(joined, Manager)
+            else _(
+                "Welcome to the team! You are now one of our psychologists.\n"
+                "Next, open the schedule editor with the button below and add the times "
+                "when clients can book you. «My anketa» shows what clients see about you."
+            )
         )
+    if problem:
+        await message.answer(problem, reply_markup=ReplyKeyboardRemove())
         return
-    await message.answer(problem, reply_markup=ReplyKeyboardRemove())
+    person = await bot_views.person_of(user.id, services.settings.admin_ids)
+    await staff_menu(message, person, services, bot, note=note)
 
 
 async def continue_with(

@@ -1,8 +1,10 @@
-"""A small world for the robustness tests: two psychologists, two clients, one booking, and a
+"""A small world for the robustness tests: two psychologists, two clients, one booking, a
+manager and an admin (rows in the database), a bot on an emulator (invite links name it), and a
 caller of every kind with its credentials."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,8 +15,10 @@ from db.models import Branch, Manager, Service
 from domain import booking
 from domain.audit import Initiator
 from domain.psychologists import hash_secret
+from sandbox import run_emulator
 from tests.api.conftest import Api, api, future_slot  # noqa: F401 (fixture)
 from tests.helpers import make_client, make_psychologist
+from webapp.keys import SERVICES
 
 OWN_SECRET = "first-psychologist-schedule-secret"
 OTHER_SECRET = "second-psychologist-schedule-secret"
@@ -40,6 +44,8 @@ class World:
     other_slot_id: int  # the second psychologist's
     service_id: int
     branch_id: int
+    manager_id: int
+    psychologist_id: int  # the first
     client_telegram_id: int
     psychologist_telegram_id: int
     headers: dict[str, dict[str, str]]
@@ -47,7 +53,7 @@ class World:
 
 
 @pytest.fixture
-async def world(api: Api) -> World:  # noqa: F811
+async def world(api: Api) -> AsyncIterator[World]:  # noqa: F811
     first = await make_psychologist(secret_hash=hash_secret(OWN_SECRET))
     second = await make_psychologist(secret_hash=hash_secret(OTHER_SECRET))
     booked = await future_slot(first, hours_ahead=72)
@@ -60,20 +66,22 @@ async def world(api: Api) -> World:  # noqa: F811
     )
     branch = await Branch.create(name="Онлайн")
     service = await Service.create(name="Сессия", price=3000, duration_min=50)
-    await Manager.create(telegram_id=7001, role=ManagerRole.MANAGER)
+    manager = await Manager.create(telegram_id=7001, role=ManagerRole.MANAGER)
     await Manager.create(telegram_id=7002, role=ManagerRole.ADMIN)
     assert client.telegram_id is not None and other_client.telegram_id is not None
     assert first.telegram_id is not None
     integration = api.settings.integration_token.get_secret_value()
     msk = free.starts_at + timedelta(hours=3)
     next_monday = (msk + timedelta(days=7 - msk.weekday())).date()
-    return World(
+    world = World(
         appointment_id=appointment.id,
         booked_slot_id=booked.id,
         free_slot_id=free.id,
         other_slot_id=other.id,
         service_id=service.id,
         branch_id=branch.id,
+        manager_id=manager.id,
+        psychologist_id=first.id,
         client_telegram_id=client.telegram_id,
         psychologist_telegram_id=first.telegram_id,
         headers={
@@ -98,3 +106,12 @@ async def world(api: Api) -> World:  # noqa: F811
             "next_week_day": (next_monday + timedelta(days=2)).isoformat(),
         },
     )
+    # A bot for the invite links (they name it), talking to an emulator.
+    async with run_emulator() as emulator:
+        services = api.http.app[SERVICES]
+        services.bot = emulator.make_bot()
+        try:
+            yield world
+        finally:
+            await services.bot.session.close()
+            services.bot = None

@@ -201,6 +201,21 @@ MATRIX: dict[tuple[str, str], Call] = {
         path="/api/v1/system/deliveries/999999/retry",
     ),
     WEBSOCKET: Call({**STAFF_ONLY, "manager": 101, "admin": 101}),
+    # staff administration: admins only
+    ("GET", "/api/v1/staff"): Call({**STAFF_ONLY, "admin": 200}),
+    ("POST", "/api/v1/staff/invites"): Call(
+        {**STAFF_ONLY, "admin": 201}, json={"role": "psychologist"}
+    ),
+    ("PATCH", "/api/v1/staff/managers/{id}"): Call(
+        {**STAFF_ONLY, "admin": 200},
+        json={"active": True},
+        path="/api/v1/staff/managers/{manager_id}",
+    ),
+    ("PATCH", "/api/v1/staff/psychologists/{id}"): Call(
+        {**STAFF_ONLY, "admin": 200},
+        json={"active": True},
+        path="/api/v1/staff/psychologists/{psychologist_id}",
+    ),
     # the editor: the first psychologist by JWT, the second by its secret
     ("GET", "/api/v1/editor/week"): Call(editor(200, other_secret=200)),
     ("POST", "/api/v1/editor/slots"): Call(

@@ -1,14 +1,15 @@
-"""/api/v1 (seed 004): auth, catalogue, booking, board, live updates, import and reports."""
+"""/api/v1 (seed 004): auth, catalogue, booking, board, live updates, import and reports;
+staff administration."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from webapp.api import auth, board, booking, catalogue, live, system
+from webapp.api import auth, board, booking, catalogue, live, staff, system
 
 
 def setup(app: web.Application) -> None:
     """Add every /api/v1 route and the live hub to `app`."""
-    for module in (auth, catalogue, booking, board, system):
+    for module in (auth, catalogue, booking, board, system, staff):
         app.add_routes(module.routes)
     live.setup(app)

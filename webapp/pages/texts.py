@@ -96,4 +96,29 @@ SCRIPT_TEXTS = {
     "remove_slot": N_("Remove the slot"),
     "added_skipped": N_("Slots added: {added}, skipped: {skipped}."),
     "nothing_to_copy": N_("Last week has no slots to copy."),
+    # the board's staff tab (admins)
+    "staff_role_admin": N_("admin"),
+    "staff_role_manager": N_("manager"),
+    "staff_active": N_("active"),
+    "staff_inactive": N_("deactivated"),
+    "staff_deactivate": N_("Deactivate"),
+    "staff_activate": N_("Activate"),
+    "staff_confirm_manager": N_(
+        "Deactivate {name}? They lose access to the board at once. "
+        "You can activate them again later."
+    ),
+    "staff_confirm_psychologist": N_(
+        "Deactivate {name}? Clients will no longer find or book them, and their open times "
+        "are removed; sessions already booked stay. You can activate them again later."
+    ),
+    "staff_deactivated": N_("{name} is deactivated."),
+    "staff_activated": N_("{name} is active again."),
+    "staff_refused": N_("Not changed: {reason}"),
+    "staff_nobody": N_("Nobody yet."),
+    "staff_invite_manager": N_("Send this link to the new manager. It works once, until {time}."),
+    "staff_invite_psychologist": N_(
+        "Send this link to the new psychologist. It works once, until {time}."
+    ),
+    "staff_link_copied": N_("The link is copied."),
+    "staff_copy_by_hand": N_("Select the link and copy it by hand."),
 }
