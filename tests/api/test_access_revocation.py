@@ -15,7 +15,7 @@ from db.models import Manager, Psychologist
 from domain.changes import data_changed
 from domain.timerules import utcnow
 from tests.api.conftest import Api
-from tests.api.test_live import UPDATES, _open
+from tests.api.test_live import UPDATES, _open, two_instances  # noqa: F401 (fixture)
 from tests.helpers import make_psychologist
 from webapp.api.live import CLOSE_ACCESS_REVOKED, CLOSE_TOKEN_EXPIRED
 from webapp.auth import Principal, issue_token
@@ -105,3 +105,24 @@ async def test_a_socket_closes_when_its_token_runs_out(api: Api) -> None:
     ws = await _open(api.http, almost_over)
 
     assert await closed_with(ws, timeout=4) == CLOSE_TOKEN_EXPIRED
+
+
+async def test_deactivated_through_one_instance_is_refused_on_the_other(
+    two_instances: tuple[Api, Api],  # noqa: F811
+) -> None:
+    first, second = two_instances
+    admin = await first.signed_in(Actor.ADMIN, 7000)
+    headers = await first.manager(7001)
+    ws = await _open(second.http, second.token(Actor.MANAGER, 7001))
+    assert (await second.http.get(BOARD, headers=headers)).status == 200  # remembered there
+    manager = await Manager.get(telegram_id=7001)
+
+    started = time.monotonic()
+    answer = await first.http.patch(
+        f"/api/v1/staff/managers/{manager.id}", json={"active": False}, headers=admin
+    )
+    assert answer.status == 200
+
+    assert await closed_with(ws) == CLOSE_ACCESS_REVOKED
+    assert (await second.http.get(BOARD, headers=headers)).status == 401
+    assert time.monotonic() - started < ROLE_TTL_S  # told through Redis, not by the cache's age
