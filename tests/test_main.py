@@ -15,8 +15,20 @@ from pathlib import Path
 
 import pytest
 
+from config import Settings
+from main import sandbox_refusal
+
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "BOT_TOKEN", "PORT", "HOST", "PUBLIC_URL")
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "BOT_TOKEN",
+    "PORT",
+    "HOST",
+    "PUBLIC_URL",
+    "SANDBOX",
+    "DATA_DIR",
+)
 
 
 def _free_port() -> int:
@@ -119,11 +131,11 @@ def test_health_reports_the_configured_database_and_redis(tmp_path: Path) -> Non
         assert process.wait(timeout=5) == 0
 
 
-def _run_main(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _run_main(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=cwd,
-        env=_bare_env(),
+        env=_bare_env(**env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -160,3 +172,72 @@ def test_models_match_the_last_migration() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no model change to migrate" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "named"),
+    [
+        ((), {"HOST": "0.0.0.0"}, "HOST=0.0.0.0 is not a loopback address"),
+        (("serve",), {"HOST": "192.0.2.10"}, "HOST=192.0.2.10 is not a loopback address"),
+        ((), {"PUBLIC_URL": "https://booking.example"}, "PUBLIC_URL=https://booking.example"),
+    ],
+)
+def test_the_sandbox_refuses_to_start_where_others_can_reach_it(
+    tmp_path: Path, command: tuple[str, ...], setting: dict[str, str], named: str
+) -> None:
+    done = _run_main(*command, cwd=tmp_path, PORT=str(_free_port()), **setting)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"serve: refusing to start: {named}")
+    assert "no BOT_TOKEN" in lines[0]
+    assert "SANDBOX=1" in lines[0]
+    assert not (tmp_path / "data").exists(), "a refused start touched nothing"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{"HOST": "0.0.0.0", "SANDBOX": "1"}, {"HOST": "localhost"}],
+    ids=["shared-on-purpose", "loopback"],
+)
+def test_the_sandbox_starts_on_loopback_or_when_shared_on_purpose(
+    tmp_path: Path, setting: dict[str, str]
+) -> None:
+    port = _free_port()
+    process = _start(tmp_path, _bare_env(PORT=str(port), **setting))
+    try:
+        status, health = _wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        assert (status, health["bot"]) == (200, "sandbox")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=5) == 0
+    log = (tmp_path / "main.log").read_text()
+    shared = "the sandbox is open to others" in log
+    assert shared == (setting.get("SANDBOX") == "1")
+
+
+@pytest.mark.parametrize(
+    ("host", "public_url", "bot_token", "sandbox", "refused"),
+    [
+        ("127.0.0.1", "", "", False, False),
+        ("127.8.9.10", "http://127.8.9.10:8080", "", False, False),
+        ("localhost", "", "", False, False),
+        ("::1", "", "", False, False),
+        ("[::1]", "", "", False, False),
+        ("::ffff:127.0.0.1", "", "", False, False),
+        ("", "", "", False, True),  # every address
+        ("::", "", "", False, True),
+        ("10.0.0.5", "", "", False, True),
+        ("booking.example", "", "", False, True),
+        ("127.0.0.1", "HTTPS://booking.example", "", False, True),
+        ("0.0.0.0", "https://booking.example", "", True, False),
+        ("0.0.0.0", "https://booking.example", "1:real-token", False, False),
+    ],
+)
+def test_what_counts_as_reachable_by_others(
+    host: str, public_url: str, bot_token: str, sandbox: bool, refused: bool
+) -> None:
+    settings = Settings(
+        _env_file=None, host=host, public_url=public_url, bot_token=bot_token, sandbox=sandbox
+    )
+    assert (sandbox_refusal(settings) is not None) == refused
