@@ -18,7 +18,9 @@ python main.py restore PATH
                           DATA_DIR/secrets.json with it.
 
 With no BOT_TOKEN `serve` refuses (exit code 2) to run on a non-loopback HOST or behind an https
-PUBLIC_URL unless SANDBOX=1: the sandbox signs in anyone as any user.
+PUBLIC_URL unless SANDBOX=1: the sandbox signs in anyone as any user. Every command keeps what
+it writes private to the account that runs it (DATA_DIR 0700, the database, secrets and
+backups 0600).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import contextlib
 import gc
 import ipaddress
 import logging
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -44,7 +47,7 @@ import db
 from bot.dispatcher import build_dispatcher
 from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
-from config import Settings
+from config import Settings, make_private
 from db import backup as backups
 from domain import read_cache
 from domain.events import EventLinks
@@ -56,6 +59,9 @@ from webapp.app import create_app
 
 log = logging.getLogger("main")
 SHUTDOWN_TIMEOUT_S = 3.0
+# Whatever the process creates (the database and its journals, secrets, backups, folders) is
+# its owner's alone; files that existed before are tightened by `keep_files_private`.
+PRIVATE_UMASK = 0o077
 
 
 async def run_migrations(settings: Settings) -> None:
@@ -205,6 +211,16 @@ def sandbox_refusal(settings: Settings) -> str | None:
     )
 
 
+def keep_files_private(settings: Settings) -> None:
+    """From now on the process creates files for its owner only; DATA_DIR, the SQLite database
+    with its journal files and the generated secrets left by an earlier run (or by hand) with
+    looser modes are tightened."""
+    os.umask(PRIVATE_UMASK)
+    settings.make_data_dir_private()
+    for path in db.sqlite_files(settings.database_url):
+        make_private(path)
+
+
 async def worker(settings: Settings) -> None:
     """Run the scheduler and the outbox sender alone until SIGTERM or Ctrl-C."""
     await run_migrations(settings)
@@ -286,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in {None, "serve"} and (refusal := sandbox_refusal(settings)):
         sys.stderr.write(f"{args.command or 'serve'}: {refusal}\n")
         return 2
+    keep_files_private(settings)
     if args.command in {"backup", "restore"}:
         return backup_or_restore(args.command, settings, args.path)
     settings.fill_generated_secrets()

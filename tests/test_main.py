@@ -29,6 +29,8 @@ SERVICE_VARIABLES = (
     "SANDBOX",
     "DATA_DIR",
 )
+# The usual umask of a login shell: what main.py keeps private, it keeps so by itself.
+LOOSE_UMASK = 0o022
 
 
 def _free_port() -> int:
@@ -60,6 +62,7 @@ def _start(cwd: Path, env: dict[str, str]) -> subprocess.Popen:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            umask=LOOSE_UMASK,
         )
 
 
@@ -96,7 +99,10 @@ def test_runs_with_nothing_configured_and_stops_on_sigterm(
     assert health == {"status": "ok", "database": "ok", "redis": "off", "bot": "sandbox"}
     assert (tmp_path / "data" / "app.sqlite3").exists()
     secrets_file = tmp_path / "data" / "secrets.json"
-    assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+    assert _modes(tmp_path / "data") == {
+        "data/": "0o700",
+        **dict.fromkeys(_names(tmp_path / "data"), "0o600"),
+    }
 
     began = time.monotonic()
     process.send_signal(signal.SIGTERM)
@@ -108,6 +114,58 @@ def test_runs_with_nothing_configured_and_stops_on_sigterm(
     assert "Unclosed" not in log, "an HTTP session or connector was left open"
     for name, value in json.loads(secrets_file.read_text()).items():
         assert value not in log, f"{name} was logged in full"
+    assert {"app.sqlite3", "secrets.json"} <= _names(tmp_path / "data")
+    assert set(_modes(tmp_path / "data").values()) <= {"0o700", "0o600"}
+
+
+def _names(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir()}
+
+
+def _modes(folder: Path) -> dict[str, str]:
+    """The folder's mode and that of everything in it, as `oct` writes them."""
+    modes = {f"{folder.name}/": oct(folder.stat().st_mode & 0o777)}
+    modes.update({path.name: oct(path.stat().st_mode & 0o777) for path in folder.iterdir()})
+    return modes
+
+
+def test_files_left_loose_by_an_earlier_run_are_tightened(tmp_path: Path) -> None:
+    assert _run_main("migrate", cwd=tmp_path).returncode == 0
+    data = tmp_path / "data"
+    assert _modes(data) == {"data/": "0o700", "app.sqlite3": "0o600", "secrets.json": "0o600"}
+    # as an older version, a copy or a person may have left them
+    data.chmod(0o755)
+    (data / "app.sqlite3").chmod(0o644)
+    (data / "secrets.json").chmod(0o644)
+    (data / "nightly.bak").write_bytes(b"")
+    (data / "nightly.bak").chmod(0o755)
+
+    done = _run_main("migrate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _modes(data) == {
+        "data/": "0o700",
+        "app.sqlite3": "0o600",
+        "secrets.json": "0o600",
+        "nightly.bak": "0o600",
+    }
+
+
+def test_an_sqlite_database_outside_data_dir_is_private_too(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "db"
+    elsewhere.mkdir(mode=0o755)
+    database = elsewhere / "hraniteli.sqlite3"
+    url = f"sqlite://{database}"
+    assert _run_main("migrate", cwd=tmp_path, DATABASE_URL=url).returncode == 0
+    assert oct(database.stat().st_mode & 0o777) == "0o600"
+    database.chmod(0o644)
+    journal = elsewhere / "hraniteli.sqlite3-journal"
+    journal.write_bytes(b"")  # an empty journal is none: SQLite leaves it be when reading
+    journal.chmod(0o644)
+    backup = tmp_path / "nightly.bak"
+    done = _run_main("backup", str(backup), cwd=tmp_path, DATABASE_URL=url)
+    assert done.returncode == 0, done.stderr
+    modes = [oct(path.stat().st_mode & 0o777) for path in (database, journal, backup)]
+    assert modes == ["0o600"] * 3
 
 
 def test_ctrl_c_stops_cleanly(started: tuple[subprocess.Popen, int]) -> None:
@@ -136,6 +194,7 @@ def _run_main(*args: str, cwd: Path | None = None, **env: str) -> subprocess.Com
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=cwd,
         env=_bare_env(**env),
+        umask=LOOSE_UMASK,
         capture_output=True,
         text=True,
         timeout=60,
