@@ -10,50 +10,38 @@ fragment may hold a login token; its query a language) out of other sites' logs.
 
 from __future__ import annotations
 
-import secrets
-
 from aiohttp import hdrs, web
 
-# The page's style nonce: FullCalendar adds its stylesheet as a <style> element, and marks it
-# with the nonce it reads from <meta name="csp-nonce"> (base.html).
-STYLE_NONCE = web.RequestKey("csp_style_nonce", str)
 TELEGRAM_SCRIPTS = "https://telegram.org"
 TELEGRAM_WEB_CLIENT = "https://web.telegram.org"
 
 
-def style_nonce(request: web.Request) -> str:
-    """A fresh nonce for the page this request renders, named in its policy."""
-    request[STYLE_NONCE] = nonce = secrets.token_urlsafe(18)
-    return nonce
-
-
-def content_security_policy(nonce: str | None) -> str:
-    styles = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self' {TELEGRAM_SCRIPTS}",
-            f"style-src {styles}",
-            # the favicon is an empty data: URL (base.html); FullCalendar's icon font is inline
-            "img-src 'self' data:",
-            "font-src 'self' data:",
-            # 'self' covers the live board's WebSocket (ws: / wss: of this host) too
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            f"frame-ancestors 'self' {TELEGRAM_WEB_CLIENT}",
-        ]
-    )
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' {TELEGRAM_SCRIPTS}",
+        # Inline styles stay allowed: FullCalendar adds its stylesheet as a <style>
+        # element, and telegram-web-app.js adds one inside Telegram's web client (which
+        # sends it the client's styles); a nonce would block the latter.
+        "style-src 'self' 'unsafe-inline'",
+        # the favicon is an empty data: URL (base.html); FullCalendar's icon font is inline
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        # 'self' covers the live board's WebSocket (ws: / wss: of this host) too
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        f"frame-ancestors 'self' {TELEGRAM_WEB_CLIENT}",
+    ]
+)
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """on_response_prepare: the headers of every answer, and of every HTML answer."""
     response.headers[hdrs.X_CONTENT_TYPE_OPTIONS] = "nosniff"
     if response.content_type == "text/html":
-        response.headers[hdrs.CONTENT_SECURITY_POLICY] = content_security_policy(
-            request.get(STYLE_NONCE)
-        )
+        response.headers[hdrs.CONTENT_SECURITY_POLICY] = CONTENT_SECURITY_POLICY
         response.headers[hdrs.REFERRER_POLICY] = "no-referrer"
 
 

@@ -9,7 +9,6 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from domain.i18n import LANGUAGES, pick_language, translate
-from webapp.pages.headers import style_nonce
 from webapp.pages.texts import SCRIPT_TEXTS
 
 routes = web.RouteTableDef()
@@ -30,7 +29,6 @@ def _render(request: web.Request, template: str, section: str) -> web.Response:
     """The page in the reader's language, with the texts its script shows."""
     language = page_language(request)
     context: dict[str, Any] = {
-        "csp_nonce": style_nonce(request),
         "section": section,
         "lang": language,
         "_": partial(translate, language),
