@@ -19,6 +19,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 log = logging.getLogger(__name__)
 
 GENERATED_SECRETS = ("jwt_secret", "integration_token", "webhook_secret")
+# The data folder and what is in it (secrets, the database: phone numbers) are the owner's alone.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 # The bot token when BOT_TOKEN is unset: the bot then talks to the built-in Bot API emulator.
 SANDBOX_TOKEN = "123456789:SANDBOX-token-for-local-runs"
 
@@ -127,12 +130,34 @@ class Settings(BaseSettings):
                 log.info("generated %s %s, kept in %s", name, masked(kept[name]), store)
             setattr(self, name, SecretStr(kept[name]))
         if changed:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
             tmp = store.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+            # O_CREAT's mode is not applied to a leftover file of an interrupted run
+            os.fchmod(fd, PRIVATE_FILE_MODE)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(kept, fh)
             tmp.replace(store)
+
+    def make_data_dir_private(self) -> None:
+        """DATA_DIR 0700 and every file directly in it 0600 (secrets, the default SQLite file
+        and its journals, backups kept there), however an earlier run or a person left them."""
+        if not self.data_dir.is_dir():
+            return  # made when something is first kept there, under the process's umask
+        make_private(self.data_dir, PRIVATE_DIR_MODE)
+        for path in self.data_dir.iterdir():
+            if path.is_file() and not path.is_symlink():
+                make_private(path)
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Set `path`'s mode; a file of another account is reported and left to its owner."""
+    try:
+        path.chmod(mode)
+    except FileNotFoundError:
+        pass  # gone meanwhile (a journal SQLite has just removed)
+    except PermissionError as exc:
+        log.warning("cannot make %s private (mode %o): %s", path, mode, exc.strerror)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -4,7 +4,9 @@ python main.py            migrate, then run everything: web server, bot, schedul
                           sender (with no BOT_TOKEN the Bot API emulator and its chat page at
                           /sandbox are served by the web app)
 python main.py serve      the same as the default
-python main.py worker     migrate, then run the scheduler and the outbox sender alone
+python main.py worker     migrate, then run the scheduler and the outbox sender alone (it
+                          serves nothing: with no BOT_TOKEN its emulator is private, on
+                          loopback)
 python main.py migrate    apply pending database migrations and exit
 python main.py backup PATH
                           write a backup of the database to PATH (SQLite: the online backup,
@@ -14,6 +16,11 @@ python main.py restore PATH
                           nothing (PostgreSQL: pg_restore --clean); exit code 2 when PATH is not
                           a backup. Generated secrets are not in the backup: keep
                           DATA_DIR/secrets.json with it.
+
+With no BOT_TOKEN `serve` refuses (exit code 2) to run on a non-loopback HOST or behind an https
+PUBLIC_URL unless SANDBOX=1: the sandbox signs in anyone as any user. Every command keeps what
+it writes private to the account that runs it (DATA_DIR 0700, the database, secrets and
+backups 0600).
 """
 
 from __future__ import annotations
@@ -22,11 +29,14 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import ipaddress
 import logging
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -37,7 +47,7 @@ import db
 from bot.dispatcher import build_dispatcher
 from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
-from config import Settings
+from config import Settings, make_private
 from db import backup as backups
 from domain import read_cache
 from domain.events import EventLinks
@@ -49,6 +59,9 @@ from webapp.app import create_app
 
 log = logging.getLogger("main")
 SHUTDOWN_TIMEOUT_S = 3.0
+# Whatever the process creates (the database and its journals, secrets, backups, folders) is
+# its owner's alone; files that existed before are tightened by `keep_files_private`.
+PRIVATE_UMASK = 0o077
 
 
 async def run_migrations(settings: Settings) -> None:
@@ -99,7 +112,7 @@ async def serve(settings: Settings) -> None:
         # No Telegram: the Bot API emulator and its web chat page are served by this app.
         emulator = BotApiEmulator()
         emulator.attach(app)
-        setup_sandbox_chat(app, emulator, settings.telegram_token)
+        setup_sandbox_chat(app, emulator, settings.telegram_token, public_url=settings.base_url)
     dispatcher = None
     if uses_webhook(settings):
         # Telegram calls us: the webhook route must exist before the app starts.
@@ -124,6 +137,11 @@ async def serve(settings: Settings) -> None:
             )
         services.bot = make_bot(settings, api_base)
         dispatcher = build_dispatcher(services)
+    if exposure := sandbox_exposure(settings):
+        log.warning(
+            "SANDBOX=1 and %s: the sandbox is open to others, who can sign in as any user",
+            exposure,
+        )
     assert dispatcher is not None
     stop = _wait_for_stop_signal()
     try:
@@ -151,6 +169,56 @@ def _loopback(host: str) -> str:
     if host == "::":
         return "[::1]"
     return f"[{host}]" if ":" in host else host
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 (also written [::1] or IPv4-mapped) or localhost."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def sandbox_exposure(settings: Settings) -> str | None:
+    """What would open the sandbox to others as configured, or None. With no BOT_TOKEN the bot's
+    token is the sandbox's, which is in the source, and the /sandbox page signs initData for
+    any user: whoever reaches the server can act as anyone, admins included."""
+    if not settings.uses_sandbox:
+        return None
+    if not is_loopback(settings.host):
+        return f"HOST={settings.host or '(every address)'} is not a loopback address"
+    if urlsplit(settings.public_url).scheme.lower() == "https":
+        return f"PUBLIC_URL={settings.public_url} is an https address"
+    return None
+
+
+def sandbox_refusal(settings: Settings) -> str | None:
+    """The one line `serve` stops with when the sandbox would be open to others and SANDBOX=1
+    does not say that is meant."""
+    exposure = sandbox_exposure(settings)
+    if exposure is None or settings.sandbox:
+        return None
+    return (
+        f"refusing to start: {exposure} and there is no BOT_TOKEN, so the sandbox (it signs "
+        "anyone in as any user, admins included) would be open to others; set BOT_TOKEN, or "
+        "HOST=127.0.0.1 with an http PUBLIC_URL, or SANDBOX=1 to share the sandbox on purpose"
+    )
+
+
+def keep_files_private(settings: Settings) -> None:
+    """From now on the process creates files for its owner only; DATA_DIR, the SQLite database
+    with its journal files and the generated secrets left by an earlier run (or by hand) with
+    looser modes are tightened."""
+    os.umask(PRIVATE_UMASK)
+    settings.make_data_dir_private()
+    for path in db.sqlite_files(settings.database_url):
+        make_private(path)
 
 
 async def worker(settings: Settings) -> None:
@@ -231,6 +299,10 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command in {None, "serve"} and (refusal := sandbox_refusal(settings)):
+        sys.stderr.write(f"{args.command or 'serve'}: {refusal}\n")
+        return 2
+    keep_files_private(settings)
     if args.command in {"backup", "restore"}:
         return backup_or_restore(args.command, settings, args.path)
     settings.fill_generated_secrets()

@@ -37,11 +37,30 @@ UNREACHABLE: tuple[type[BaseException], ...] = (
 )
 
 
-def _ensure_sqlite_folder(database_url: str) -> None:
+# Files SQLite keeps beside the database while it writes (rollback journal, WAL and its index).
+SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
+
+
+def _sqlite_path(database_url: str) -> Path | None:
+    """The file of an SQLite DATABASE_URL; None for another database or an in-memory one."""
     if database_url.startswith("sqlite://") and ":memory:" not in database_url:
-        Path(database_url.removeprefix("sqlite://").split("?")[0]).parent.mkdir(
-            parents=True, exist_ok=True
-        )
+        return Path(database_url.removeprefix("sqlite://").split("?")[0])
+    return None
+
+
+def sqlite_files(database_url: str) -> list[Path]:
+    """The SQLite database and its journal files as they exist now (none on PostgreSQL)."""
+    path = _sqlite_path(database_url)
+    if path is None:
+        return []
+    candidates = [path, *(path.with_name(path.name + suffix) for suffix in SQLITE_SIDECARS)]
+    return [candidate for candidate in candidates if candidate.is_file()]
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    path = _sqlite_path(database_url)
+    if path is not None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 async def migrate(database_url: str) -> list[str]:

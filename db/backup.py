@@ -25,6 +25,8 @@ from tortoise.backends.base.config_generator import expand_db_url
 # A file of ours holds the migrations table: anything else is not a backup of this app.
 MIGRATIONS_TABLE = "aerich"
 SQLITE_BUSY_TIMEOUT_S = 30.0
+# Backups, partial ones too, hold what the database holds (phone numbers): the owner's alone.
+PRIVATE_FILE_MODE = 0o600
 _POSTGRES_ENGINES = {"tortoise.backends.asyncpg", "tortoise.backends.psycopg"}
 
 
@@ -88,15 +90,25 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def _replace_atomically(tmp: Path, path: Path) -> None:
-    tmp.chmod(0o600)  # the database holds phone numbers
+    tmp.chmod(PRIVATE_FILE_MODE)
     tmp.replace(path)
 
 
+def _create_private(path: Path) -> None:
+    """Create `path` empty, readable by its owner only, before anything is written to it."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+
+
 def _temporary_beside(path: Path) -> Path:
+    """An empty private file beside `path` to write the backup into (a leftover of an
+    interrupted run is replaced: its mode may be anything)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir():
         raise BackupError(f"{path} is a folder; name the backup file")
-    return path.with_name(f".{path.name}.partial")
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.unlink(missing_ok=True)
+    _create_private(tmp)
+    return tmp
 
 
 def backup(database_url: str, path: Path) -> int:
@@ -109,7 +121,6 @@ def backup(database_url: str, path: Path) -> int:
         else:
             if not target.is_file():
                 raise BackupError(f"there is no database at {target}")
-            tmp.unlink(missing_ok=True)
             try:
                 source = _read_only(target)
                 try:
@@ -157,6 +168,8 @@ def restore(database_url: str, path: Path) -> None:
     source = _check_sqlite_backup(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            _create_private(target)  # SQLite gives its journals the database file's mode
         live = sqlite3.connect(target, timeout=SQLITE_BUSY_TIMEOUT_S)
         try:
             # One step: the whole copy is one write transaction on the live database.

@@ -21,6 +21,7 @@ from db.models import Appointment, Client, Psychologist, ScheduledEvent, Service
 from domain import audit, planning
 from domain.audit import Initiator
 from domain.changes import AppointmentChange, data_changed, feed
+from domain.conference import check_meeting_link
 from domain.errors import (
     BookingLimitReached,
     Conflict,
@@ -158,6 +159,7 @@ async def book(
     it is refused with BookingLimitReached.
     """
     now = now or utcnow()
+    check_meeting_link(meeting_link)
     available = Q(status=SlotStatus.HELD, held_by_id=client_id, held_until__gt=now)
     if not require_own_hold:
         available |= free_now(now)

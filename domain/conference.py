@@ -4,6 +4,10 @@ Providers are tried in order (Zoom, then Google Meet); a provider that is busy a
 (a conflicting or recurring meeting in its account) or fails hands over to the next; Jitsi,
 which needs no account, is the last resort. A session that already has a link keeps it, also
 after a reschedule.
+
+A meeting link is an http(s) URL wherever it comes from (a provider, an integration, a
+booking): it becomes a button in the bot and a link in the mini apps, where another scheme
+(javascript:, data:, vbscript:) would run in the reader's page or show something else.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from db.models import Appointment, Psychologist
 from domain import audit
 from domain.audit import Initiator
 from domain.changes import AppointmentChange, feed
+from domain.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,25 @@ class ConferenceProvider(Protocol):
         ...
 
 
+def is_web_link(link: str) -> bool:
+    """An http(s) URL with a host, in one piece: no space or control character (a browser
+    drops some of them, so "java\tscript:" would be javascript: to it)."""
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in link):
+        return False
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # a malformed host, such as an unclosed [IPv6 address
+        return False
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
+
+
+def check_meeting_link(link: str, field: str = "meeting_link") -> str:
+    """`link` when it is empty (no link yet) or an http(s) URL; a refusal naming `field`."""
+    if link and not is_web_link(link):
+        raise InvalidInput("a meeting link must be an http:// or https:// URL", field=field)
+    return link
+
+
 def jitsi_meeting() -> Meeting:
     room = JITSI_PREFIX + secrets.token_urlsafe(18).replace("_", "x").replace("-", "y")
     return Meeting("jitsi", JITSI_BASE + room, meeting_id=room)
@@ -69,7 +94,10 @@ async def create_meeting(
     """The first provider that can host the meeting; Jitsi when none can."""
     for provider in providers:
         try:
-            return await provider.create(request)
+            meeting = await provider.create(request)
+            if not is_web_link(meeting.link):
+                raise ProviderFailed(f"its link is not an http(s) URL: {meeting.link[:80]!r}")
+            return meeting
         except ProviderBusy as exc:
             log.info("%s is busy at %s: %s", provider.name, request.starts_at, exc)
         except ProviderFailed as exc:

@@ -14,6 +14,7 @@ from db.models import Appointment, Psychologist
 from domain import audit, booking, planning, tickets
 from domain.audit import Initiator
 from domain.changes import AppointmentChange, feed
+from domain.conference import check_meeting_link
 from domain.errors import InvalidInput
 from domain.timerules import MSK, utcnow
 
@@ -88,6 +89,7 @@ async def plan_client_events(
     """Replace the appointment's events with the full plan; store the meeting fields given,
     and record a confirmation the caller reports."""
     now = now or utcnow()
+    check_meeting_link(facts.meeting_link)
     appointment = await tickets.appointment_in_slot(slot_id)
     if facts.psychologist is not None:
         name = await Psychologist.get(id=appointment.psychologist_id).values_list(

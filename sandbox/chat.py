@@ -7,7 +7,9 @@ streams the chat's changes from ``emulator.add_listener``. WebApp buttons open t
 initData signed for the user with the bot token, exactly as Telegram passes it.
 
 It lets anyone act as anyone and signs initData for them, so it is mounted only when the bot
-runs against the emulator (no ``BOT_TOKEN``), never with a real token.
+runs against the emulator (no ``BOT_TOKEN``), never with a real token; ``main.py`` refuses to
+serve it where others can reach it unless ``SANDBOX=1``, and ``sandbox.guard`` keeps other
+sites from driving it through a visitor's browser.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import aiohttp_jinja2
 import jinja2
@@ -33,6 +35,7 @@ from aiohttp import WSCloseCode, web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from sandbox.emulator import BotApiEmulator, SandboxError
+from sandbox.guard import json_error, protect, same_origin
 
 __all__ = ["SANDBOX_CHAT", "SandboxChat", "setup_sandbox_chat", "sign_web_app_init_data"]
 
@@ -235,12 +238,6 @@ def _message_view(message: JsonDict) -> JsonDict:
     return view
 
 
-def _error(status: int, error: str, reason: str, field_name: str | None = None) -> web.Response:
-    return web.json_response(
-        {"error": error, "reason": reason, "field": field_name}, status=status
-    )
-
-
 @web.middleware
 async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Bad input of the page's calls answers a 400 naming the field, never a traceback."""
@@ -249,9 +246,9 @@ async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except ValidationError as exc:
         problem = exc.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(part) for part in problem["loc"]) or None
-        return _error(400, "invalid", problem["msg"], where)
+        return json_error(400, "invalid", problem["msg"], where)
     except SandboxError as exc:
-        return _error(400, "invalid", str(exc))
+        return json_error(400, "invalid", str(exc))
 
 
 async def _parse(request: web.Request, model: type[Model]) -> Model:
@@ -501,15 +498,10 @@ async def send_web_app_data(request: web.Request) -> web.Response:
     return _accepted(update)
 
 
-def _same_origin(request: web.Request) -> bool:
-    origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
-
-
 @routes.get("/api/chats/{user_id}/updates")
 async def updates(request: web.Request) -> web.WebSocketResponse:
     """A snapshot of the chat, then each change as it happens."""
-    if not _same_origin(request):
+    if not same_origin(request):
         raise web.HTTPForbidden(
             text=json.dumps({"error": "forbidden", "reason": "cross-origin WebSocket"}),
             content_type="application/json",
@@ -557,13 +549,17 @@ async def _redirect_to_page(request: web.Request) -> web.Response:
     raise web.HTTPFound(f"{PREFIX}/{query}")
 
 
-def setup_sandbox_chat(app: web.Application, emulator: BotApiEmulator, token: str) -> None:
+def setup_sandbox_chat(
+    app: web.Application, emulator: BotApiEmulator, token: str, *, public_url: str = ""
+) -> None:
     """Mount the chat page for the bot with ``token`` at ``/sandbox`` of ``app``.
 
     A sub-app with its own Jinja2 environment serves ``/sandbox/`` (the page),
     ``/sandbox/static/`` and ``/sandbox/api/``; ``GET /sandbox`` redirects to the page.
+    ``public_url`` (PUBLIC_URL) is this server's address as the mini-app buttons name it.
     """
     chat_app = web.Application(middlewares=[_json_errors])
+    protect(chat_app, public_url)
     chat_app[SANDBOX_CHAT] = SandboxChat(emulator, token)
     aiohttp_jinja2.setup(
         chat_app,

@@ -240,3 +240,19 @@ async def test_a_postgres_backup_restores_into_a_fresh_database(
         assert await snapshot(fresh) == before
     finally:
         subprocess.run(["dropdb", "--force", *server, name], check=True, timeout=60)
+
+
+async def test_a_backup_is_private_whatever_the_umask(seeded: str, tmp_path: Path) -> None:
+    path = tmp_path / "nightly.bak"
+    # a partial backup a crash left behind, with a loose mode
+    stale = tmp_path / ".nightly.bak.partial"
+    stale.write_bytes(b"half a backup")
+    stale.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        size = backups.backup(seeded, path)
+    finally:
+        os.umask(previous)
+    assert size > 0
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert not stale.exists()

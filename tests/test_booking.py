@@ -18,6 +18,7 @@ from domain.errors import (
     DomainError,
     HoldRequired,
     IllegalTransition,
+    InvalidInput,
     NotFound,
     SlotBooked,
     SlotHeld,
@@ -320,3 +321,31 @@ async def test_database_refuses_duplicate_client_phone_and_telegram_id() -> None
         await make_client(phone="+79161234567", telegram_id=2)
     with pytest.raises(IntegrityError):
         await make_client(phone="+79160000000", telegram_id=1)
+
+
+async def test_a_booking_takes_only_an_http_meeting_link() -> None:
+    client = await make_client()
+    slot = await make_slot(await make_psychologist(), hours_ahead=48)
+    for link in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "vbscript:msgbox(1)",
+        "ftp://x.example",
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            await booking.book(
+                client.id, slot.id, BY_MANAGER, require_own_hold=False, meeting_link=link, now=NOW
+            )
+        assert refused.value.field == "meeting_link"
+    assert await Appointment.all().count() == 0
+    assert (await Slot.get(id=slot.id)).status == SlotStatus.FREE
+
+    appointment = await booking.book(
+        client.id,
+        slot.id,
+        BY_MANAGER,
+        require_own_hold=False,
+        meeting_link="https://meet.example/room-1",
+        now=NOW,
+    )
+    assert appointment.meeting_link == "https://meet.example/room-1"

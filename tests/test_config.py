@@ -50,6 +50,16 @@ def test_secrets_are_generated_once_and_kept(
     assert len({stored[name] for name in GENERATED_SECRETS}) == 3
 
 
+def test_secrets_are_private_also_over_a_leftover_file(clean_env: Path) -> None:
+    data = clean_env / "data"
+    data.mkdir(mode=0o755)
+    leftover = data / "secrets.tmp"  # an interrupted write of an earlier run
+    leftover.write_text("{}")
+    leftover.chmod(0o644)
+    load_settings(data_dir=data)
+    assert oct((data / "secrets.json").stat().st_mode & 0o777) == "0o600"
+
+
 def test_configured_secret_wins_over_generated(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from domain.i18n import LOCALES_DIR, pick_language, translate
@@ -26,14 +26,24 @@ def test_every_message_has_a_russian_translation() -> None:
     assert [i for i in ids if not ru[i]] == []
 
 
+def _compiled(mo: io.BufferedIOBase) -> tuple[object, list[tuple[str, str, str]]]:
+    """What a compiled catalog tells gettext: its plural rule and its messages. Not its bytes:
+    they name the Babel version that wrote them, which differs between machines."""
+    catalog = read_mo(mo)
+    messages = sorted((m.context or "", repr(m.id), repr(m.string)) for m in catalog if m.id)
+    return catalog.plural_forms, messages
+
+
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_compiled_catalogs_match_their_sources(language: str) -> None:
     folder = LOCALES_DIR / language / "LC_MESSAGES"
-    compiled = io.BytesIO()
-    write_mo(compiled, _catalog(folder / "messages.po"))
-    assert (folder / "messages.mo").read_bytes() == compiled.getvalue(), (
-        "run: pybabel compile -d locales -D messages"
-    )
+    fresh = io.BytesIO()
+    write_mo(fresh, _catalog(folder / "messages.po"))
+    fresh.seek(0)
+    with (folder / "messages.mo").open("rb") as committed:
+        assert _compiled(committed) == _compiled(fresh), (
+            "run: pybabel compile -d locales -D messages"
+        )
 
 
 def test_translate_by_language_with_russian_default() -> None:

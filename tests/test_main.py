@@ -15,8 +15,22 @@ from pathlib import Path
 
 import pytest
 
+from config import Settings
+from main import sandbox_refusal
+
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "BOT_TOKEN", "PORT", "HOST", "PUBLIC_URL")
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "BOT_TOKEN",
+    "PORT",
+    "HOST",
+    "PUBLIC_URL",
+    "SANDBOX",
+    "DATA_DIR",
+)
+# The usual umask of a login shell: what main.py keeps private, it keeps so by itself.
+LOOSE_UMASK = 0o022
 
 
 def _free_port() -> int:
@@ -48,6 +62,7 @@ def _start(cwd: Path, env: dict[str, str]) -> subprocess.Popen:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            umask=LOOSE_UMASK,
         )
 
 
@@ -84,7 +99,10 @@ def test_runs_with_nothing_configured_and_stops_on_sigterm(
     assert health == {"status": "ok", "database": "ok", "redis": "off", "bot": "sandbox"}
     assert (tmp_path / "data" / "app.sqlite3").exists()
     secrets_file = tmp_path / "data" / "secrets.json"
-    assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+    assert _modes(tmp_path / "data") == {
+        "data/": "0o700",
+        **dict.fromkeys(_names(tmp_path / "data"), "0o600"),
+    }
 
     began = time.monotonic()
     process.send_signal(signal.SIGTERM)
@@ -96,6 +114,58 @@ def test_runs_with_nothing_configured_and_stops_on_sigterm(
     assert "Unclosed" not in log, "an HTTP session or connector was left open"
     for name, value in json.loads(secrets_file.read_text()).items():
         assert value not in log, f"{name} was logged in full"
+    assert {"app.sqlite3", "secrets.json"} <= _names(tmp_path / "data")
+    assert set(_modes(tmp_path / "data").values()) <= {"0o700", "0o600"}
+
+
+def _names(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir()}
+
+
+def _modes(folder: Path) -> dict[str, str]:
+    """The folder's mode and that of everything in it, as `oct` writes them."""
+    modes = {f"{folder.name}/": oct(folder.stat().st_mode & 0o777)}
+    modes.update({path.name: oct(path.stat().st_mode & 0o777) for path in folder.iterdir()})
+    return modes
+
+
+def test_files_left_loose_by_an_earlier_run_are_tightened(tmp_path: Path) -> None:
+    assert _run_main("migrate", cwd=tmp_path).returncode == 0
+    data = tmp_path / "data"
+    assert _modes(data) == {"data/": "0o700", "app.sqlite3": "0o600", "secrets.json": "0o600"}
+    # as an older version, a copy or a person may have left them
+    data.chmod(0o755)
+    (data / "app.sqlite3").chmod(0o644)
+    (data / "secrets.json").chmod(0o644)
+    (data / "nightly.bak").write_bytes(b"")
+    (data / "nightly.bak").chmod(0o755)
+
+    done = _run_main("migrate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _modes(data) == {
+        "data/": "0o700",
+        "app.sqlite3": "0o600",
+        "secrets.json": "0o600",
+        "nightly.bak": "0o600",
+    }
+
+
+def test_an_sqlite_database_outside_data_dir_is_private_too(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "db"
+    elsewhere.mkdir(mode=0o755)
+    database = elsewhere / "hraniteli.sqlite3"
+    url = f"sqlite://{database}"
+    assert _run_main("migrate", cwd=tmp_path, DATABASE_URL=url).returncode == 0
+    assert oct(database.stat().st_mode & 0o777) == "0o600"
+    database.chmod(0o644)
+    journal = elsewhere / "hraniteli.sqlite3-journal"
+    journal.write_bytes(b"")  # an empty journal is none: SQLite leaves it be when reading
+    journal.chmod(0o644)
+    backup = tmp_path / "nightly.bak"
+    done = _run_main("backup", str(backup), cwd=tmp_path, DATABASE_URL=url)
+    assert done.returncode == 0, done.stderr
+    modes = [oct(path.stat().st_mode & 0o777) for path in (database, journal, backup)]
+    assert modes == ["0o600"] * 3
 
 
 def test_ctrl_c_stops_cleanly(started: tuple[subprocess.Popen, int]) -> None:
@@ -119,11 +189,12 @@ def test_health_reports_the_configured_database_and_redis(tmp_path: Path) -> Non
         assert process.wait(timeout=5) == 0
 
 
-def _run_main(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _run_main(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=cwd,
-        env=_bare_env(),
+        env=_bare_env(**env),
+        umask=LOOSE_UMASK,
         capture_output=True,
         text=True,
         timeout=60,
@@ -160,3 +231,72 @@ def test_models_match_the_last_migration() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no model change to migrate" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "named"),
+    [
+        ((), {"HOST": "0.0.0.0"}, "HOST=0.0.0.0 is not a loopback address"),
+        (("serve",), {"HOST": "192.0.2.10"}, "HOST=192.0.2.10 is not a loopback address"),
+        ((), {"PUBLIC_URL": "https://booking.example"}, "PUBLIC_URL=https://booking.example"),
+    ],
+)
+def test_the_sandbox_refuses_to_start_where_others_can_reach_it(
+    tmp_path: Path, command: tuple[str, ...], setting: dict[str, str], named: str
+) -> None:
+    done = _run_main(*command, cwd=tmp_path, PORT=str(_free_port()), **setting)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"serve: refusing to start: {named}")
+    assert "no BOT_TOKEN" in lines[0]
+    assert "SANDBOX=1" in lines[0]
+    assert not (tmp_path / "data").exists(), "a refused start touched nothing"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{"HOST": "0.0.0.0", "SANDBOX": "1"}, {"HOST": "localhost"}],
+    ids=["shared-on-purpose", "loopback"],
+)
+def test_the_sandbox_starts_on_loopback_or_when_shared_on_purpose(
+    tmp_path: Path, setting: dict[str, str]
+) -> None:
+    port = _free_port()
+    process = _start(tmp_path, _bare_env(PORT=str(port), **setting))
+    try:
+        status, health = _wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        assert (status, health["bot"]) == (200, "sandbox")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=5) == 0
+    log = (tmp_path / "main.log").read_text()
+    shared = "the sandbox is open to others" in log
+    assert shared == (setting.get("SANDBOX") == "1")
+
+
+@pytest.mark.parametrize(
+    ("host", "public_url", "bot_token", "sandbox", "refused"),
+    [
+        ("127.0.0.1", "", "", False, False),
+        ("127.8.9.10", "http://127.8.9.10:8080", "", False, False),
+        ("localhost", "", "", False, False),
+        ("::1", "", "", False, False),
+        ("[::1]", "", "", False, False),
+        ("::ffff:127.0.0.1", "", "", False, False),
+        ("", "", "", False, True),  # every address
+        ("::", "", "", False, True),
+        ("10.0.0.5", "", "", False, True),
+        ("booking.example", "", "", False, True),
+        ("127.0.0.1", "HTTPS://booking.example", "", False, True),
+        ("0.0.0.0", "https://booking.example", "", True, False),
+        ("0.0.0.0", "https://booking.example", "1:real-token", False, False),
+    ],
+)
+def test_what_counts_as_reachable_by_others(
+    host: str, public_url: str, bot_token: str, sandbox: bool, refused: bool
+) -> None:
+    settings = Settings(
+        _env_file=None, host=host, public_url=public_url, bot_token=bot_token, sandbox=sandbox
+    )
+    assert (sandbox_refusal(settings) is not None) == refused

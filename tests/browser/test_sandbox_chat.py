@@ -382,7 +382,11 @@ async def test_the_page_api_answers_bad_input_with_a_reason(sandbox: Sandbox) ->
         async with http.post(f"{api}/chats/{ANNA}/text", json={"text": "   "}) as response:
             assert response.status == 400
             assert (await response.json())["field"] == "text"
-        async with http.post(f"{api}/chats/{ANNA}/text", data=b"not json") as response:
+        async with http.post(
+            f"{api}/chats/{ANNA}/text",
+            data=b"not json",
+            headers={"Content-Type": "application/json"},
+        ) as response:
             assert response.status == 400
         async with http.post(f"{api}/chats/999/text", json={"text": "hi"}) as response:
             assert response.status == 404

@@ -40,6 +40,7 @@ class Stubs:
     public_key: Any
     zoom_meetings: list[dict[str, Any]] = field(default_factory=list)
     zoom_oauth_status: int = 200
+    zoom_join_url: str = ZOOM_LINK
     oauth_calls: list[dict[str, str]] = field(default_factory=list)
     zoom_created: list[dict[str, Any]] = field(default_factory=list)
     google_claims: list[dict[str, Any]] = field(default_factory=list)
@@ -69,7 +70,7 @@ def _stub_app(stubs: Stubs) -> web.Application:
     async def zoom_create(request: web.Request) -> web.Response:
         assert request.headers["Authorization"] == "Bearer zoom-token"
         stubs.zoom_created.append(await request.json())
-        return web.json_response({"id": 98765, "join_url": ZOOM_LINK}, status=201)
+        return web.json_response({"id": 98765, "join_url": stubs.zoom_join_url}, status=201)
 
     @routes.post("/google/token")
     async def google_token(request: web.Request) -> web.Response:
@@ -238,6 +239,18 @@ async def test_jitsi_when_zoom_fails_and_google_is_not_configured(
     assert body["provider"] == "jitsi"
     assert body["meeting_link"].startswith("https://meet.jit.si/hraniteli-")
     assert len(stubs.oauth_calls) == 1
+
+
+async def test_a_provider_link_that_is_not_http_hands_over_to_the_next(
+    web_client: TestClient, token_headers: dict[str, str], stubs: Stubs
+) -> None:
+    slot_id, _ = await _booked_slot(web_client, token_headers)
+    stubs.zoom_join_url = "javascript:alert(document.domain)"
+
+    body = await _link(web_client, token_headers, slot_id)
+
+    assert (body["provider"], body["meeting_link"]) == ("google_meet", MEET_LINK)
+    assert len(stubs.zoom_created) == 1
 
 
 async def test_jitsi_with_nothing_configured_and_the_link_is_kept(

@@ -157,3 +157,52 @@ async def test_plan_client_events_checks_the_slot_facts(
         )
         assert answer.status == status, change
         assert (await answer.json())["field"] == field, change
+
+
+async def test_plan_client_events_takes_only_http_meeting_links(
+    web_client: TestClient, token_headers: dict[str, str]
+) -> None:
+    slot_id, appointment = await _booking(web_client, token_headers)
+    planned = (
+        await ScheduledEvent.filter(appointment_id=appointment.id)
+        .order_by("id")
+        .values_list("id", "state")
+    )
+    day = next_monday() + timedelta(days=7)
+    good = {"id": slot_id, "psychologist": "Анна Иванова", "date": str(day), "time": "10:00"}
+    for link in (
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "https://",
+        "//zoom.example/j/1",
+        "zoom.example/j/1",
+        "https://zoom.example/j/1 javascript:alert(1)",
+    ):
+        answer = await web_client.post(
+            "/plan-client-events", json={**good, "meeting_link": link}, headers=token_headers
+        )
+        assert answer.status == 400, link
+        refusal = await answer.json()
+        assert refusal["field"] == "meeting_link", link
+        assert "http" in refusal["reason"]
+    unchanged = (await Appointment.get(id=appointment.id)).meeting_link
+    assert unchanged == appointment.meeting_link
+    # a refused call planned nothing
+    assert (
+        await ScheduledEvent.filter(appointment_id=appointment.id)
+        .order_by("id")
+        .values_list("id", "state")
+        == planned
+    )
+
+    answer = await web_client.post(
+        "/plan-client-events",
+        json={**good, "meeting_link": "HTTPS://Zoom.example/j/1?pwd=x"},
+        headers=token_headers,
+    )
+    assert answer.status == 200
+    stored = await Appointment.get(id=appointment.id)
+    assert stored.meeting_link == "HTTPS://Zoom.example/j/1?pwd=x"

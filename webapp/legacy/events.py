@@ -37,7 +37,7 @@ class PlanClientEventsBody(BaseModel):
     time: Text | None = Field(default=None, description="HH:mm (MSK)")
     state: Text | None = None
     ticket: Text | None = None
-    meeting_link: str = Field(default="", max_length=500)
+    meeting_link: str = Field(default="", max_length=500, description="an http(s) URL")
     meeting_id: str = Field(default="", max_length=200)
     calendar_meeting_id: str = Field(default="", max_length=200)
     confirmed: bool = False
@@ -83,7 +83,7 @@ async def plan_events(request: web.Request) -> web.Response:
     body=PlanClientEventsBody,
     responses={
         200: PlannedOut,
-        400: "the slot's psychologist or time differs",
+        400: "the slot's psychologist or time differs, or the meeting link is not http(s)",
         401: "no token",
         404: "no booking in the slot",
     },

@@ -14,7 +14,7 @@ import jinja2
 from aiohttp import web
 
 from webapp.api import editor as editor_api
-from webapp.pages import views
+from webapp.pages import headers, views
 
 HERE = Path(__file__).resolve().parent.parent
 TEMPLATES = HERE / "templates"
@@ -36,6 +36,8 @@ def build() -> web.Application:
 
 
 def setup(app: web.Application) -> None:
-    """Mount the pages at /app, with the editor's JSON routes they rely on."""
+    """Mount the pages at /app, with the editor's JSON routes they rely on; every answer of
+    `app` gets the security headers (webapp.pages.headers)."""
+    headers.setup(app)
     app.add_routes(editor_api.routes)
     app.add_subapp("/app", build())

@@ -223,6 +223,23 @@ const App = (() => {
     return node;
   }
 
+  /* A link to an outside page (a meeting link) that opens in a new tab, only for an http(s)
+     URL: anything else (javascript:, data:, a relative path...) is shown as plain text, never
+     followed. Empty when there is no URL. */
+  function externalLink(raw) {
+    if (!raw) return null;
+    let url = null;
+    try {
+      url = new URL(String(raw));
+    } catch (error) {
+      url = null;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      return el("span", { class: "unsafe-link" }, String(raw));
+    }
+    return el("a", { href: url.href, target: "_blank", rel: "noopener noreferrer" }, String(raw));
+  }
+
   const locale = () => (document.documentElement.lang === "en" ? "en-GB" : "ru-RU");
   function formatTime(iso, options) {
     return new Intl.DateTimeFormat(locale(), options || {
@@ -242,6 +259,6 @@ const App = (() => {
 
   return {
     ApiError, t, request, session, sessionFor, token, toast, haptic, backButton, signInNeeded, el,
-    formatTime, isoDay, locale, initData, telegramApp: () => telegram,
+    externalLink, formatTime, isoDay, locale, initData, telegramApp: () => telegram,
   };
 })();

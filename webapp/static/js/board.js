@@ -170,9 +170,7 @@
     drawer.dataset.appointmentId = id;
     drawer.querySelector("#drawer-title").textContent = client.name || client.phone || t("no_name");
     const phone = client.phone ? el("a", { href: `tel:${client.phone}` }, client.phone) : null;
-    const link = appointment.meeting_link
-      ? el("a", { href: appointment.meeting_link, target: "_blank", rel: "noopener" }, appointment.meeting_link)
-      : null;
+    const link = App.externalLink(appointment.meeting_link);
     const actions = appointment.allowed_statuses.map((status) => el("button", {
       type: "button", class: "status-button", dataset: { status },
       onclick: () => changeStatus(id, status),

@@ -138,9 +138,7 @@
   async function showTicket(node) {
     const booking = await request("GET", `/api/v1/editor/slots/${node.dataset.slotId}/booking`);
     ticket.querySelector("#ticket-title").textContent = booking.local.replace("T", " ");
-    const link = booking.meeting_link
-      ? el("a", { href: booking.meeting_link, target: "_blank", rel: "noopener" }, booking.meeting_link)
-      : null;
+    const link = App.externalLink(booking.meeting_link);
     ticket.querySelector(".drawer-body").replaceChildren(
       el("dl", {},
         detail(t("client"), booking.client_first_name || t("no_name")),
