@@ -58,7 +58,7 @@ async def run(quick: bool, *, sockets: int = 100, changes: int = 20) -> list[Row
             people = await registered_clients(changes)
             slot_ids = await Slot.all().order_by("id").values_list("id", flat=True)
         settings = Settings(jwt_secret=JWT_SECRET)
-        manager = issue_token(settings, Principal(1, Actor.MANAGER))
+        manager = issue_token(settings, Principal(1, Actor.ADMIN))
         clients = [
             {"Authorization": f"Bearer {issue_token(settings, Principal(tg, Actor.CLIENT))}"}
             for _, tg in people

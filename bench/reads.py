@@ -77,7 +77,7 @@ async def _seed(psychologists: int, slots_each: int) -> tuple[list[int], int]:
 def _routes(psychologist_ids: list[int], client_telegram_id: int) -> list[Route]:
     settings = Settings(jwt_secret=JWT_SECRET)
     client = issue_token(settings, Principal(client_telegram_id, Actor.CLIENT))
-    manager = issue_token(settings, Principal(1, Actor.MANAGER))
+    manager = issue_token(settings, Principal(1, Actor.ADMIN))
     day = (utcnow().astimezone(MSK) + timedelta(days=2)).date().isoformat()
     middle = psychologist_ids[len(psychologist_ids) // 2]
     name = quote("Психолог 7")

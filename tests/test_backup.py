@@ -100,7 +100,9 @@ async def seed() -> None:
     service = await catalogue.create_service(
         MANAGER, name="Сессия", price=3500, duration_min=50, branch_id=branch.id
     )
-    first_client, _ = await clients.register("+7 999 123-45-67", 6001, name="Мария")
+    first_client, _ = await clients.sign_in(
+        6001, name="Мария", phone="+7 999 123-45-67", phone_verified=True
+    )
     second_client = await make_client(phone="+79990000002")
     await make_client(telegram_id=None, phone="+79990000003")  # imported, no Telegram
     slots = [await make_slot(saved.psychologist, hours_ahead=48 + 24 * i) for i in range(4)]
