@@ -99,9 +99,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_LEAP_YEAR_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def resolve_year(day: int, month: int, today: date, field: str | None = None) -> date:
     """Give a year to DD.MM: the date closest to ``today``; a tie goes to the future."""
-    if not 1 <= month <= 12 or not 1 <= day <= 31:
+    if not 1 <= month <= 12 or not 1 <= day <= _LEAP_YEAR_DAYS[month - 1]:
         raise TimeFormatError(f"{day:02d}.{month:02d} is not a calendar date", field)
     candidates: list[date] = []
     for year in (today.year - 1, today.year, today.year + 1):

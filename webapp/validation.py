@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from typing import TypeVar
 
 from aiohttp import web
@@ -23,7 +24,7 @@ Model = TypeVar("Model", bound=BaseModel)
 MAX_QUERY_PARAMS = 32
 _NAME_SHOWN = 64  # a parameter name is echoed in the answer at most this long
 # How clients write numbers in a query (and what fuzzers take for one): no spaces, no `_`.
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_MAX_DIGITS = 40
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -83,9 +84,13 @@ async def parse_body(request: web.Request, model: type[Model]) -> Model:
 
 def _read_text(text: str, types: set[str]) -> object:
     """A query value read as the type the document gives it (as a client writes that type:
-    plain digits for an integer, `true`/`false` for a boolean); else left as text."""
-    if "integer" in types and _INTEGER.fullmatch(text):
-        return int(text)
+    a number, `true`/`false` for a boolean); else left as text. An integer may be written as
+    any number that is whole ("5", "5.0", "5e0"), as JSON Schema counts it."""
+    if "integer" in types and _NUMBER.fullmatch(text):
+        exact = Decimal(text)
+        # past 40 digits no integer the API takes; an exponent could make int() huge
+        if exact.adjusted() < _MAX_DIGITS and exact == exact.to_integral_value():
+            return int(exact)
     if "number" in types and _NUMBER.fullmatch(text) and math.isfinite(float(text)):
         return float(text)
     if "boolean" in types and text in ("true", "false"):
