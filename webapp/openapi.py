@@ -47,8 +47,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "description": "WEBHOOK_SECRET (or as a bearer token)",
     },
 }
-# A numeric path segment (`{id:\d+}`) is a record id: ids are 32-bit in the database, and
-# webapp.api.schemas.path_id refuses others with a 400 naming the segment.
+# A numeric path segment (`{id:\d+}`), or one named `id` or `..._id`, is a record id: ids are
+# 32-bit in the database, and webapp.api.schemas.path_id refuses others (400 naming it).
 _RECORD_ID = {"type": "integer", "minimum": 1, "maximum": RECORD_ID_MAX}
 _NUMERIC_SEGMENT = "\\d+)"
 
@@ -100,7 +100,7 @@ def _path_parameters(route: web.AbstractRoute) -> list[dict[str, Any]]:
             "in": "path",
             "required": True,
             "schema": dict(_RECORD_ID)
-            if f"(?P<{name}>{_NUMERIC_SEGMENT}" in source
+            if f"(?P<{name}>{_NUMERIC_SEGMENT}" in source or name == "id" or name.endswith("_id")
             else {"type": "string"},
         }
         for name in names

@@ -23,8 +23,9 @@ Model = TypeVar("Model", bound=BaseModel)
 # names; more is junk or an attack, refused with a 400 naming the parameter.
 MAX_QUERY_PARAMS = 32
 _NAME_SHOWN = 64  # a parameter name is echoed in the answer at most this long
-# How clients write numbers in a query (and what fuzzers take for one): no spaces, no `_`.
+# Past 40 digits no integer the API takes (and an exponent could make int() huge).
 _MAX_DIGITS = 40
+# How clients write numbers in a query (and what fuzzers take for one): no spaces, no `_`.
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -64,6 +65,8 @@ def _as_documented(value: object, model: type[Model], *, query: bool = False) ->
         check_input(value, model, query=query)
     except Violation as problem:
         raise BadRequest(problem.reason, field=problem.field) from None
+    except RecursionError:  # JSON nested deeper than Python's stack, which no model takes
+        raise BadRequest("the input is nested too deeply", field="body") from None
     return model.model_validate(value)
 
 
@@ -74,9 +77,9 @@ async def parse_body(request: web.Request, model: type[Model]) -> Model:
         raise BadRequest("a JSON body is required", field="body")
     try:
         data = json.loads(raw, parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError) as exc:
+        _check_unicode(data, "")
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}", field="body") from exc
-    _check_unicode(data, "")
     if isinstance(data, dict):
         request[BODY_FIELDS] = frozenset(data)
     return _as_documented(data, model)
@@ -88,7 +91,6 @@ def _read_text(text: str, types: set[str]) -> object:
     any number that is whole ("5", "5.0", "5e0"), as JSON Schema counts it."""
     if "integer" in types and _NUMBER.fullmatch(text):
         exact = Decimal(text)
-        # past 40 digits no integer the API takes; an exponent could make int() huge
         if exact.adjusted() < _MAX_DIGITS and exact == exact.to_integral_value():
             return int(exact)
     if "number" in types and _NUMBER.fullmatch(text) and math.isfinite(float(text)):

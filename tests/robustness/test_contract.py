@@ -42,6 +42,10 @@ async def test_input_the_document_refuses_is_refused(api: Api, world: World) -> 
     ]:
         answer = await api.http.post("/api/v1/services", json=body, headers=manager)
         assert (answer.status, (await answer.json())["field"]) == (400, field), body
+    deep = await api.http.post(
+        "/automatch", data="[" * 100_000, headers=world.headers["integration"]
+    )
+    assert (deep.status, (await deep.json())["field"]) == (400, "body")
     for query, field in [
         ("date_to=0", "date_to"),  # pydantic would read a timestamp
         ("date_from=2026-1-01", "date_from"),

@@ -385,8 +385,13 @@ class ReportOut(BaseModel):
 
 
 def path_id(request: web.Request, name: str = "id") -> int:
-    """A numeric id from the path; 400 when it cannot be an id."""
-    value = int(request.match_info[name])
+    """A record id from the path (documented as an integer from 1 to MAX_ID, see
+    webapp.openapi): 404 when it is not a number at all (no record is named so), 400 when it
+    is a number out of that range."""
+    text = request.match_info[name]
+    if not (text.isascii() and text.isdigit()):
+        raise web.HTTPNotFound()
+    value = int(text)
     if not 0 < value <= MAX_ID:
         raise BadRequest(f"{name} is out of range", field=name)
     return value
