@@ -11,9 +11,8 @@ from tortoise.expressions import Q, Subquery
 import db
 from db.enums import SlotStatus
 from db.models import Client, Service, Slot
-from domain.errors import InvalidInput
 from domain.slots import free_now
-from domain.timerules import MSK, range_bounds, utcnow
+from domain.timerules import MSK, period, range_bounds, utcnow
 
 MAX_RANGE_DAYS = 92
 
@@ -31,9 +30,10 @@ async def available_slots(
     query; with `service_id`, only slots long enough for that service. The holds of the
     client with `holder_telegram_id` count as free."""
     now = now or utcnow()
-    if (date_to - date_from).days >= MAX_RANGE_DAYS:
-        raise InvalidInput(f"the period is longer than {MAX_RANGE_DAYS} days", field="date_to")
-    start, end = range_bounds(date_from, date_to, MSK)
+    days = period(date_from, date_to, MAX_RANGE_DAYS)
+    if days is None:
+        return []
+    start, end = range_bounds(*days, MSK)
     if db.dialect() == "postgres":
         return await _available_on_postgres(
             start, end, now, holder_telegram_id, psychologist_id, service_id
@@ -85,15 +85,17 @@ async def available_slots_until(
     (it stops being takeable), or a hold on another slot of these days runs out (that slot is
     free again)."""
     now = now or utcnow()
+    days = period(date_from, date_to, MAX_RANGE_DAYS)
+    if days is None:
+        return [], None
     slots = await available_slots(
-        date_from,
-        date_to,
+        *days,
         holder_telegram_id=holder_telegram_id,
         psychologist_id=psychologist_id,
         service_id=service_id,
         now=now,
     )
-    start, end = range_bounds(date_from, date_to, MSK)
+    start, end = range_bounds(*days, MSK)
     holds = Slot.filter(
         status=SlotStatus.HELD, held_until__gt=now, starts_at__gte=start, starts_at__lt=end
     )

@@ -14,9 +14,9 @@ from tortoise.queryset import QuerySet
 import db
 from db.enums import Actor, AppointmentStatus
 from db.models import Appointment, AuditLog, Client, Manager, Psychologist, Slot
-from domain.errors import InvalidInput, NotFound
+from domain.errors import NotFound
 from domain.statuses import allowed_targets
-from domain.timerules import MSK, range_bounds, utcnow
+from domain.timerules import MSK, period, range_bounds, utcnow
 
 DEFAULT_BOARD_DAYS = 14
 MAX_BOARD_DAYS = 92
@@ -99,10 +99,13 @@ async def board(
     branch_id: int | None = None,
     psychologist_id: int | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Appointments of the MSK days `date_from`..`date_to`, by status column, by time."""
-    if (date_to - date_from).days >= MAX_BOARD_DAYS:
-        raise InvalidInput(f"the period is longer than {MAX_BOARD_DAYS} days", field="date_to")
-    start, end = range_bounds(date_from, date_to, MSK)
+    """Appointments of the MSK days `date_from`..`date_to` (at most MAX_BOARD_DAYS of them),
+    by status column, by time."""
+    columns: dict[str, list[dict[str, Any]]] = {status.value: [] for status in AppointmentStatus}
+    days = period(date_from, date_to, MAX_BOARD_DAYS)
+    if days is None:
+        return columns
+    start, end = range_bounds(*days, MSK)
     if db.dialect() == "postgres":
         _, rows = await connections.get("default").execute_query(
             _BOARD_SQL, [start, end, branch_id, psychologist_id]
@@ -116,7 +119,6 @@ async def board(
             query = query.filter(psychologist_id=psychologist_id)
         rows = await query.order_by("starts_at", "id").values(*_CARD_FIELDS)
         cards = [_card(row) for row in rows]
-    columns: dict[str, list[dict[str, Any]]] = {status.value: [] for status in AppointmentStatus}
     for card in cards:
         columns[card["status"]].append(card)
     return columns

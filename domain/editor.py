@@ -19,7 +19,7 @@ from domain.timerules import client_zone, range_bounds, utcnow, week_start
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 MIN_STEP_MIN = 15
-MAX_BULK_SLOTS = 24
+MAX_BULK_SLOTS = 24 * 60 // MIN_STEP_MIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,19 +202,14 @@ async def bulk_add(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Add slots on the local `day` every `step_min` minutes from `start` up to (not
-    including) `end`; past, duplicate and overlapping ones are skipped."""
+    including) `end` (none when `end` is not after `start`); past, duplicate and overlapping
+    ones are skipped. One day at the shortest step bounds the count (MAX_BULK_SLOTS)."""
     now = now or utcnow()
-    if start >= end:
-        raise InvalidInput("the range must end after it starts", field="end")
     if step_min < MIN_STEP_MIN:
         raise InvalidInput(f"the step must be at least {MIN_STEP_MIN} minutes", field="step_min")
     first = datetime.combine(day, start)
     last = datetime.combine(day, end)
-    count = -(-(last - first) // timedelta(minutes=step_min))  # ceiling: end is exclusive
-    if count > MAX_BULK_SLOTS:
-        raise InvalidInput(
-            f"the range makes {count} slots; at most {MAX_BULK_SLOTS} at once", field="end"
-        )
+    count = max(0, -(-(last - first) // timedelta(minutes=step_min)))  # ceiling: end excluded
     wanted = [
         ((first + timedelta(minutes=step_min * i)).replace(tzinfo=tz), duration_min)
         for i in range(count)

@@ -50,7 +50,10 @@ class BookingLimitReached(Conflict):
     code = "booking_limit"
 
 
-class SlotInPast(DomainError):
+class SlotInPast(Conflict):
+    """The time has passed: a conflict with the clock, not malformed input (the same request
+    made earlier would have been taken)."""
+
     code = "slot_in_past"
 
 

@@ -379,13 +379,19 @@ class _Batch:
 async def import_clients(
     stream: IO[bytes], initiator: Initiator, *, max_rows: int
 ) -> ImportReport:
-    """Import the clients of a .csv or .xlsx file; refuses an unreadable file or one with
-    more than `max_rows` data rows before writing anything."""
-    # The checking pass does no I/O worth awaiting: off the event loop, the bot keeps going.
-    rows = await asyncio.to_thread(lambda: sum(1 for _ in _table(stream)))
-    if rows > max_rows:
-        raise InvalidInput(f"the file has {rows} rows; at most {max_rows} are taken", field="file")
+    """Import the clients of a .csv or .xlsx file. An unreadable file, or one with more than
+    `max_rows` data rows, imports nothing: its report names the problem as row 0 (the file as
+    a whole). Any bytes are a file the call takes; what they hold is the report's to tell."""
     report = ImportReport()
+    try:
+        # The checking pass does no I/O worth awaiting: off the event loop, the bot keeps going.
+        rows = await asyncio.to_thread(lambda: sum(1 for _ in _table(stream)))
+    except UnreadableFile as problem:
+        report.error(0, problem.message)
+        return report
+    if rows > max_rows:
+        report.error(0, f"the file has {rows} rows; at most {max_rows} are taken")
+        return report
     batch = _Batch()
     for number, values in _table(stream):
         person = values if isinstance(values, str) else _person(number, values)

@@ -15,7 +15,7 @@ from domain import audit, booking, planning, tickets
 from domain.audit import Initiator
 from domain.changes import AppointmentChange, feed
 from domain.conference import check_meeting_link
-from domain.errors import InvalidInput
+from domain.errors import Conflict
 from domain.timerules import MSK, utcnow
 
 # The switches of /plan-events, one per event of the confirmation chain.
@@ -96,9 +96,9 @@ async def plan_client_events(
             "name", flat=True
         )
         if name != facts.psychologist.strip():
-            raise InvalidInput("the slot belongs to another psychologist", field="psychologist")
+            raise Conflict("the slot belongs to another psychologist", field="psychologist")
     if facts.starts_at is not None and facts.starts_at != appointment.starts_at:
-        raise InvalidInput(
+        raise Conflict(
             f"the slot starts at {appointment.starts_at.astimezone(MSK):%Y-%m-%d %H:%M} MSK",
             field="time",
         )

@@ -22,6 +22,8 @@ from domain.changes import data_changed
 from domain.errors import Conflict, NotFound
 
 SECRET_BYTES = 24
+NAME_MAX_LENGTH = Psychologist._meta.fields_map["name"].max_length  # type: ignore[attr-defined]
+NAMES_SHOWN = 20  # unknown names listed in a refusal; a long list says how many more
 EDITOR_PATH = "/app/editor"
 
 
@@ -70,10 +72,14 @@ async def by_name(name: str, field: str = "psychologist") -> Psychologist:
 async def by_names(names: Iterable[str], field: str) -> list[Psychologist]:
     """Every named active psychologist in the order named; any unknown name is a 404."""
     wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-    found = {p.name: p for p in await Psychologist.filter(name__in=wanted, is_active=True)}
+    # A name longer than the column holds names nobody (and the ORM refuses to query it).
+    storable = [name for name in wanted if len(name) <= NAME_MAX_LENGTH]
+    found = {p.name: p for p in await Psychologist.filter(name__in=storable, is_active=True)}
     missing = [name for name in wanted if name not in found]
     if missing:
-        raise NotFound(f"unknown psychologists: {', '.join(missing)}", field=field)
+        shown = ", ".join(name[:NAME_MAX_LENGTH] for name in missing[:NAMES_SHOWN])
+        more = f" and {len(missing) - NAMES_SHOWN} more" if len(missing) > NAMES_SHOWN else ""
+        raise NotFound(f"unknown psychologists: {shown}{more}", field=field)
     return [found[name] for name in wanted]
 
 

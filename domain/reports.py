@@ -20,8 +20,7 @@ from tortoise.functions import Count
 
 from db.enums import AppointmentStatus
 from db.models import Appointment, FormTracking, Psychologist, Slot, Ticket
-from domain.errors import InvalidInput
-from domain.timerules import MSK, range_bounds
+from domain.timerules import MSK, period, range_bounds
 
 MAX_REPORT_DAYS = 366
 
@@ -107,11 +106,17 @@ async def _funnel(start: Any, end: Any) -> dict[str, list[dict[str, Any]]]:
 
 
 async def kpis(date_from: date, date_to: date) -> dict[str, Any]:
-    """The KPIs of the MSK days `date_from`..`date_to` (see the module's description)."""
-    if (date_to - date_from).days >= MAX_REPORT_DAYS:
-        raise InvalidInput(f"the period is longer than {MAX_REPORT_DAYS} days", field="date_to")
-    start, end = range_bounds(date_from, date_to, MSK)
-    days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+    """The KPIs of the MSK days `date_from`..`date_to` (see the module's description): of
+    the first MAX_REPORT_DAYS days, or of none when the period ends before it starts; the
+    answer names the days it covers."""
+    days_asked = period(date_from, date_to, MAX_REPORT_DAYS)
+    if days_asked is None:
+        start = end = range_bounds(date_from, date_from, MSK)[0]  # no instant at all
+        days: list[date] = []
+    else:
+        date_from, date_to = days_asked
+        start, end = range_bounds(date_from, date_to, MSK)
+        days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
     series: dict[date, Counter[str]] = {day: Counter() for day in days}
 
     ticket_days = await Ticket.filter(created_at__gte=start, created_at__lt=end).values_list(

@@ -13,10 +13,9 @@ import db
 from db.enums import SlotStatus
 from db.models import Appointment, Slot
 from domain import psychologists
-from domain.errors import InvalidInput
 from domain.schedule_text import SlotMark, weekly_schedule_texts
 from domain.statuses import ACTIVE
-from domain.timerules import MSK, range_bounds, utcnow
+from domain.timerules import MSK, period, range_bounds, utcnow
 
 # Four calendar weeks from this Monday end at most 28 days from now; a day more covers any zone.
 TEXT_HORIZON = timedelta(days=29)
@@ -94,13 +93,13 @@ async def own_slots(
     psychologist_id: int, first: date, last: date, *, now: datetime | None = None
 ) -> list[SlotView]:
     """The psychologist's slots whose MSK day lies in [first, last], with their state and
-    the lead of the appointment that occupies each booked one."""
+    the lead of the appointment that occupies each booked one: of the first MAX_RANGE_DAYS + 1
+    days, none when the period ends before it starts."""
     now = now or utcnow()
-    if last < first:
-        raise InvalidInput("endDate is before startDate", field="endDate")
-    if (last - first).days > MAX_RANGE_DAYS:
-        raise InvalidInput(f"at most {MAX_RANGE_DAYS} days at a time", field="endDate")
-    start, end = range_bounds(first, last, MSK)
+    days = period(first, last, MAX_RANGE_DAYS + 1)
+    if days is None:
+        return []
+    start, end = range_bounds(*days, MSK)
     slots = await Slot.filter(
         psychologist_id=psychologist_id, starts_at__gte=start, starts_at__lt=end
     ).order_by("starts_at")

@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo, available_timezones
 __all__ = [
     "MSK",
     "WEEKDAY_ABBR",
+    "NoSuchTime",
     "TimeFormatError",
     "client_zone",
     "format_day_month",
     "format_slot",
     "four_weeks",
+    "known_zones",
     "local_day_bounds",
     "offset_zone",
     "parse_date",
@@ -28,6 +30,7 @@ __all__ = [
     "parse_offset",
     "parse_slot",
     "parse_slot_list",
+    "period",
     "range_bounds",
     "resolve_year",
     "utcnow",
@@ -40,8 +43,8 @@ WEEKDAY_ABBR: tuple[str, ...] = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб",
 OFFSET_FIELD = "userTimeOffsetMsk"
 _MSK_UTC_HOURS = 3
 # UTC-12..UTC+14 are the extremes any real zone uses; expressed relative to MSK.
-_MIN_OFFSET = -15.0
-_MAX_OFFSET = 11.0
+MIN_OFFSET_HOURS = -15.0
+MAX_OFFSET_HOURS = 11.0
 # Real zones are whole quarter hours off UTC (e.g. +5:45 Nepal); finer values are typos.
 _OFFSET_STEP_PER_HOUR = 4
 
@@ -60,10 +63,22 @@ _REJECTED_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 class TimeFormatError(ValueError):
     """Input that does not parse; ``field`` names the input, ``reason`` says why (English)."""
 
+    status = 400
+    code = "invalid"
+
     def __init__(self, reason: str, field: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.field = field
+
+
+class NoSuchTime(TimeFormatError):
+    """A well-formed day or wall time that the calendar does not have near now: 29.02 with no
+    leap year within a year, a wall time skipped by a clock change. The text itself is valid
+    (the API document allows it), so this is a 404, not a 400."""
+
+    status = 404
+    code = "not_found"
 
 
 def _as_text(value: object, expected: str, field: str | None) -> str:
@@ -84,9 +99,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_LEAP_YEAR_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def resolve_year(day: int, month: int, today: date, field: str | None = None) -> date:
     """Give a year to DD.MM: the date closest to ``today``; a tie goes to the future."""
-    if not 1 <= month <= 12 or not 1 <= day <= 31:
+    if not 1 <= month <= 12 or not 1 <= day <= _LEAP_YEAR_DAYS[month - 1]:
         raise TimeFormatError(f"{day:02d}.{month:02d} is not a calendar date", field)
     candidates: list[date] = []
     for year in (today.year - 1, today.year, today.year + 1):
@@ -95,7 +113,7 @@ def resolve_year(day: int, month: int, today: date, field: str | None = None) ->
         except ValueError:
             continue  # 29.02 outside a leap year
     if not candidates:
-        raise TimeFormatError(f"{day:02d}.{month:02d} does not exist around {today.year}", field)
+        raise NoSuchTime(f"{day:02d}.{month:02d} does not exist around {today.year}", field)
     # Smallest distance first; on equal distance the future one (delta >= 0) sorts first.
     return min(candidates, key=lambda d: (abs((d - today).days), d < today))
 
@@ -103,9 +121,10 @@ def resolve_year(day: int, month: int, today: date, field: str | None = None) ->
 def _check_offset(offset: float) -> float:
     if not math.isfinite(offset):
         raise TimeFormatError("offset must be a finite number of hours", OFFSET_FIELD)
-    if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+    if not MIN_OFFSET_HOURS <= offset <= MAX_OFFSET_HOURS:
         raise TimeFormatError(
-            f"offset must be between {_MIN_OFFSET:g} and +{_MAX_OFFSET:g} hours from MSK",
+            f"offset must be between {MIN_OFFSET_HOURS:g} and +{MAX_OFFSET_HOURS:g} hours "
+            "from MSK",
             OFFSET_FIELD,
         )
     if not (offset * _OFFSET_STEP_PER_HOUR).is_integer():
@@ -169,7 +188,7 @@ def _local_to_utc(day: date, clock: time, tz: tzinfo, field: str | None) -> date
     instant = local.astimezone(UTC)
     # In a DST gap the wall time never happens; zoneinfo would shift it silently.
     if instant.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise TimeFormatError(
+        raise NoSuchTime(
             f"{day:%d.%m} {clock:%H:%M} does not exist in that time zone (clock change)", field
         )
     return instant
@@ -204,7 +223,7 @@ def parse_slot_list(
             instant = parse_slot(item, now, tz, field)
         except TimeFormatError as exc:
             # Name the item so a long list can be fixed without guessing.
-            raise TimeFormatError(f"item {position}: {exc.reason}", field) from None
+            raise type(exc)(f"item {position}: {exc.reason}", field) from None
         if instant not in seen:
             seen.add(instant)
             result.append(instant)
@@ -235,7 +254,7 @@ def parse_date(text: str, field: str) -> date:
 
 
 @cache
-def _known_zones() -> frozenset[str]:
+def known_zones() -> frozenset[str]:
     # Checking membership first keeps user text away from file paths entirely.
     return frozenset(available_timezones()) - _REJECTED_ZONES
 
@@ -249,7 +268,7 @@ def client_zone(name: str | None) -> ZoneInfo:
     key = name.strip()
     if not key:
         return MSK
-    if key not in _known_zones():
+    if key not in known_zones():
         raise TimeFormatError(f"unknown time zone {name[:64]!r}", "timezone")
     try:
         return ZoneInfo(key)
@@ -267,6 +286,19 @@ def four_weeks(today: date) -> list[tuple[date, date]]:
     """(Monday, Sunday) of the current calendar week and the next three."""
     monday = week_start(today)
     return [(monday + timedelta(weeks=i), monday + timedelta(weeks=i, days=6)) for i in range(4)]
+
+
+def period(first: date, last: date, max_days: int) -> tuple[date, date] | None:
+    """The days ``first``..``last`` (both included) a read answers for: None when ``last`` is
+    before ``first`` (no days at all), else at most ``max_days`` days from ``first``.
+
+    Reads take such periods as they come rather than refusing them: no schema can say that one
+    date must not precede another, and an empty or shortened answer is a true one."""
+    if last < first:
+        return None
+    if (last - first).days >= max_days:
+        last = first + timedelta(days=max_days - 1)
+    return first, last
 
 
 def local_day_bounds(d: date, tz: tzinfo) -> tuple[datetime, datetime]:

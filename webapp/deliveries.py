@@ -12,12 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from db.enums import Actor, OutboxState
 from db.models import Outbox
 from domain import delivery
+from webapp.api.schemas import MAX_ID, path_id
 from webapp.auth import STAFF, require_role
 from webapp.openapi import documented
-from webapp.validation import BadRequest, parse_query
+from webapp.validation import parse_query
 
 routes = web.RouteTableDef()
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 class DeliveriesQuery(BaseModel):
@@ -88,7 +88,7 @@ async def list_deliveries(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/api/v1/system/deliveries/{id}/retry")
+@routes.post("/api/v1/system/deliveries/{id:\\d+}/retry")
 @documented(
     "Put a failed message back in the queue (the client counts as reachable again)",
     responses={200: DeliveryOut, 404: "no such delivery", 409: "the delivery has not failed"},
@@ -97,8 +97,5 @@ async def list_deliveries(request: web.Request) -> web.Response:
 )
 async def retry_delivery(request: web.Request) -> web.Response:
     principal = require_role(request, Actor.ADMIN.value)
-    raw_id = request.match_info["id"]
-    if not raw_id.isdigit() or not 0 < int(raw_id) <= MAX_ID:
-        raise BadRequest(f"id must be a whole number from 1 to {MAX_ID}", field="id")
-    row = await delivery.retry(int(raw_id), principal.initiator())
+    row = await delivery.retry(path_id(request), principal.initiator())
     return web.json_response(_render(row))

@@ -4,9 +4,12 @@ bad input and refusals, a 503 while a backing service is down, never a traceback
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
+from email.message import Message
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -25,6 +28,13 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+# A media type as RFC 9110 writes it: type "/" subtype, both tokens.
+_MEDIA_TYPE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Headers of aiohttp's own refusals that the JSON answer keeps (405 names the allowed methods
+# in Allow, as RFC 9110 requires); its body and length are the JSON ones.
+_REPLACED_HEADERS = frozenset({hdrs.CONTENT_TYPE, hdrs.CONTENT_LENGTH, hdrs.CONTENT_ENCODING})
+# The fields of the JSON body a handler parsed (webapp.validation.parse_body records them).
+BODY_FIELDS = web.RequestKey("body_fields", frozenset)
 # Redis out of reach: redis-py's own ConnectionError and TimeoutError (not the builtins).
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 # What a 503 asks the client to wait before trying again: outages the product rides out
@@ -65,22 +75,66 @@ def backing_service_down(exc: BaseException) -> bool:
     )
 
 
+def _parameter(header: str, name: str) -> str:
+    message = Message()
+    message[hdrs.CONTENT_TYPE] = header
+    value = message.get_param(name)
+    return value if isinstance(value, str) else ""
+
+
+def malformed_content_type(request: web.Request) -> str | None:
+    """Why the Content-Type of a request with a body cannot be read, if it cannot: a media
+    type that is not `type/subtype`, or multipart without the boundary that splits its parts."""
+    raw = request.headers.get(hdrs.CONTENT_TYPE)
+    if raw is None or not request.body_exists:
+        return None
+    if not _MEDIA_TYPE.fullmatch(raw.partition(";")[0].strip()):
+        return f"Content-Type {raw[:64]!r} is not a media type (type/subtype)"
+    if request.content_type.startswith("multipart/") and not _parameter(raw, "boundary"):
+        return "a multipart Content-Type needs its boundary parameter"
+    return None
+
+
+def _status(exc: DomainError, request: web.Request) -> int:
+    """A 404 says that the record the URL names does not exist. Where the URL names one and the
+    missing record is one the body refers to (PATCH /services/{id} with a gone branch_id), the
+    request conflicts with what is stored: a 409, so that clients (and contract fuzzers, which
+    take a 404 on /services/{id} to mean that service) are not misled."""
+    if exc.status == 404 and request.match_info and exc.field in request.get(BODY_FIELDS, ()):
+        return 409
+    return exc.status
+
+
+def _as_json(exc: web.HTTPException, request: web.Request) -> web.Response:
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        # a body past client_max_size (request.read/json/post); aiohttp's text names it
+        limit = request.client_max_size
+        return error_response(413, "too_large", exc.text or "", field="body", limit=limit)
+    answer = error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+    for name, value in exc.headers.items():
+        if name not in _REPLACED_HEADERS:
+            answer.headers.add(name, value)
+    return answer
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if (problem := malformed_content_type(request)) is not None:
+        return error_response(400, "invalid", problem, field="Content-Type")
     try:
         return await handler(request)
     except web.HTTPException as exc:
         if exc.status < 400 or exc.content_type == "application/json":
             raise
-        if isinstance(exc, web.HTTPRequestEntityTooLarge):
-            # a body past client_max_size (request.read/json/post); aiohttp's text names it
-            limit = request.client_max_size
-            return error_response(413, "too_large", exc.text or "", field="body", limit=limit)
-        return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+        return _as_json(exc, request)
+    except HttpProcessingError as exc:
+        # aiohttp's parser refusing what the handler reads of the request (a multipart part's
+        # headers, a chunk): the request is malformed
+        return error_response(400, "invalid", f"the request cannot be read: {exc.message[:200]}")
     except DomainError as exc:
-        return web.json_response(exc.as_dict(), status=exc.status)
+        return web.json_response(exc.as_dict(), status=_status(exc, request))
     except TimeFormatError as exc:
-        return error_response(400, "invalid", exc.reason, field=exc.field)
+        return error_response(exc.status, exc.code, exc.reason, field=exc.field)
     except ValidationError as exc:
         return validation_response(exc)
     except DoesNotExist:

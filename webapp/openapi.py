@@ -1,11 +1,14 @@
 """The OpenAPI document, generated from the routes and their pydantic models.
 
 A handler declares itself with `@documented(...)`; `GET /api/v1/openapi.json` walks the
-router and describes every documented route (legacy and /api/v1 alike).
+router and describes every documented route (legacy and /api/v1 alike). Schemas come from
+webapp.contract, the same schemas the server checks input against: what the document calls
+valid is taken, what it calls invalid is refused.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -13,6 +16,8 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+
+from webapp.contract import RECORD_ID_MAX, ContractSchema, query_form
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,7 +34,23 @@ ERROR_SCHEMA: dict[str, Any] = {
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT or integration token"},
+    "schedule_secret": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Schedule-Secret",
+        "description": "the secret of a psychologist's schedule-editor link",
+    },
+    "webhook_secret": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Webhook-Secret",
+        "description": "WEBHOOK_SECRET (or as a bearer token)",
+    },
 }
+# A numeric path segment (`{id:\d+}`), or one named `id` or `..._id`, is a record id: ids are
+# 32-bit in the database, and webapp.api.schemas.path_id refuses others (400 naming it).
+_RECORD_ID = {"type": "integer", "minimum": 1, "maximum": RECORD_ID_MAX}
+_NUMERIC_SEGMENT = "\\d+)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +61,9 @@ class RouteDoc:
     # status -> answer model, or a plain description for answers without a model
     responses: dict[int, type[BaseModel] | str] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
-    secured: bool = False
+    # the security schemes any one of which opens the route (SECURITY_SCHEMES' names)
+    security: tuple[str, ...] = ()
+    body_media: str = "application/json"
 
 
 def documented(
@@ -50,55 +73,102 @@ def documented(
     query: type[BaseModel] | None = None,
     responses: dict[int, type[BaseModel] | str] | None = None,
     tags: tuple[str, ...] = (),
-    secured: bool = False,
+    secured: bool | tuple[str, ...] = False,
+    body_media: str = "application/json",
 ) -> Callable[[F], F]:
-    """Attach the OpenAPI description of a route handler."""
+    """Attach the OpenAPI description of a route handler. `secured=True` is a bearer token;
+    a tuple names the security schemes, any one of which opens the route."""
+    security = ("bearer",) if secured is True else tuple(secured or ())
 
     def attach(handler: F) -> F:
         handler.__openapi__ = RouteDoc(  # type: ignore[attr-defined]
-            summary, body, query, responses or {200: "OK"}, tags, secured
+            summary, body, query, responses or {200: "OK"}, tags, security, body_media
         )
         return handler
 
     return attach
 
 
-def _parameters(query: type[BaseModel] | None, path_params: list[str]) -> list[dict[str, Any]]:
-    params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in path_params
+def _path_parameters(route: web.AbstractRoute) -> list[dict[str, Any]]:
+    info = route.resource.get_info() if route.resource else {}
+    pattern = info.get("pattern")
+    source = pattern.pattern if pattern is not None else ""
+    names = [part[1:-1] for part in (info.get("formatter") or "").split("/") if part[:1] == "{"]
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": dict(_RECORD_ID)
+            if f"(?P<{name}>{_NUMERIC_SEGMENT}" in source or name == "id" or name.endswith("_id")
+            else {"type": "string"},
+        }
+        for name in names
     ]
-    schema = query.model_json_schema() if query is not None else {}
-    required = set(schema.get("required", []))
-    for name, prop in schema.get("properties", {}).items():
-        params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
-    return params
+
+
+def _query_parameters(model_schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query model as parameters: one per field, or, when the fields constrain one another
+    (one of two required, one needing another), the whole model as one exploded object."""
+    schema = query_form(model_schema)
+    plain = {"type", "title", "description", "properties", "required", "additionalProperties"}
+    if set(schema) <= plain:
+        required = set(schema.get("required", []))
+        return [
+            {"name": name, "in": "query", "required": name in required, "schema": prop}
+            for name, prop in schema.get("properties", {}).items()
+        ]
+    return [
+        {
+            "name": "query",
+            "in": "query",
+            "required": True,  # so that its own constraints always apply
+            "style": "form",
+            "explode": True,
+            "schema": schema,
+        }
+    ]
+
+
+def _answer(status: int, answer: type[BaseModel] | str, refs: dict[Any, Any]) -> dict[str, Any]:
+    if isinstance(answer, type):
+        return {
+            "description": answer.__doc__ or answer.__name__,
+            "content": {"application/json": {"schema": refs[(answer, "serialization")]}},
+        }
+    if status >= 400:  # a refusal: the JSON error shape
+        return {"description": answer, "content": {"application/json": {"schema": ERROR_REF}}}
+    return {"description": answer}
 
 
 def build_document(app: web.Application, title: str, version: str) -> dict[str, Any]:
     """Describe every documented route of `app` and its sub-apps."""
-    operations: list[tuple[str, str, RouteDoc, list[str]]] = []
-    models: set[type[BaseModel]] = set()
+    operations: list[tuple[str, str, RouteDoc, web.AbstractRoute]] = []
+    inputs: set[type[BaseModel]] = set()
+    outputs: set[type[BaseModel]] = set()
     for route in app.router.routes():
         doc: RouteDoc | None = getattr(route.handler, "__openapi__", None)
         if doc is None or route.resource is None or route.method == "HEAD":
             continue
         info = route.resource.get_info()
         path = info.get("path") or info.get("formatter") or ""
-        path_params = [part[1:-1] for part in path.split("/") if part.startswith("{")]
-        operations.append((path, route.method.lower(), doc, path_params))
-        models.update(m for m in (doc.body,) if m)
-        models.update(m for m in doc.responses.values() if isinstance(m, type))
+        operations.append((path, route.method.lower(), doc, route))
+        inputs.update(m for m in (doc.body, doc.query) if m)
+        outputs.update(m for m in doc.responses.values() if isinstance(m, type))
 
-    # Two modules may name a model alike; pydantic then qualifies both, so refs come from it.
+    # Input and answer schemas of one model may differ (pydantic then names them -Input and
+    # -Output); two modules may name a model alike (pydantic then qualifies both).
+    keyed = [(m, "validation") for m in sorted(inputs, key=lambda m: m.__name__)]
+    keyed += [(m, "serialization") for m in sorted(outputs, key=lambda m: m.__name__)]
     refs, definitions = models_json_schema(
-        [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
+        keyed,  # type: ignore[arg-type]
         ref_template="#/components/schemas/{model}",
+        schema_generator=ContractSchema,
     )
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA, **definitions.get("$defs", {})}
 
     paths: dict[str, dict[str, Any]] = {}
-    for path, method, doc, path_params in sorted(operations, key=lambda op: (op[0], op[1])):
+    for path, method, doc, route in sorted(operations, key=lambda op: (op[0], op[1])):
         slug = "".join(c if c.isalnum() else "_" for c in path.strip("/"))
         operation: dict[str, Any] = {
             "summary": doc.summary,
@@ -106,28 +176,21 @@ def build_document(app: web.Application, title: str, version: str) -> dict[str, 
             "tags": list(doc.tags),
             "responses": {},
         }
-        if doc.query is not None or path_params:
-            operation["parameters"] = _parameters(doc.query, path_params)
+        parameters = _path_parameters(route)
+        if doc.query is not None:
+            name = refs[(doc.query, "validation")]["$ref"].rsplit("/", 1)[-1]
+            parameters += _query_parameters(copy.deepcopy(schemas[name]))
+        if parameters:
+            operation["parameters"] = parameters
         if doc.body is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": refs[(doc.body, "validation")]}},
+                "content": {doc.body_media: {"schema": refs[(doc.body, "validation")]}},
             }
-        if doc.secured:
-            operation["security"] = [{"bearer": []}]
+        if doc.security:
+            operation["security"] = [{scheme: []} for scheme in doc.security]
         for status, answer in sorted(doc.responses.items()):
-            if isinstance(answer, type):
-                operation["responses"][str(status)] = {
-                    "description": answer.__doc__ or answer.__name__,
-                    "content": {"application/json": {"schema": refs[(answer, "validation")]}},
-                }
-            elif status >= 400:  # a refusal: the JSON error shape
-                operation["responses"][str(status)] = {
-                    "description": answer,
-                    "content": {"application/json": {"schema": ERROR_REF}},
-                }
-            else:
-                operation["responses"][str(status)] = {"description": answer}
+            operation["responses"][str(status)] = _answer(status, answer, refs)
         operation["responses"].setdefault(
             "4XX",
             {

@@ -90,7 +90,7 @@ async def test_catalogue_refuses_bad_input(api: Api) -> None:
         ("POST", "/api/v1/services", {"name": "X", "price": 1, "duration_min": 0}, "duration_min"),
         ("POST", "/api/v1/services", {"name": "X", "price": "a", "duration_min": 50}, "price"),
         ("POST", "/api/v1/services", {"name": "X", "price": 1, "extra": 1}, "duration_min"),
-        ("PATCH", "/api/v1/services/1", {"name": None}, None),
+        ("PATCH", "/api/v1/services/1", {"name": None}, "name"),
         ("PATCH", "/api/v1/services/1", {}, None),
         ("POST", "/api/v1/branches", {"name": "Б", "timezone": "Mars/Olympus"}, "timezone"),
         ("GET", "/api/v1/services?branch_id=abc", None, "branch_id"),
@@ -107,3 +107,15 @@ async def test_catalogue_refuses_bad_input(api: Api) -> None:
         headers=manager,
     )
     assert (missing_branch.status, (await missing_branch.json())["field"]) == (404, "branch_id")
+    # On /services/{id} a 404 would say that service is gone: a missing record the body names
+    # there is a conflict with what is stored
+    service = await api.http.post(
+        "/api/v1/services", json={"name": "X", "price": 1, "duration_min": 50}, headers=manager
+    )
+    service_id = (await service.json())["id"]
+    dangling = await api.http.patch(
+        f"/api/v1/services/{service_id}", json={"branch_id": 999}, headers=manager
+    )
+    assert (dangling.status, (await dangling.json())["field"]) == (409, "branch_id")
+    gone = await api.http.patch("/api/v1/services/999", json={"branch_id": 999}, headers=manager)
+    assert (gone.status, (await gone.json())["field"]) == (404, "service_id")

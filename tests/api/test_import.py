@@ -100,6 +100,8 @@ async def test_xlsx_with_numeric_cells(api: Api) -> None:
 
 
 async def test_files_that_cannot_be_read_write_nothing(api: Api) -> None:
+    """Any bytes are a file the call takes (the document cannot say which bytes make a
+    table); the report names the problem as row 0, the file as a whole."""
     cases = [
         (b"", "the file is empty"),
         ("name;email\nАнна;a@b.c\n".encode(), "no phone or telegram_id column"),
@@ -109,18 +111,23 @@ async def test_files_that_cannot_be_read_write_nothing(api: Api) -> None:
         ("Телефон\n+79161234567\n".encode("utf-16"), "no phone or telegram_id column"),
     ]
     for content, reason in cases:
-        status, refusal = await _import(api, content)
-        assert status == 400, refusal
-        assert reason in refusal["reason"]
-        assert refusal["field"] == "file"
+        status, report = await _import(api, content)
+        assert status == 200, report
+        assert (report["created"], report["updated"], report["skipped"]) == (0, 0, 0)
+        [problem] = report["errors"]
+        assert problem["row"] == 0
+        assert reason in problem["reason"]
     assert await Client.all().count() == 0
 
 
 async def test_limits_roles_and_the_form(api: Api) -> None:
     api.settings.import_max_rows = 2
     rows = "phone\n+79161234567\n+79161234568\n+79161234569\n"
-    status, refusal = await _import(api, rows.encode())
-    assert (status, refusal["reason"]) == (400, "the file has 3 rows; at most 2 are taken")
+    status, report = await _import(api, rows.encode())
+    assert (status, report["errors"]) == (
+        200,
+        [{"row": 0, "reason": "the file has 3 rows; at most 2 are taken"}],
+    )
     api.settings.import_max_bytes = 10
     status, refusal = await _import(api, rows.encode())
     assert (status, refusal["error"]) == (413, "too_large")
@@ -131,10 +138,18 @@ async def test_limits_roles_and_the_form(api: Api) -> None:
     not_a_form = await api.http.post(
         "/api/v1/system/import", json={"file": "x"}, headers=await api.manager()
     )
-    assert (not_a_form.status, (await not_a_form.json())["field"]) == (400, "file")
+    assert (not_a_form.status, (await not_a_form.json())["field"]) == (415, "file")
     form = aiohttp.FormData()
     form.add_field("document", b"phone\n", filename="a.csv")
     wrong_field = await api.http.post(
         "/api/v1/system/import", data=form, headers=await api.manager()
     )
-    assert (wrong_field.status, (await wrong_field.json())["field"]) == (400, "file")
+    assert (wrong_field.status, (await wrong_field.json())["field"]) == (400, "document")
+    form = aiohttp.FormData()
+    form.add_field("file", b"phone\n", filename="a.csv")
+    form.add_field("note", "x")
+    extra_field = await api.http.post(
+        "/api/v1/system/import", data=form, headers=await api.manager()
+    )
+    assert (extra_field.status, (await extra_field.json())["field"]) == (400, "note")
+    assert await Client.all().count() == 0

@@ -89,7 +89,9 @@ async def test_deliveries_need_a_staff_token_and_valid_input(web_client: TestCli
     admin = await auth(web_client, Actor.ADMIN)
     missing = await web_client.post("/api/v1/system/deliveries/999/retry", headers=admin)
     assert missing.status == 404
-    for wrong_id in ("abc", "0", "99999999999"):
+    not_an_id = await web_client.post("/api/v1/system/deliveries/abc/retry", headers=admin)
+    assert not_an_id.status == 404  # no such route: the id segment is digits
+    for wrong_id in ("0", "99999999999"):
         wrong = await web_client.post(f"/api/v1/system/deliveries/{wrong_id}/retry", headers=admin)
         assert wrong.status == 400
         assert (await wrong.json())["field"] == "id"

@@ -144,8 +144,8 @@ async def test_plan_client_events_checks_the_slot_facts(
     anonymous = await web_client.post("/plan-client-events", json=good)
     assert anonymous.status == 401
     cases = [
-        ({"psychologist": "Борис Орлов"}, 400, "psychologist"),
-        ({"time": "11:00"}, 400, "time"),
+        ({"psychologist": "Борис Орлов"}, 409, "psychologist"),
+        ({"time": "11:00"}, 409, "time"),
         ({"time": "25:00"}, 400, "time"),
         ({"date": "10.10.2026"}, 400, "date"),
         ({"date": None}, 400, "date"),

@@ -27,7 +27,7 @@ async def test_add_slot_answers_each_case_clearly(
     cases = [
         (slot_at(monday, 10), 409, "slot_exists"),
         (slot_at(monday, 10, 30), 409, "slot_overlap"),
-        (f"{yesterday:%d.%m %H:%M}", 400, "slot_in_past"),
+        (f"{yesterday:%d.%m %H:%M}", 409, "slot_in_past"),
         ("32.01 10:00", 400, "invalid"),
         ("10:00 01.01", 400, "invalid"),
         ("01.01 25:00", 400, "invalid"),
@@ -73,7 +73,7 @@ async def test_delete_slot_refuses_booked_missing_and_past(
     cases = [
         (slot_at(monday, 12), 409, "slot_booked"),
         (slot_at(monday, 10), 404, "not_found"),
-        (f"{yesterday:%d.%m %H:%M}", 400, "slot_in_past"),
+        (f"{yesterday:%d.%m %H:%M}", 409, "slot_in_past"),
         ("12.12", 400, "invalid"),
     ]
     for slot, status, error in cases:

@@ -86,7 +86,7 @@ async def test_refusals_name_the_reason(web_client: TestClient) -> None:
     past = await web_client.post(
         "/api/v1/editor/slots", json={"local": "2020-01-01T10:00"}, headers=auth
     )
-    assert (past.status, (await past.json())["error"]) == (400, "slot_in_past")
+    assert (past.status, (await past.json())["error"]) == (409, "slot_in_past")
 
     refused = await web_client.delete(f"/api/v1/editor/slots/{booked.id}", headers=auth)
     assert refused.status == 409

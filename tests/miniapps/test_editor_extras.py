@@ -127,23 +127,32 @@ async def test_bad_input_is_refused_naming_the_field(web_client: TestClient) -> 
         ("/api/v1/editor/copy-week", {}, "week_start"),
         ("/api/v1/editor/bulk", {"date": "31.12", "start": "10:00", "end": "12:00"}, "date"),
         ("/api/v1/editor/bulk", {"date": day, "start": "25:00", "end": "12:00"}, "start"),
-        ("/api/v1/editor/bulk", {"date": day, "start": "12:00", "end": "10:00"}, "end"),
-        ("/api/v1/editor/bulk", {"date": day, "start": "10:00", "end": "10:00"}, "end"),
+        ("/api/v1/editor/bulk", {"date": day, "start": "10:00+03:00", "end": "12:00"}, "start"),
         (
             "/api/v1/editor/bulk",
             {"date": day, "start": "10:00", "end": "12:00", "step_min": 10},
             "step_min",
         ),
-        (
-            "/api/v1/editor/bulk",
-            {"date": day, "start": "00:00", "end": "23:59", "step_min": 30},
-            "end",
-        ),
     ]
     for path, body, field in cases:
         answer = await web_client.post(path, json=body, headers=auth)
         assert (answer.status, (await answer.json())["field"]) == (400, field), body
+    # A range that ends where it starts, or before, holds no slot: nothing to add
+    for start, end in (("12:00", "10:00"), ("10:00", "10:00")):
+        empty = await web_client.post(
+            "/api/v1/editor/bulk", json={"date": day, "start": start, "end": end}, headers=auth
+        )
+        assert (empty.status, await empty.json()) == (200, {"added": [], "skipped": []})
     assert await Slot.filter(psychologist_id=psychologist.id).count() == 0
+    # A whole day is the most one call adds (at the shortest step, MAX_BULK_SLOTS)
+    whole_day = await web_client.post(
+        "/api/v1/editor/bulk",
+        json={"date": day, "start": "00:00", "end": "23:59", "step_min": 30},
+        headers=auth,
+    )
+    report = await whole_day.json()
+    # every half hour: the hour-long slots that would overlap the one before are skipped
+    assert (whole_day.status, len(report["added"]), len(report["skipped"])) == (200, 24, 24)
 
 
 async def test_the_extras_need_a_psychologist(web_client: TestClient) -> None:

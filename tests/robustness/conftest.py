@@ -66,6 +66,7 @@ async def world(api: Api) -> AsyncIterator[World]:  # noqa: F811
     )
     branch = await Branch.create(name="Онлайн")
     service = await Service.create(name="Сессия", price=3000, duration_min=50)
+    # Roles are read from the database: the manager and the admin are real staff rows.
     manager = await Manager.create(telegram_id=7001, role=ManagerRole.MANAGER)
     await Manager.create(telegram_id=7002, role=ManagerRole.ADMIN)
     assert client.telegram_id is not None and other_client.telegram_id is not None

@@ -114,7 +114,7 @@ MATRIX: dict[tuple[str, str], Call] = {
         statuses(401, integration=404), params={"lead_number": "L-404"}
     ),
     ("POST", "/get-help-hand-tickets"): Call(
-        statuses(401, integration=404), params={"telegram_id": "999", "price": "1000"}
+        statuses(401, integration=404), params={"telegram_id": "999", "price": "1000 руб"}
     ),
     ("POST", "/confirm-help-hand-by-psychologist"): Call(
         statuses(401, integration=404), params={"telegram_id": "999", "link_id": "hh_0000000"}
@@ -193,7 +193,8 @@ MATRIX: dict[tuple[str, str], Call] = {
         {**STAFF_ONLY, "manager": 200, "admin": 200},
         path="/api/v1/appointments/{appointment_id}/history",
     ),
-    ("POST", "/api/v1/system/import"): Call({**STAFF_ONLY, "manager": 400, "admin": 400}),
+    # staff get past the role check to the media type: no multipart form, a 415
+    ("POST", "/api/v1/system/import"): Call({**STAFF_ONLY, "manager": 415, "admin": 415}),
     ("GET", "/api/v1/system/reports"): Call({**STAFF_ONLY, "manager": 200, "admin": 200}),
     ("GET", "/api/v1/system/deliveries"): Call({**STAFF_ONLY, "manager": 200, "admin": 200}),
     ("POST", "/api/v1/system/deliveries/{id}/retry"): Call(

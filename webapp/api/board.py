@@ -22,7 +22,8 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/v1/dashboard/board")
 @documented(
-    "Appointments by status column for the MSK days asked (default: today and 14 days ahead)",
+    "Appointments by status column for the MSK days asked (default: today and 14 days "
+    "ahead), at most the first 92 of them (a period that ends before it starts has none)",
     query=BoardQuery,
     responses={200: BoardOut},
     tags=("board",),

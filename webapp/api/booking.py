@@ -8,10 +8,11 @@ from datetime import datetime
 from aiohttp import web
 
 from db.enums import Actor, ClientSource
-from db.models import Client
+from db.models import Appointment, Client
 from domain import board, booking, clients
 from domain.availability import available_slots_until
 from domain.board import appointment_json
+from domain.statuses import ACTIVE
 from webapp.api.schemas import (
     AppointmentList,
     AppointmentOut,
@@ -57,7 +58,7 @@ async def _answer(appointment_id: int, status: int = 200) -> web.Response:
 @routes.get("/api/v1/slots/available")
 @documented(
     "Slots that can be taken (free, or held by the caller), by time; by default the next "
-    "four weeks",
+    "four weeks, at most the first 92 days asked (a period that ends before it starts has none)",
     query=SlotsQuery,
     responses={200: SlotList},
     tags=TAGS,
@@ -158,7 +159,8 @@ async def change_status(request: web.Request) -> web.Response:
 
 @routes.patch("/api/v1/appointments/{id:\\d+}/reschedule")
 @documented(
-    "Move an appointment to another slot (managers, or the client for its own)",
+    "Move an appointment to another slot (managers, or the client for its own); to the slot "
+    "it is in: nothing changes",
     body=RescheduleIn,
     responses={
         200: AppointmentOut,
@@ -176,6 +178,12 @@ async def reschedule(request: web.Request) -> web.Response:
         client = await _own_client(principal)
         if not await board.belongs_to(appointment_id, client.id):
             raise ForbiddenRole("this appointment is not yours")
+    if await Appointment.filter(
+        id=appointment_id, slot_id=body.slot_id, status__in=ACTIVE
+    ).exists():
+        # already there: the move asked for is done (domain.booking would call it bad input,
+        # which no schema can state)
+        return await _answer(appointment_id)
     appointment = await booking.reschedule(appointment_id, body.slot_id, principal.initiator())
     return await _answer(appointment.id)
 

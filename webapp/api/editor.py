@@ -7,13 +7,15 @@ schedule secret of the editor link, sent as the `X-Schedule-Secret` header."""
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Annotated
 
-from aiohttp import web
-from pydantic import BaseModel, Field, field_validator
+from aiohttp import hdrs, web
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
 from db.enums import Actor
 from db.models import Psychologist
 from domain import editor, psychologists, slots
+from webapp import patterns
 from webapp.api.schemas import Strict, path_id
 from webapp.auth import Unauthorized, require_role
 from webapp.openapi import documented
@@ -22,7 +24,21 @@ from webapp.validation import parse_body, parse_query
 routes = web.RouteTableDef()
 TAGS = ("schedule editor",)
 SECRET_HEADER = "X-Schedule-Secret"
-LOCAL_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
+# A psychologist's token, or the schedule secret of the editor link (SECURITY_SCHEMES)
+SECURITY = ("bearer", "schedule_secret")
+LOCAL_PATTERN = f"^{patterns.ISO_DATE}T{patterns.HOUR_MINUTE}$"
+# A wall-clock time of the psychologist's zone: no offset, which would contradict the zone
+LocalClock = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{patterns.HOUR_MINUTE}(?::[0-5][0-9])?$",
+            "description": "HH:MM (or HH:MM:SS), the psychologist's zone",
+        },
+        mode="validation",
+    ),
+]
 
 
 class WeekQuery(Strict):
@@ -70,8 +86,10 @@ class CopyWeekIn(Strict):
 
 class BulkAddIn(Strict):
     day: date = Field(alias="date", description="the local day, psychologist's zone")
-    start: time = Field(description="HH:MM, the first slot's local start")
-    end: time = Field(description="HH:MM, no slot starts at or after it")
+    start: LocalClock = Field(description="HH:MM, the first slot's local start")
+    end: LocalClock = Field(
+        description="HH:MM, no slot starts at or after it (at or before start: no slots)"
+    )
     step_min: int = Field(default=60, ge=editor.MIN_STEP_MIN, le=slots.MAX_DURATION_MIN)
     duration_min: int = Field(
         default=slots.DEFAULT_DURATION_MIN, ge=slots.MIN_DURATION_MIN, le=slots.MAX_DURATION_MIN
@@ -121,8 +139,10 @@ class SlotBookingOut(BaseModel):
 
 
 async def _psychologist(request: web.Request) -> Psychologist:
+    """The caller: its token when it sends an Authorization header (one that fails refuses
+    the request, even beside a good secret), else the psychologist of the schedule secret."""
     secret = request.headers.get(SECRET_HEADER)
-    if secret is not None:
+    if secret is not None and hdrs.AUTHORIZATION not in request.headers:
         found = await psychologists.by_secret(secret)
         if found is None:
             raise Unauthorized("the schedule secret is not valid; ask for a new editor link")
@@ -137,7 +157,7 @@ async def _psychologist(request: web.Request) -> Psychologist:
     query=WeekQuery,
     responses={200: EditorWeekOut, 401: "no valid token or schedule secret"},
     tags=TAGS,
-    secured=True,
+    secured=SECURITY,
 )
 async def editor_week(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
@@ -152,11 +172,10 @@ async def editor_week(request: web.Request) -> web.Response:
     body=AddSlotIn,
     responses={
         201: EditorSlot,
-        400: "malformed or past time",
-        409: "duplicate or overlapping slot",
+        409: "past time, duplicate or overlapping slot",
     },
     tags=TAGS,
-    secured=True,
+    secured=SECURITY,
 )
 async def editor_add_slot(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
@@ -174,7 +193,7 @@ async def editor_add_slot(request: web.Request) -> web.Response:
         409: "the slot is booked, or held by a client right now",
     },
     tags=TAGS,
-    secured=True,
+    secured=SECURITY,
 )
 async def editor_remove_slot(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
@@ -188,7 +207,7 @@ async def editor_remove_slot(request: web.Request) -> web.Response:
     "Who is booked into one of the caller's slots, and the request behind the booking",
     responses={200: SlotBookingOut, 404: "no such slot, or nobody is booked"},
     tags=TAGS,
-    secured=True,
+    secured=SECURITY,
 )
 async def editor_slot_booking(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
@@ -199,9 +218,9 @@ async def editor_slot_booking(request: web.Request) -> web.Response:
 @documented(
     "Repeat the previous week's slots in the given week (same weekdays and local times)",
     body=CopyWeekIn,
-    responses={200: AddedReport, 400: "malformed date", 401: "no valid token or schedule secret"},
+    responses={200: AddedReport, 401: "no valid token or schedule secret"},
     tags=TAGS,
-    secured=True,
+    secured=SECURITY,
 )
 async def editor_copy_week(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
@@ -218,11 +237,10 @@ async def editor_copy_week(request: web.Request) -> web.Response:
     body=BulkAddIn,
     responses={
         200: AddedReport,
-        400: "malformed input, an empty range, or more than 24 slots",
         401: "no valid token or schedule secret",
     },
     tags=TAGS,
-    secured=True,
+    secured=SECURITY,
 )
 async def editor_bulk_add(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import date, datetime
-from typing import ClassVar
-from zoneinfo import available_timezones
+from typing import Annotated, Any, ClassVar
 
 import orjson
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, RootModel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from db.enums import AppointmentStatus
 from domain.read_cache import Built
+from domain.timerules import known_zones
+from webapp import patterns
+from webapp.contract import RECORD_ID_MAX
 from webapp.keys import READ_CACHE
 from webapp.validation import BadRequest
 
-MAX_ID = 2**31 - 1
+MAX_ID = RECORD_ID_MAX
 
 
 def required_id() -> int:
@@ -33,35 +37,44 @@ class Strict(BaseModel):
 
 
 class Patch(Strict):
-    """A partial change: absent fields stay; only `NULLABLE` fields may be set to null."""
+    """A partial change: absent fields stay; only `NULLABLE` fields may be set to null, and at
+    least one field is given. Fields are declared optional (`X | None = None`) so that absence
+    parses; the schema, which the server enforces, states the rest."""
 
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
 
-    @model_validator(mode="after")
-    def _no_nulls(self) -> Patch:
-        given = self.model_dump(exclude_unset=True)
-        for name, value in given.items():
-            if value is None and name not in self.NULLABLE:
-                raise ValueError(f"{name} cannot be null")
-        if not given:
-            raise ValueError("nothing to change")
-        return self
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler.resolve_ref_schema(handler(core_schema))
+        for name, prop in json_schema.get("properties", {}).items():
+            if name not in cls.NULLABLE and "anyOf" in prop:
+                _drop_null(prop)
+        json_schema["minProperties"] = 1
+        json_schema["x-reason"] = "nothing to change"
+        return json_schema
 
     def changes(self) -> dict[str, object]:
         return self.model_dump(exclude_unset=True)
 
 
+def _drop_null(prop: dict[str, Any]) -> None:
+    """A property that may be absent but, when given, not null."""
+    branches = [branch for branch in prop.pop("anyOf") if branch != {"type": "null"}]
+    prop.pop("default", None)
+    if len(branches) == 1:
+        prop.update(branches[0])
+    else:
+        prop["anyOf"] = branches
+
+
 class DateRange(Strict):
-    """A period of MSK days, both ends included."""
+    """A period of MSK days, both ends included: a period that ends before it starts has no
+    days, and a long one is answered for its first days (each route states how many)."""
 
     date_from: date | None = None
     date_to: date | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> DateRange:
-        if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ValueError("date_to is before date_from")
-        return self
 
 
 # --- auth
@@ -144,26 +157,23 @@ class ServiceList(RootModel[list[ServiceOut]]):
     """Services on offer."""
 
 
-def _known_zone(value: str | None) -> str | None:
-    if value is not None and value not in available_timezones():
-        raise ValueError(f"{value!r} is not an IANA time zone")
-    return value
+# An IANA time zone the server's tz database knows: the document lists them in a pattern (an
+# enum would have fuzzers try each of its ~600 names on every call that takes one).
+TimeZoneName = Annotated[
+    str, Field(pattern=patterns.one_of(sorted(known_zones())), description="an IANA time zone")
+]
 
 
 class BranchIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(default="", max_length=300)
-    timezone: str = "Europe/Moscow"
-
-    _zone = field_validator("timezone")(_known_zone)
+    timezone: TimeZoneName = "Europe/Moscow"
 
 
 class BranchPatch(Patch):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=300)
-    timezone: str | None = None
-
-    _zone = field_validator("timezone")(_known_zone)
+    timezone: TimeZoneName | None = None
 
 
 class BranchOut(BaseModel):
@@ -309,8 +319,16 @@ class LiveQuery(Strict):
 # --- system
 
 
+class ImportUpload(BaseModel):
+    """The form of an import: the file, and no other field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: bytes = Field(description="the .csv or .xlsx file")
+
+
 class ImportProblem(BaseModel):
-    row: int
+    row: int = Field(description="the row of the file; 0 is the file as a whole")
     reason: str
 
 
@@ -321,10 +339,11 @@ class ImportReport(BaseModel):
     updated: int
     skipped: int
     errors: list[ImportProblem]
+    errors_left_off: int = Field(default=0, description="errors beyond those listed")
 
 
 class ReportsQuery(DateRange):
-    """The period; by default the last 30 days (MSK) up to today."""
+    """The period; by default the last 30 days (MSK) up to date_to, or today."""
 
 
 class PsychologistLoad(BaseModel):
@@ -371,8 +390,13 @@ class ReportOut(BaseModel):
 
 
 def path_id(request: web.Request, name: str = "id") -> int:
-    """A numeric id from the path; 400 when it cannot be an id."""
-    value = int(request.match_info[name])
+    """A record id from the path (documented as an integer from 1 to MAX_ID, see
+    webapp.openapi): 404 when it is not a number at all (no record is named so), 400 when it
+    is a number out of that range."""
+    text = request.match_info[name]
+    if not (text.isascii() and text.isdigit()):
+        raise web.HTTPNotFound()
+    value = int(text)
     if not 0 < value <= MAX_ID:
         raise BadRequest(f"{name} is out of range", field=name)
     return value

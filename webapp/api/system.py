@@ -10,7 +10,7 @@ from aiohttp import BodyPartReader, web
 
 from domain import importer, reports
 from domain.timerules import MSK, utcnow
-from webapp.api.schemas import ImportReport, ReportOut, ReportsQuery
+from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery
 from webapp.auth import STAFF, require_role
 from webapp.errors import error_response
 from webapp.keys import SERVICES
@@ -39,34 +39,64 @@ class TooLarge(web.HTTPRequestEntityTooLarge):
         )
 
 
+class UnsupportedMedia(web.HTTPUnsupportedMediaType):
+    """A 415 with a JSON body: the upload is multipart/form-data."""
+
+    def __init__(self) -> None:
+        answer = error_response(
+            415, "unsupported_media_type", "send the file as multipart/form-data", field="file"
+        )
+        super().__init__(text=answer.text, content_type="application/json")
+
+
 async def _uploaded_file(request: web.Request, limit: int) -> IO[bytes]:
     """The multipart field `file`, spooled (memory, then disk) and size-checked as it comes."""
-    if not request.content_type.startswith("multipart/"):
-        raise BadRequest("send the file as multipart/form-data, field 'file'", field="file")
-    reader = await request.multipart()
-    async for part in reader:
-        if not isinstance(part, BodyPartReader) or part.name != "file":
-            continue
-        spool = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # noqa: SIM115 - returned
-        size = 0
-        while chunk := await part.read_chunk(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                spool.close()
-                raise TooLarge(limit)
-            spool.write(chunk)
-        return spool  # type: ignore[return-value]
-    raise BadRequest("a multipart field named 'file' is required", field="file")
+    if request.content_type != "multipart/form-data":
+        raise UnsupportedMedia()
+    files: list[IO[bytes]] = []
+    try:
+        async for part in await request.multipart():
+            if isinstance(part, BodyPartReader) and part.name == "file" and not files:
+                files.append(await _spooled(part, limit))
+                continue
+            # the form holds the file alone (ImportUpload): another field is a mistake
+            name = part.name if isinstance(part, BodyPartReader) else None
+            raise BadRequest("the form takes the field 'file' alone, once", field=name or "file")
+    except BaseException as exc:
+        for spool in files:
+            spool.close()
+        if isinstance(exc, ValueError):  # aiohttp's word for a body that is not multipart
+            raise BadRequest(f"the multipart body cannot be read: {exc}", field="file") from exc
+        raise
+    if not files:
+        raise BadRequest("a multipart field named 'file' is required", field="file")
+    return files[0]
+
+
+async def _spooled(part: BodyPartReader, limit: int) -> IO[bytes]:
+    spool = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # noqa: SIM115 - returned
+    size = 0
+    while chunk := await part.read_chunk(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise TooLarge(limit)
+        spool.write(chunk)
+    return spool  # type: ignore[return-value]
 
 
 @routes.post("/api/v1/system/import")
 @documented(
     "Import a client base from .csv (UTF-8, UTF-8 with BOM or cp1251; any common "
-    "delimiter) or .xlsx, multipart field 'file'; duplicates are merged",
+    "delimiter) or .xlsx, multipart field 'file'; duplicates are merged. A file that cannot "
+    "be read, has no phone/telegram_id column or too many rows imports nothing: the report "
+    "says why, as row 0",
+    body=ImportUpload,
+    body_media="multipart/form-data",
     responses={
         200: ImportReport,
-        400: "the file cannot be read, has no phone/telegram_id column, or too many rows",
         413: "the file is over IMPORT_MAX_BYTES",
+        415: "the body is not multipart/form-data",
     },
     tags=TAGS,
     secured=True,
@@ -83,8 +113,10 @@ async def import_clients(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/system/reports")
 @documented(
-    "KPIs of a period of MSK days (default: the last 30 days): new requests, % completed, "
-    "repeat visits, cancellations, no-shows, psychologists' load, form funnel, daily series",
+    "KPIs of a period of MSK days (default: the last 30 days up to date_to or today), at "
+    "most its first 366 days (a period that ends before it starts has none): new requests, "
+    "% completed, repeat visits, cancellations, no-shows, psychologists' load, form funnel, "
+    "daily series",
     query=ReportsQuery,
     responses={200: ReportOut},
     tags=TAGS,
@@ -95,6 +127,4 @@ async def kpi_report(request: web.Request) -> web.Response:
     query = parse_query(request, ReportsQuery)
     last = query.date_to or utcnow().astimezone(MSK).date()
     first = query.date_from or last - timedelta(days=REPORT_DAYS - 1)
-    if first > last:
-        raise BadRequest("date_to is before date_from", field="date_to")
     return web.json_response(await reports.kpis(first, last))

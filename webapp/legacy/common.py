@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from db.enums import Actor
 from db.models import Psychologist
 from domain import psychologists
 from domain.audit import Initiator
 from domain.tickets import split_list
-from domain.timerules import MSK, format_slot
+from domain.timerules import MAX_OFFSET_HOURS, MIN_OFFSET_HOURS, MSK, format_slot
+from webapp import patterns
 from webapp.auth import Unauthorized, require_integration
 
 INTEGRATION = Initiator(Actor.INTEGRATION, ref="integration", source="legacy")
@@ -23,19 +24,47 @@ def _digits_only(value: object) -> object:
     # Telegram ids arrive as strings (the seed) or numbers; a bool is neither.
     if isinstance(value, bool):
         raise ValueError("expected a telegram id")
-    if isinstance(value, str) and not value.strip().isdigit():
-        raise ValueError("expected a telegram id of digits")
+    if isinstance(value, str):
+        digits = value.strip()
+        if not (digits.isascii() and digits.isdigit()):
+            raise ValueError("expected a telegram id of digits")
+        return int(digits)
     return value
 
 
-TelegramId = Annotated[int, BeforeValidator(_digits_only), Field(gt=0, lt=2**63)]
-RecordId = Annotated[int, BeforeValidator(_digits_only), Field(gt=0, lt=2**31)]
+def _number_schema(maximum: int) -> WithJsonSchema:
+    """A whole number from 1 to `maximum`, as a JSON number or as a text of digits."""
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": maximum},
+                {
+                    "type": "string",
+                    "pattern": patterns.stripped(patterns.whole_number(maximum), python=True),
+                },
+            ]
+        },
+        mode="validation",
+    )
+
+
+TelegramId = Annotated[
+    int, BeforeValidator(_digits_only), Field(gt=0, lt=2**63), _number_schema(2**63 - 1)
+]
+RecordId = Annotated[
+    int, BeforeValidator(_digits_only), Field(gt=0, lt=2**31), _number_schema(2**31 - 1)
+]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 ListText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
 ]
+# "DD.MM HH:mm" (MSK) items separated by `;`, blanks skipped (domain.timerules.parse_slot_list)
+SLOT_LIST = patterns.separated(patterns.SLOT, ";")
+SlotList = Annotated[ListText, StringConstraints(pattern=SLOT_LIST)]
+# Hours from MSK (domain.timerules.parse_offset): "2", "-1", "2.5" or "2,5"
+OFFSET = patterns.hours_offset(int(MIN_OFFSET_HOURS), int(MAX_OFFSET_HOURS))
 
 
 def integration(request: web.Request) -> Initiator:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain import conference, tickets
 from domain.errors import NotFound
+from webapp import patterns
 from webapp.conference_providers import provider_chain
 from webapp.keys import SERVICES
 from webapp.legacy.common import RecordId, Text, integration
@@ -18,6 +19,20 @@ TAGS = ("legacy: conference",)
 
 
 class ConferenceBody(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["slot_id"], "properties": {"slot_id": {"not": {"type": "null"}}}},
+                {
+                    "required": ["lead_number"],
+                    "properties": {"lead_number": {"type": "string", "pattern": patterns.KEPT}},
+                },
+            ],
+            "x-reason": "give slot_id or lead_number",
+            "x-field": "slot_id",
+        }
+    )
+
     slot_id: RecordId | None = Field(default=None, description="the booked slot")
     lead_number: Text | None = Field(default=None, description="or the lead booked into it")
 

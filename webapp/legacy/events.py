@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain import plan_requests
 from domain.plan_requests import PlannedEvents, SlotFacts
 from domain.timerules import MSK, parse_date, parse_hhmm
+from webapp import patterns
 from webapp.legacy.common import Name, RecordId, Text, integration
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body
@@ -31,10 +32,31 @@ class PlanEventsBody(BaseModel):
 
 
 class PlanClientEventsBody(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            # date and time go together: both given, or neither (null is not given)
+            "anyOf": [
+                {"properties": {"date": {"type": "null"}, "time": {"type": "null"}}},
+                {
+                    "required": ["date", "time"],
+                    "properties": {"date": {"type": "string"}, "time": {"type": "string"}},
+                },
+            ],
+            "x-reason": "date and time go together",
+            "x-field": "date",
+        }
+    )
+
     id: RecordId = Field(description="the slot id")
     psychologist: Name | None = None
-    date: Text | None = Field(default=None, description="YYYY-MM-DD (MSK)")
-    time: Text | None = Field(default=None, description="HH:mm (MSK)")
+    date: Text | None = Field(
+        default=None,
+        pattern=patterns.stripped(patterns.ISO_DATE),
+        description="YYYY-MM-DD (MSK)",
+    )
+    time: Text | None = Field(
+        default=None, pattern=patterns.stripped(patterns.CLOCK), description="HH:mm (MSK)"
+    )
     state: Text | None = None
     ticket: Text | None = None
     meeting_link: str = Field(default="", max_length=500, description="an http(s) URL")
@@ -83,9 +105,10 @@ async def plan_events(request: web.Request) -> web.Response:
     body=PlanClientEventsBody,
     responses={
         200: PlannedOut,
-        400: "the slot's psychologist or time differs, or the meeting link is not http(s)",
+        400: "the meeting link is not http(s)",
         401: "no token",
         404: "no booking in the slot",
+        409: "the slot's psychologist or time differs",
     },
     tags=TAGS,
     secured=True,

@@ -5,13 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import (
-    BaseModel,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from db.models import FormTracking
 from domain import psychologists, tickets
@@ -73,7 +67,9 @@ class Anketa(BaseModel):
     age: int | None = Field(default=None, ge=18, le=100)
     sexClient: ShortText = ""
     minClientAge: ClientAge | None = None
-    maxClientAge: ClientAge | None = None
+    maxClientAge: ClientAge | None = Field(
+        default=None, description="below minClientAge, the two are read the other way round"
+    )
     psychologistPersonalTherapyType: Text = ""
     psychologistPersonalTherapyDuration: Text = ""
     mainModal: Text = ""
@@ -84,7 +80,9 @@ class Anketa(BaseModel):
     site_link: Link = ""
     vk_link: Link = ""
     minPrice: Price | None = None
-    maxPrice: Price | None = None
+    maxPrice: Price | None = Field(
+        default=None, description="below minPrice, the two are read the other way round"
+    )
     isMarried: bool = False
     hasChildren: bool = False
     allWithPriceMode: bool = False
@@ -92,14 +90,16 @@ class Anketa(BaseModel):
     helpHandMode: bool = False
     education: list[EducationIn] = Field(default_factory=list, max_length=30)
 
-    @field_validator("maxClientAge", "maxPrice")
-    @classmethod
-    def _not_below_minimum(cls, value: int | None, info: ValidationInfo) -> int | None:
-        lower_name = "minClientAge" if info.field_name == "maxClientAge" else "minPrice"
-        lower = info.data.get(lower_name)
-        if value is not None and lower is not None and value < lower:
-            raise ValueError(f"must not be less than {lower_name} ({lower})")
-        return value
+    @model_validator(mode="after")
+    def _ranges_in_order(self) -> Anketa:
+        # A range written high to low is the same range. JSON Schema cannot compare two
+        # fields, so the document could not say that such an anketa is refused.
+        for low, high in (("minClientAge", "maxClientAge"), ("minPrice", "maxPrice")):
+            first, second = getattr(self, low), getattr(self, high)
+            if first is not None and second is not None and second < first:
+                setattr(self, low, second)
+                setattr(self, high, first)
+        return self
 
     def profile(self) -> dict[str, object]:
         """The psychologist's columns, by the model's names."""

@@ -6,6 +6,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from domain import help_hand
+from webapp import patterns
 from webapp.legacy.common import TelegramId, Text, integration
 from webapp.legacy.tickets import TicketOut, ticket_out
 from webapp.openapi import documented
@@ -17,12 +18,21 @@ TAGS = ("legacy: help hand",)
 
 class TicketsQuery(BaseModel):
     telegram_id: TelegramId
-    price: Text = Field(description="Бесплатно | 300 руб | 500 руб | 1000 руб | 1500 руб | Все")
+    price: Text = Field(
+        pattern=patterns.one_of((*help_hand.TIERS, help_hand.ALL_TIERS)),
+        description=" | ".join((*help_hand.TIERS, help_hand.ALL_TIERS)),
+    )
 
 
 class ConfirmQuery(BaseModel):
     telegram_id: TelegramId
-    link_id: Text = Field(description="hh_ + 7 characters")
+    link_id: Text = Field(
+        pattern=patterns.stripped(
+            f"{patterns.escape(help_hand.LINK_PREFIX)}"
+            f"{patterns.CHAR}{{{help_hand.LINK_LENGTH - 1}}}{patterns.KEPT}"
+        ),
+        description=f"{help_hand.LINK_PREFIX} + {help_hand.LINK_LENGTH} characters",
+    )
 
 
 class HelpHandTicket(BaseModel):
@@ -45,7 +55,6 @@ class HelpHandTickets(BaseModel):
     query=TicketsQuery,
     responses={
         200: HelpHandTickets,
-        400: "unknown tier",
         401: "no token",
         403: "help-hand mode is off",
         404: "unknown psychologist",

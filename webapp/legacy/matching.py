@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain import conference, matching
 from domain.matching import Match
 from domain.tickets import ClientSpec
 from domain.timerules import MSK, parse_slot_list, utcnow
+from webapp import patterns
 from webapp.conference_providers import provider_chain
+from webapp.contract import JsonData
 from webapp.keys import SERVICES
-from webapp.legacy.common import ListText, Name, TelegramId, Text, integration, names, slot_text
+from webapp.legacy.common import (
+    ListText,
+    Name,
+    SlotList,
+    TelegramId,
+    Text,
+    integration,
+    names,
+    slot_text,
+)
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body, parse_query
 
@@ -21,6 +30,28 @@ routes = web.RouteTableDef()
 TAGS = ("legacy: matching",)
 LEAD_KEYS = ("lead_number", "ticket_id", "ticket", "number")
 MAX_LEAD_LENGTH = 32
+# A lead number in ticket_info: a text of at most MAX_LEAD_LENGTH characters once stripped, or
+# a number as long written; null is no number.
+LEAD_NUMBER = {
+    "anyOf": [
+        {"type": "null"},
+        {
+            "type": "integer",
+            "minimum": 1 - 10 ** (MAX_LEAD_LENGTH - 1),
+            "maximum": 10**MAX_LEAD_LENGTH - 1,
+        },
+        {
+            "type": "string",
+            "pattern": patterns.stripped(
+                f"(?:{patterns.SOLID}(?:{patterns.CHAR}{{0,{MAX_LEAD_LENGTH - 2}}}"
+                f"{patterns.SOLID})?)?",
+                python=True,
+            ),
+        },
+    ]
+}
+# slot ids (digits) separated by ;
+SLOT_IDS = patterns.separated("[0-9]{1,9}", ";")
 
 
 class GeneralSlotsBody(BaseModel):
@@ -48,6 +79,16 @@ class CoefficientOut(BaseModel):
 
 
 class ClientInfo(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+                for key in ("telegram_id", "user_id")
+            ],
+            "x-reason": "client_info needs telegram_id (or user_id)",
+        }
+    )
+
     telegram_id: TelegramId | None = None
     user_id: TelegramId | None = None
     name: Text = ""
@@ -67,10 +108,16 @@ class ClientInfo(BaseModel):
 
 class AutomatchBody(BaseModel):
     psychologists: ListText = Field(description="names separated by ;")
-    slots: ListText = Field(description="«DD.MM HH:mm» (MSK) separated by ;")
-    ticket_info: dict[str, Any] = Field(default_factory=dict)
+    slots: SlotList = Field(description="«DD.MM HH:mm» (MSK) separated by ;")
+    ticket_info: dict[str, JsonData] = Field(
+        default_factory=dict,
+        description=f"the lead's data; its number under one of {', '.join(LEAD_KEYS)}",
+        json_schema_extra={"properties": dict.fromkeys(LEAD_KEYS, LEAD_NUMBER)},
+    )
     client_info: ClientInfo
-    slots_id: str = Field(default="", max_length=5000, description="slot ids separated by ;")
+    slots_id: str = Field(
+        default="", max_length=5000, pattern=SLOT_IDS, description="slot ids separated by ;"
+    )
 
 
 class MatchOut(BaseModel):
@@ -83,19 +130,21 @@ class MatchOut(BaseModel):
     appointment_id: int
 
 
-def lead_number_of(ticket_info: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-    """The lead number an integration put into ticket_info, and the rest of it."""
+def lead_number_of(ticket_info: dict[str, JsonData]) -> tuple[str | None, dict[str, JsonData]]:
+    """The lead number an integration put into ticket_info (the first one given), and the
+    rest of it."""
     rest = dict(ticket_info)
-    found = [rest.pop(key) for key in LEAD_KEYS if key in rest]
-    number = next((str(value).strip() for value in found if str(value).strip()), None)
-    if number is not None and len(number) > MAX_LEAD_LENGTH:
-        raise BadRequest(f"at most {MAX_LEAD_LENGTH} characters", field="ticket_info.lead_number")
-    return number, rest
+    found = [(key, rest.pop(key)) for key in LEAD_KEYS if key in rest]
+    given = [(key, str(value).strip()) for key, value in found if value is not None]
+    for key, number in given:
+        if len(number) > MAX_LEAD_LENGTH:
+            raise BadRequest(f"at most {MAX_LEAD_LENGTH} characters", field=f"ticket_info.{key}")
+    return next((number for _, number in given if number), None), rest
 
 
 def slot_ids(text: str) -> list[int]:
     items = [item.strip() for item in text.split(";") if item.strip()]
-    if not all(item.isdigit() and len(item) < 10 for item in items):
+    if not all(item.isascii() and item.isdigit() and len(item) < 10 for item in items):
         raise BadRequest("expected slot ids (digits) separated by ;", field="slots_id")
     return [int(item) for item in items]
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from domain import reassignment, tickets
 from domain.timerules import MSK, offset_zone, parse_offset, parse_slot_list, utcnow
-from webapp.legacy.common import ListText, Text, integration, names
+from webapp.legacy.common import OFFSET, ListText, SlotList, Text, integration, names
 from webapp.legacy.matching import MatchOut, with_link
 from webapp.legacy.tickets import TicketOut, ticket_out
 from webapp.openapi import documented
@@ -23,7 +23,7 @@ TAGS = ("legacy: reassignment",)
 class ReassignBody(BaseModel):
     lead_number: Text = Field(min_length=1)
     filtered_psychologists: ListText = Field(description="names, comma-separated")
-    slots: ListText = Field(description="«DD.MM HH:mm;DD.MM HH:mm» (MSK)")
+    slots: SlotList = Field(description="«DD.MM HH:mm;DD.MM HH:mm» (MSK)")
     queries: str = Field(default="", alias="_queries", max_length=5000)
 
 
@@ -36,7 +36,9 @@ class ReassignOut(MatchOut):
 class ScheduleQuery(BaseModel):
     lead_number: Text = Field(min_length=1)
     mode: Literal["time", "psychologist"]
-    userTimeOffsetMsk: str | None = None
+    userTimeOffsetMsk: str | None = Field(
+        default=None, pattern=OFFSET, description="hours from MSK, a multiple of 0.25 (2.5)"
+    )
 
 
 class LeadQuery(BaseModel):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from domain import schedules
 from domain.timerules import MSK, format_day_month, offset_zone, parse_date, parse_offset
+from webapp import patterns
 from webapp.api.schemas import cached_answer, json_answer
-from webapp.legacy.common import Name, Secret, psychologist_by_secret, slot_text
+from webapp.legacy.common import OFFSET, Name, Secret, psychologist_by_secret, slot_text
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_query
 
@@ -19,18 +20,42 @@ routes = web.RouteTableDef()
 TAGS = ("legacy: schedules",)
 
 
+ISO_DAY = patterns.stripped(patterns.ISO_DATE, python=True)  # as parse_date reads it
+
+
 class GetSlotQuery(BaseModel):
+    """By psychologist: the weekly texts; by secret (then startDate and endDate too, and
+    psychologist is not read): the secret's psychologist's slots of those MSK days (a period
+    that ends before it starts has none; at most MAX_RANGE_DAYS days from startDate)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": ["psychologist"]}, {"required": ["secret"]}],
+            "dependentRequired": {"secret": ["startDate", "endDate"]},
+            "x-reason": "give psychologist, or secret with startDate and endDate",
+            "x-field": "psychologist",
+        }
+    )
+
     psychologist: Name | None = Field(default=None, description="«Имя Фамилия»: weekly texts")
     secret: Secret | None = Field(default=None, description="schedule secret: own slots")
-    startDate: str | None = Field(default=None, description="YYYY-MM-DD, with secret")
-    endDate: str | None = Field(default=None, description="YYYY-MM-DD, with secret")
+    startDate: str | None = Field(default=None, pattern=ISO_DAY, description="YYYY-MM-DD")
+    endDate: str | None = Field(default=None, pattern=ISO_DAY, description="YYYY-MM-DD")
 
 
 class AggregatedQuery(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": ["psychologist"]}, {"required": ["utm_psy"]}],
+            "x-reason": "give psychologist (or utm_psy)",
+            "x-field": "psychologist",
+        }
+    )
+
     psychologist: Name | None = None
-    utm_psy: Name | None = None
+    utm_psy: Name | None = Field(default=None, description="read when psychologist is absent")
     userTimeOffsetMsk: str | None = Field(
-        default=None, description="hours from MSK, fractional allowed (2.5)"
+        default=None, pattern=OFFSET, description="hours from MSK, a multiple of 0.25 (2.5)"
     )
 
 
@@ -38,6 +63,10 @@ class WeeklyTexts(BaseModel):
     """Four texts: this calendar week and the next three."""
 
     res: list[str]
+
+
+class WeeklyTextList(RootModel[list[WeeklyTexts]]):
+    """The four weekly texts, as the seed answers them: [{res: [...]}]."""
 
 
 class OwnSlot(BaseModel):
@@ -50,6 +79,10 @@ class OwnSlot(BaseModel):
     state: str
     held_until: str | None
     lead_number: str | None
+
+
+class ScheduleAnswer(RootModel[list[WeeklyTexts] | list[OwnSlot]]):
+    """By psychologist: [{res: [four weekly texts]}]; by secret: the slots with their state."""
 
 
 async def _texts_answer(
@@ -71,14 +104,14 @@ async def _texts_answer(
     "A psychologist's schedule: by name the four weekly texts [{res: [...]}]; by secret + "
     "startDate + endDate the psychologist's slots with their state",
     query=GetSlotQuery,
-    responses={200: WeeklyTexts, 401: "unknown secret", 404: "unknown psychologist"},
+    responses={200: ScheduleAnswer, 401: "unknown secret", 404: "unknown psychologist"},
     tags=TAGS,
 )
 async def get_slot(request: web.Request) -> web.Response:
     query = parse_query(request, GetSlotQuery)
     if query.secret is not None:
         psychologist = await psychologist_by_secret(query.secret)
-        if query.startDate is None or query.endDate is None:
+        if query.startDate is None or query.endDate is None:  # the schema requires both
             field = "startDate" if query.startDate is None else "endDate"
             raise BadRequest("startDate and endDate (YYYY-MM-DD) go with secret", field=field)
         first = parse_date(query.startDate, "startDate")
@@ -109,7 +142,7 @@ async def get_slot(request: web.Request) -> web.Response:
 @documented(
     "The four weekly texts of a psychologist in the reader's zone (hours from MSK)",
     query=AggregatedQuery,
-    responses={200: WeeklyTexts, 404: "unknown psychologist"},
+    responses={200: WeeklyTextList, 404: "unknown psychologist"},
     tags=TAGS,
 )
 async def aggregated_schedule(request: web.Request) -> web.Response:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from db.models import Slot
 from domain import slots, tickets
 from domain.errors import NotFound, SlotInPast
 from domain.timerules import MSK, parse_day_month, parse_hhmm, parse_slot, utcnow
+from webapp import patterns
 from webapp.legacy.common import Secret, Text, psychologist_by_secret, slot_text
 from webapp.legacy.tickets import TicketOut, ticket_out
 from webapp.openapi import documented
@@ -22,7 +23,7 @@ TAGS = ("legacy: slots",)
 
 class SlotChange(BaseModel):
     secret: Secret
-    slot: Text
+    slot: Text = Field(pattern=patterns.stripped(patterns.SLOT), description="DD.MM HH:mm (MSK)")
 
 
 class SlotAnswer(BaseModel):
@@ -43,8 +44,8 @@ class SlotDeleted(BaseModel):
 
 class TicketForSlotQuery(BaseModel):
     secret: Secret
-    date: Text
-    time: Text
+    date: Text = Field(pattern=patterns.stripped(patterns.DAY_MONTH), description="DD.MM")
+    time: Text = Field(pattern=patterns.stripped(patterns.CLOCK), description="HH:mm (MSK)")
 
 
 @routes.post("/add-slot")
@@ -53,9 +54,9 @@ class TicketForSlotQuery(BaseModel):
     body=SlotChange,
     responses={
         201: SlotAnswer,
-        400: "malformed or past time",
         401: "unknown secret",
-        409: "duplicate or overlapping slot",
+        404: "the day does not exist this year (29.02)",
+        409: "past time, duplicate or overlapping slot",
     },
     tags=TAGS,
 )
@@ -79,10 +80,9 @@ async def add_slot(request: web.Request) -> web.Response:
     body=SlotChange,
     responses={
         200: SlotDeleted,
-        400: "malformed or past time",
         401: "unknown secret",
         404: "no such slot",
-        409: "the slot is booked or being booked",
+        409: "past time, or the slot is booked or being booked",
     },
     tags=TAGS,
 )
