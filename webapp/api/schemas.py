@@ -93,7 +93,27 @@ class TokenOut(BaseModel):
 
 class ClientAuthIn(Strict):
     """Telegram's initData proves who calls; `contact` (the string `requestContact` gives) is
-    their phone as Telegram vouches for it; a typed `phone` is kept unverified."""
+    their phone as Telegram vouches for it; a typed `phone` is kept unverified. Without
+    initData the integration token speaks for `telegram_id` (and takes no contact)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["init_data"], "properties": {"init_data": {"type": "string"}}},
+                {
+                    "required": ["telegram_id"],
+                    "properties": {
+                        "telegram_id": {"type": "integer"},
+                        "init_data": {"type": "null"},
+                        "contact": {"type": "null"},
+                    },
+                },
+            ],
+            "x-reason": "init_data is required, or telegram_id (without a contact) with the "
+            "integration token",
+            "x-field": "init_data",
+        }
+    )
 
     init_data: str | None = Field(default=None, min_length=1, max_length=8192)
     telegram_id: int | None = Field(default=None, gt=0, le=2**63 - 1)

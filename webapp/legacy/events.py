@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain import plan_requests
+from domain.conference import WEB_LINK
 from domain.plan_requests import PlannedEvents, SlotFacts
 from domain.timerules import MSK, parse_date, parse_hhmm
 from webapp import patterns
@@ -59,7 +60,12 @@ class PlanClientEventsBody(BaseModel):
     )
     state: Text | None = None
     ticket: Text | None = None
-    meeting_link: str = Field(default="", max_length=500, description="an http(s) URL")
+    meeting_link: str = Field(
+        default="",
+        max_length=500,
+        pattern=f"^(?:{WEB_LINK})?$",
+        description="an http(s) URL (or empty: no link yet)",
+    )
     meeting_id: str = Field(default="", max_length=200)
     calendar_meeting_id: str = Field(default="", max_length=200)
     confirmed: bool = False
