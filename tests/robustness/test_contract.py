@@ -80,6 +80,14 @@ async def test_legacy_routes_answer_the_shapes_documented(api: Api, world: World
     assert (nobody.status, (await nobody.json())["field"]) == (400, "psychologist")
     too_long = await api.http.post("/get_general_slots", json={"psychologist_list": "Я" * 20_000})
     assert (too_long.status, (await too_long.json())["error"]) == (404, "not_found")
+    # a lead number is no longer than the column that holds it: a longer one is refused as
+    # input, where it was a 500 (the ORM refuses to look it up)
+    long_lead = await api.http.get(
+        "/get-ticket-info-for-reassigment-without-schedule",
+        params={"lead_number": "7" * 33},
+        headers=world.headers["integration"],
+    )
+    assert (long_lead.status, (await long_lead.json())["field"]) == (400, "lead_number")
 
 
 async def test_a_missing_record_the_body_names_is_a_conflict_where_the_url_names_one(

@@ -56,7 +56,22 @@ def fuzz_seed() -> int:
 
 
 def every_check() -> list[str]:
-    """The names of all checks schemathesis has (all of them run)."""
+    """The names of all checks schemathesis has; all of them run (included as "all", so a
+    check a newer schemathesis adds runs too). How each applies here:
+    - not_a_server_error, status_code_conformance, content_type_conformance,
+      response_schema_conformance: every answer, against the document;
+    - positive_data_acceptance, negative_data_rejection: every generated request;
+    - missing_required_header, ignored_auth: the security schemes (bearer, X-Schedule-Secret,
+      X-Webhook-Secret) of each operation that declares them;
+    - unsupported_method, allow_header_conformance: the coverage phase's undeclared methods
+      and OPTIONS probes;
+    - use_after_free, ensure_resource_availability: the stateful phase's chains (a DELETE,
+      then the same record; a POST, then the record it made);
+    - object_level_authorization: the PEERS' reads of their own records, replayed as the
+      other peers (the identities file makes every caller known to schemathesis);
+    - response_headers_conformance: the document declares no answer headers, so it finds
+      nothing to hold them to; it runs all the same;
+    - max_response_time: enabled by its limit, MAX_RESPONSE_TIME_S."""
     load_all_checks()
     return sorted(CHECKS.get_all_names())
 

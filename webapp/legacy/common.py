@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from db.enums import Actor
-from db.models import Psychologist
+from db.models import Client, Psychologist, Ticket
 from domain import psychologists
 from domain.audit import Initiator
 from domain.tickets import split_list
@@ -57,6 +57,18 @@ RecordId = Annotated[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# Texts kept in (or looked up by) a column are no longer than it: a longer lookup value could
+# name nothing, and the ORM refuses to run it (a 500 before).
+LEAD_NUMBER_LENGTH: int = Ticket._meta.fields_map["number"].max_length  # type: ignore[attr-defined]
+LeadText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LEAD_NUMBER_LENGTH)]
+LeadNumber = Annotated[LeadText, StringConstraints(min_length=1)]
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        max_length=Client._meta.fields_map["username"].max_length,  # type: ignore[attr-defined]
+    ),
+]
 ListText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
 ]

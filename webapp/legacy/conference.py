@@ -10,7 +10,7 @@ from domain.errors import NotFound
 from webapp import patterns
 from webapp.conference_providers import provider_chain
 from webapp.keys import SERVICES
-from webapp.legacy.common import RecordId, Text, integration
+from webapp.legacy.common import LeadText, RecordId, integration
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body
 
@@ -34,7 +34,7 @@ class ConferenceBody(BaseModel):
     )
 
     slot_id: RecordId | None = Field(default=None, description="the booked slot")
-    lead_number: Text | None = Field(default=None, description="or the lead booked into it")
+    lead_number: LeadText | None = Field(default=None, description="or the lead booked into it")
 
 
 class ConferenceOut(BaseModel):

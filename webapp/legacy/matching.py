@@ -14,11 +14,13 @@ from webapp.conference_providers import provider_chain
 from webapp.contract import JsonData
 from webapp.keys import SERVICES
 from webapp.legacy.common import (
+    LEAD_NUMBER_LENGTH,
     ListText,
     Name,
     SlotList,
     TelegramId,
     Text,
+    Username,
     integration,
     names,
     slot_text,
@@ -29,7 +31,7 @@ from webapp.validation import BadRequest, parse_body, parse_query
 routes = web.RouteTableDef()
 TAGS = ("legacy: matching",)
 LEAD_KEYS = ("lead_number", "ticket_id", "ticket", "number")
-MAX_LEAD_LENGTH = 32
+MAX_LEAD_LENGTH = LEAD_NUMBER_LENGTH
 # A lead number in ticket_info: a text of at most MAX_LEAD_LENGTH characters once stripped, or
 # a number as long written; null is no number.
 LEAD_NUMBER = {
@@ -92,7 +94,7 @@ class ClientInfo(BaseModel):
     telegram_id: TelegramId | None = None
     user_id: TelegramId | None = None
     name: Text = ""
-    username: Text | None = None
+    username: Username | None = None
 
     @model_validator(mode="after")
     def _has_telegram_id(self) -> ClientInfo:

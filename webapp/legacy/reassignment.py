@@ -10,7 +10,14 @@ from pydantic import BaseModel, Field
 
 from domain import reassignment, tickets
 from domain.timerules import MSK, offset_zone, parse_offset, parse_slot_list, utcnow
-from webapp.legacy.common import OFFSET, ListText, SlotList, Text, integration, names
+from webapp.legacy.common import (
+    OFFSET,
+    LeadNumber,
+    ListText,
+    SlotList,
+    integration,
+    names,
+)
 from webapp.legacy.matching import MatchOut, with_link
 from webapp.legacy.tickets import TicketOut, ticket_out
 from webapp.openapi import documented
@@ -21,7 +28,7 @@ TAGS = ("legacy: reassignment",)
 
 
 class ReassignBody(BaseModel):
-    lead_number: Text = Field(min_length=1)
+    lead_number: LeadNumber
     filtered_psychologists: ListText = Field(description="names, comma-separated")
     slots: SlotList = Field(description="«DD.MM HH:mm;DD.MM HH:mm» (MSK)")
     queries: str = Field(default="", alias="_queries", max_length=5000)
@@ -34,7 +41,7 @@ class ReassignOut(MatchOut):
 
 
 class ScheduleQuery(BaseModel):
-    lead_number: Text = Field(min_length=1)
+    lead_number: LeadNumber
     mode: Literal["time", "psychologist"]
     userTimeOffsetMsk: str | None = Field(
         default=None, pattern=OFFSET, description="hours from MSK, a multiple of 0.25 (2.5)"
@@ -42,7 +49,7 @@ class ScheduleQuery(BaseModel):
 
 
 class LeadQuery(BaseModel):
-    lead_number: Text = Field(min_length=1)
+    lead_number: LeadNumber
 
 
 class ReassignmentSchedule(TicketOut):
