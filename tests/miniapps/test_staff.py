@@ -11,8 +11,7 @@ from playwright.sync_api import Dialog, Page, expect
 
 from db.enums import Actor, ManagerRole
 from db.models import AuditLog, Invite, Manager
-from sandbox import run_emulator
-from tests.helpers import make_psychologist
+from tests.helpers import bot_on_emulator, make_psychologist
 from tests.miniapps.conftest import Screen, Site
 from webapp.keys import SERVICES
 
@@ -23,13 +22,8 @@ INVITE_LINK = re.compile(r"^https://t\.me/sandbox_bot\?start=mgr_[\w-]{22}$")
 @pytest.fixture
 async def bot_site(site: Site) -> AsyncIterator[Site]:
     """The site with a bot on an emulator: invite links name it."""
-    async with run_emulator() as emulator:
-        services = site.server.app[SERVICES]
-        services.bot = emulator.make_bot()
-        try:
-            yield site
-        finally:
-            await services.bot.session.close()
+    async with bot_on_emulator(site.server.app[SERVICES]):
+        yield site
 
 
 def row(kind: str, staff_id: int) -> str:

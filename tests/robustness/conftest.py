@@ -15,9 +15,8 @@ from db.models import Branch, Manager, Service
 from domain import booking
 from domain.audit import Initiator
 from domain.psychologists import hash_secret
-from sandbox import run_emulator
 from tests.api.conftest import Api, api, future_slot  # noqa: F401 (fixture)
-from tests.helpers import make_client, make_psychologist
+from tests.helpers import bot_on_emulator, make_client, make_psychologist
 from webapp.keys import SERVICES
 
 OWN_SECRET = "first-psychologist-schedule-secret"
@@ -108,11 +107,5 @@ async def world(api: Api) -> AsyncIterator[World]:  # noqa: F811
         },
     )
     # A bot for the invite links (they name it), talking to an emulator.
-    async with run_emulator() as emulator:
-        services = api.http.app[SERVICES]
-        services.bot = emulator.make_bot()
-        try:
-            yield world
-        finally:
-            await services.bot.session.close()
-            services.bot = None
+    async with bot_on_emulator(api.http.app[SERVICES]):
+        yield world
