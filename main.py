@@ -49,12 +49,12 @@ from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
 from config import Settings, make_private
 from db import backup as backups
-from domain import read_cache
-from domain.events import EventLinks
-from domain.scheduler import Scheduler
+from domain.messaging.events import EventLinks
+from infra.scheduler import Scheduler
 from sandbox import BotApiEmulator, run_emulator
 from sandbox.chat import setup_sandbox_chat
 from services import Services, connect_redis
+from webapp import read_cache
 from webapp.app import create_app
 
 log = logging.getLogger("main")

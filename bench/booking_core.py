@@ -1,5 +1,5 @@
-"""Booking core throughput: hold + book of distinct slots through `domain.booking`, with N
-concurrent clients, against `pgbench -N` with the same client count on the same server.
+"""Booking core throughput: hold + book of distinct slots through `domain.booking.appointments`,
+with N concurrent clients, against `pgbench -N` with the same client count on the same server.
 
     python -m bench.booking_core [--clients 32] [--seconds 10] [--quick]
 
@@ -22,8 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 import db
 from db.enums import Actor
 from db.models import Client, Psychologist, Slot
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.timerules import utcnow
 
 TARGET_RATIO = 0.3
@@ -120,8 +120,8 @@ async def booking_rate(clients: int, seconds: int, slots_per_client: int) -> flo
             for slot_id in by_psychologist[psychologists[index].id]:
                 if time.monotonic() >= deadline:
                     return
-                await booking.hold_slot(client.id, slot_id)
-                await booking.book(client.id, slot_id, initiator)
+                await appointments.hold_slot(client.id, slot_id)
+                await appointments.book(client.id, slot_id, initiator)
                 counts[index] += 1
 
         began = time.monotonic()

@@ -1,5 +1,5 @@
-"""Import: a generated 100,000-row CSV through domain.importer on PostgreSQL, in a process of
-its own; the time and the peak resident memory of that process.
+"""Import: a generated 100,000-row CSV through domain.people.importer on PostgreSQL,
+in a process of its own; the time and the peak resident memory of that process.
 
     python -m bench.import_clients [--rows 100000] [--quick] [DATABASE_URL]
 
@@ -23,7 +23,7 @@ import db
 from bench.common import ROOT, Row, database_url, fresh_database, print_table
 from db.enums import Actor
 from domain.audit import Initiator
-from domain.importer import import_clients
+from domain.people.importer import import_clients
 
 ROWS = 100_000
 TARGET_S = 60.0

@@ -14,7 +14,7 @@ import time
 from bench.common import Row, fresh_database, open_database, print_table
 from bot.sender import running_sender
 from config import Settings
-from domain import outbox
+from domain.messaging import outbox
 from domain.timerules import utcnow
 from sandbox import run_emulator
 

@@ -1,5 +1,6 @@
-"""Seed data through the product's domain: psychologists with slots (domain.slots.add_slot),
-registered clients (domain.clients.sign_in) and bookings (domain.booking.book)."""
+"""Seed data through the product's domain: psychologists with slots
+(domain.schedule.slots.add_slot), registered clients (domain.people.clients.sign_in) and
+bookings (domain.booking.appointments.book)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from datetime import datetime, time, timedelta
 
 from db.enums import Actor
 from db.models import Psychologist
-from domain import booking, clients, slots
 from domain.audit import Initiator
+from domain.booking import appointments
+from domain.people import clients
+from domain.schedule import slots
 from domain.timerules import MSK, utcnow
 
 SLOT_DAYS = 28
@@ -67,6 +70,6 @@ async def book_each(pairs: list[tuple[int, int]]) -> None:
     """Book (client id, slot id) pairs through the booking core."""
     initiator = Initiator(Actor.CLIENT, source="bench")
     await _bounded(
-        booking.book(client_id, slot_id, initiator, require_own_hold=False)
+        appointments.book(client_id, slot_id, initiator, require_own_hold=False)
         for client_id, slot_id in pairs
     )

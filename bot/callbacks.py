@@ -1,7 +1,8 @@
 """Every inline button's callback_data: CallbackData factories with short prefixes, ids only.
 
-`AppointmentCb` parses the buttons the scheduler puts into Outbox rows (domain/buttons.py:
-`ap:<action>:<appointment id>`), so its prefix and field order must stay as they are.
+`AppointmentCb` parses the buttons the scheduler puts into Outbox rows
+(domain/messaging/buttons.py: `ap:<action>:<appointment id>`), so its prefix and field order must
+stay as they are.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-from domain import buttons
+from domain.messaging import buttons
 
 # Data in a tap is the client's word, and a modified client sends any: a number outside the
 # database's integer range would fail the query, so such data does not parse (the tap is then
@@ -114,7 +115,7 @@ class ReviewCb(CallbackData, prefix=buttons.REVIEW_PREFIX):
 
 
 class TierCb(CallbackData, prefix="t"):
-    """A help-hand price tier by its position in domain.help_hand.TIERS; -1: every tier."""
+    """A help-hand price tier by its position in domain.tickets.help_hand.TIERS; -1: every tier."""
 
     index: Number
     staff: bool = False  # a psychologist browsing tickets, not a client asking

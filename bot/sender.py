@@ -32,9 +32,9 @@ from pydantic import ValidationError
 
 import db
 from db.models import Outbox
-from domain import delivery
 from domain.changes import AppointmentChange, Change, feed
-from domain.delivery import outbox_signal
+from domain.messaging import delivery
+from domain.messaging.delivery import outbox_signal
 
 log = logging.getLogger(__name__)
 

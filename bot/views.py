@@ -39,7 +39,7 @@ from domain.errors import (
     SlotHeld,
     SlotInPast,
 )
-from domain.help_hand import TIERS
+from domain.tickets.help_hand import TIERS
 from domain.timerules import MSK, TimeFormatError, client_zone, utcnow, week_start
 
 Screen = tuple[str, InlineKeyboardMarkup]

@@ -2,8 +2,8 @@
 psychologists that fit a request, a week of free slots, a person's sessions, the request a
 booking is made for, and the managers' alert of a new booking.
 
-Bookings, cancels and moves themselves go through domain/booking.py; help-hand tickets through
-domain/help_hand.py.
+Bookings, cancels and moves themselves go through domain/booking/appointments.py;
+help-hand tickets through domain/tickets/help_hand.py.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from tortoise.transactions import in_transaction
 
 from db.enums import Actor, SlotStatus, TicketKind, TicketStatus
 from db.models import Appointment, Client, Manager, Psychologist, Slot, Ticket
-from domain import matching, tickets
-from domain.access import role_for
+from domain.booking.statuses import ACTIVE
 from domain.errors import Forbidden, NotFound
 from domain.i18n import pick_language
-from domain.slots import free_now
-from domain.statuses import ACTIVE
+from domain.people.access import role_for
+from domain.schedule.slots import free_now
+from domain.tickets import leads, matching
 from domain.timerules import MSK, format_slot, range_bounds, utcnow
 
 MAX_CARDS = 5
@@ -196,7 +196,7 @@ async def open_request(
     """A new regular request (lead) for the booking the client is about to make."""
     now = now or utcnow()
     return await Ticket.create(
-        number=tickets.new_ticket_number(now),
+        number=leads.new_ticket_number(now),
         client_id=client_id,
         queries=list(queries),
         preferences=dict(preferences),

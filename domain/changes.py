@@ -4,7 +4,7 @@ Every change, whatever its source (bot, board, legacy API, jobs), goes through t
 the domain announces it here: appointment changes (the live board and the bot listen) and
 changes of the data the read caches answer from (slots and holds, psychologists, clients, the
 catalogue). A Redis relay carries appointment changes between instances; the read cache keeps
-its own generation in Redis (domain/read_cache.py).
+its own generation in Redis (webapp/read_cache.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Texts for people, through the gettext catalogs in `locales/` (Russian first, English second).
 
-Message ids are English and marked with `N_` where they are defined (see domain/texts.py);
-`translate` renders one in the recipient's language at the moment a message is written.
+Message ids are English and marked with `N_` where they are defined (see
+domain/messaging/texts.py); `translate` renders one in the recipient's language at the moment a
+message is written.
 """
 
 from __future__ import annotations

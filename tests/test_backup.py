@@ -23,9 +23,12 @@ import db
 from db import backup as backups
 from db.enums import Actor
 from db.models import Appointment, Client, Outbox, Slot
-from domain import booking, catalogue, clients, delivery, psychologists, tickets
 from domain.audit import Initiator
-from domain.psychologists import EducationItem
+from domain.booking import appointments, catalogue
+from domain.messaging import delivery
+from domain.people import clients, psychologists
+from domain.people.psychologists import EducationItem
+from domain.tickets import leads
 from tests.conftest import IS_POSTGRES
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
 
@@ -107,16 +110,16 @@ async def seed() -> None:
     await make_client(telegram_id=None, phone="+79990000003")  # imported, no Telegram
     slots = [await make_slot(saved.psychologist, hours_ahead=48 + 24 * i) for i in range(4)]
     await make_slot(second, hours_ahead=30)
-    await booking.book(
+    await appointments.book(
         first_client.id, slots[0].id, MANAGER, service_id=service.id,
         require_own_hold=False, now=NOW,
     )  # fmt: skip
-    cancelled = await booking.book(
+    cancelled = await appointments.book(
         second_client.id, slots[1].id, MANAGER, require_own_hold=False, now=NOW
     )
-    await booking.cancel(cancelled.id, MANAGER, reason="передумала", now=NOW)
-    await booking.hold_slot(second_client.id, slots[2].id, now=NOW)
-    await tickets.init_tracking("L-0001", "client", "phone", now=NOW)
+    await appointments.cancel(cancelled.id, MANAGER, reason="передумала", now=NOW)
+    await appointments.hold_slot(second_client.id, slots[2].id, now=NOW)
+    await leads.init_tracking("L-0001", "client", "phone", now=NOW)
     sent = await delivery.claim_rows(1, now=NOW + timedelta(days=1))
     await delivery.mark_sent(sent[0], message_id=77, attempts=1, now=NOW)
     assert await Outbox.all().count() >= 3

@@ -10,8 +10,9 @@ from tortoise.exceptions import IntegrityError
 
 from db.enums import Actor, AppointmentStatus, EventKind, EventState, SlotStatus
 from db.models import Appointment, AuditLog, Outbox, ScheduledEvent, Slot
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
+from domain.booking.planning import PLANNED
 from domain.changes import AppointmentChange, feed
 from domain.errors import (
     Conflict,
@@ -24,7 +25,6 @@ from domain.errors import (
     SlotHeld,
     SlotInPast,
 )
-from domain.planning import PLANNED
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -44,13 +44,13 @@ async def test_hold_is_five_minutes_and_blocks_others() -> None:
     slot = await make_slot(psychologist)
     alice, bob = await make_client(), await make_client()
 
-    hold = await booking.hold_slot(alice.id, slot.id, now=NOW)
+    hold = await appointments.hold_slot(alice.id, slot.id, now=NOW)
 
     assert hold.held_until == NOW + timedelta(minutes=5)
     await slot.refresh_from_db()
     assert (slot.status, slot.held_by_id) == (SlotStatus.HELD, alice.id)
     with pytest.raises(SlotHeld) as refused:
-        await booking.hold_slot(bob.id, slot.id, now=NOW + timedelta(minutes=4))
+        await appointments.hold_slot(bob.id, slot.id, now=NOW + timedelta(minutes=4))
     assert refused.value.details["held_until"] == hold.held_until.isoformat()
 
 
@@ -58,14 +58,14 @@ async def test_expired_hold_frees_itself_without_a_job() -> None:
     psychologist = await make_psychologist()
     slot = await make_slot(psychologist)
     alice, bob = await make_client(), await make_client()
-    await booking.hold_slot(alice.id, slot.id, now=NOW)
+    await appointments.hold_slot(alice.id, slot.id, now=NOW)
 
     later = NOW + timedelta(minutes=5, seconds=1)
-    hold = await booking.hold_slot(bob.id, slot.id, now=later)
+    hold = await appointments.hold_slot(bob.id, slot.id, now=later)
 
     assert hold.slot_id == slot.id
     with pytest.raises(SlotHeld):
-        await booking.book(alice.id, slot.id, BY_CLIENT, now=later)
+        await appointments.book(alice.id, slot.id, BY_CLIENT, now=later)
 
 
 async def test_one_hold_per_client_moves_the_hold() -> None:
@@ -73,8 +73,8 @@ async def test_one_hold_per_client_moves_the_hold() -> None:
     first, second = await make_slot(psychologist, 48), await make_slot(psychologist, 50)
     alice = await make_client()
 
-    await booking.hold_slot(alice.id, first.id, now=NOW)
-    await booking.hold_slot(alice.id, second.id, now=NOW)
+    await appointments.hold_slot(alice.id, first.id, now=NOW)
+    await appointments.hold_slot(alice.id, second.id, now=NOW)
 
     await first.refresh_from_db()
     await second.refresh_from_db()
@@ -87,13 +87,13 @@ async def test_holding_a_past_or_booked_slot_is_refused() -> None:
     past = await make_slot(psychologist, -1)
     alice, bob = await make_client(), await make_client()
     with pytest.raises(SlotInPast):
-        await booking.hold_slot(alice.id, past.id, now=NOW)
+        await appointments.hold_slot(alice.id, past.id, now=NOW)
     slot = await make_slot(psychologist)
-    await booking.book(bob.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
+    await appointments.book(bob.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
     with pytest.raises(SlotBooked):
-        await booking.hold_slot(alice.id, slot.id, now=NOW)
+        await appointments.hold_slot(alice.id, slot.id, now=NOW)
     with pytest.raises(NotFound):
-        await booking.hold_slot(alice.id, 999_999, now=NOW)
+        await appointments.hold_slot(alice.id, 999_999, now=NOW)
 
 
 async def test_booking_needs_the_clients_own_live_hold() -> None:
@@ -102,10 +102,10 @@ async def test_booking_needs_the_clients_own_live_hold() -> None:
     alice, bob = await make_client(), await make_client()
 
     with pytest.raises(HoldRequired):
-        await booking.book(alice.id, slot.id, BY_CLIENT, now=NOW)
-    await booking.hold_slot(bob.id, slot.id, now=NOW)
+        await appointments.book(alice.id, slot.id, BY_CLIENT, now=NOW)
+    await appointments.hold_slot(bob.id, slot.id, now=NOW)
     with pytest.raises(SlotHeld):
-        await booking.book(alice.id, slot.id, BY_CLIENT, now=NOW)
+        await appointments.book(alice.id, slot.id, BY_CLIENT, now=NOW)
     assert await Appointment.all().count() == 0
 
 
@@ -113,9 +113,9 @@ async def test_book_consumes_the_hold_and_plans_the_chain() -> None:
     psychologist = await make_psychologist(name="Анна Иванова")
     slot = await make_slot(psychologist, 48)
     alice = await make_client(name="Алиса")
-    await booking.hold_slot(alice.id, slot.id, now=NOW)
+    await appointments.hold_slot(alice.id, slot.id, now=NOW)
 
-    appointment = await booking.book(alice.id, slot.id, BY_CLIENT, now=NOW)
+    appointment = await appointments.book(alice.id, slot.id, BY_CLIENT, now=NOW)
 
     assert appointment.status == AppointmentStatus.NEW
     assert appointment.confirmed is False
@@ -146,7 +146,7 @@ async def test_booking_within_four_hours_counts_as_confirmed() -> None:
     slot = await make_slot(psychologist, 3)
     alice = await make_client()
 
-    appointment = await booking.book(
+    appointment = await appointments.book(
         alice.id, slot.id, BY_MANAGER, require_own_hold=False, now=NOW
     )
 
@@ -172,10 +172,10 @@ async def test_every_change_is_announced_after_commit() -> None:
 
     unsubscribe = feed.subscribe(listen)
     try:
-        appointment = await booking.book(
+        appointment = await appointments.book(
             alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW
         )
-        await booking.cancel(appointment.id, BY_MANAGER, reason="болезнь", now=NOW)
+        await appointments.cancel(appointment.id, BY_MANAGER, reason="болезнь", now=NOW)
     finally:
         unsubscribe()
     assert heard == [
@@ -188,9 +188,11 @@ async def test_cancel_frees_the_slot_and_calls_off_events() -> None:
     psychologist = await make_psychologist()
     slot = await make_slot(psychologist)
     alice, bob = await make_client(), await make_client()
-    appointment = await booking.book(alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
+    appointment = await appointments.book(
+        alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW
+    )
 
-    await booking.cancel(appointment.id, BY_CLIENT, reason="не смогу", now=NOW)
+    await appointments.cancel(appointment.id, BY_CLIENT, reason="не смогу", now=NOW)
 
     await appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
@@ -199,10 +201,10 @@ async def test_cancel_frees_the_slot_and_calls_off_events() -> None:
     assert {state for state, _ in (await _events(appointment.id)).values()} == {
         EventState.CANCELLED
     }
-    again = await booking.book(bob.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
+    again = await appointments.book(bob.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
     assert again.slot_id == slot.id
     with pytest.raises(IllegalTransition) as refused:
-        await booking.cancel(appointment.id, BY_CLIENT, now=NOW)
+        await appointments.cancel(appointment.id, BY_CLIENT, now=NOW)
     assert refused.value.details["allowed"] == []
 
 
@@ -210,12 +212,14 @@ async def test_reschedule_moves_slot_and_events_atomically() -> None:
     psychologist = await make_psychologist()
     old, new, taken = [await make_slot(psychologist, h) for h in (48, 72, 96)]
     alice, bob = await make_client(), await make_client()
-    appointment = await booking.book(alice.id, old.id, BY_CLIENT, require_own_hold=False, now=NOW)
-    await booking.book(bob.id, taken.id, BY_CLIENT, require_own_hold=False, now=NOW)
+    appointment = await appointments.book(
+        alice.id, old.id, BY_CLIENT, require_own_hold=False, now=NOW
+    )
+    await appointments.book(bob.id, taken.id, BY_CLIENT, require_own_hold=False, now=NOW)
 
     with pytest.raises(SlotBooked):
-        await booking.reschedule(appointment.id, taken.id, BY_MANAGER, now=NOW)
-    moved = await booking.reschedule(appointment.id, new.id, BY_MANAGER, now=NOW)
+        await appointments.reschedule(appointment.id, taken.id, BY_MANAGER, now=NOW)
+    moved = await appointments.reschedule(appointment.id, new.id, BY_MANAGER, now=NOW)
 
     assert (moved.slot_id, moved.starts_at) == (new.id, new.starts_at)
     await old.refresh_from_db()
@@ -234,10 +238,12 @@ async def test_reschedule_of_a_cancelled_appointment_is_refused() -> None:
     psychologist = await make_psychologist()
     slot, other = await make_slot(psychologist, 48), await make_slot(psychologist, 72)
     alice = await make_client()
-    appointment = await booking.book(alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
-    await booking.cancel(appointment.id, BY_CLIENT, now=NOW)
+    appointment = await appointments.book(
+        alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW
+    )
+    await appointments.cancel(appointment.id, BY_CLIENT, now=NOW)
     with pytest.raises(Conflict):
-        await booking.reschedule(appointment.id, other.id, BY_CLIENT, now=NOW)
+        await appointments.reschedule(appointment.id, other.id, BY_CLIENT, now=NOW)
     await other.refresh_from_db()
     assert other.status == SlotStatus.FREE
 
@@ -246,13 +252,15 @@ async def test_status_table_names_the_allowed_targets() -> None:
     psychologist = await make_psychologist()
     slot = await make_slot(psychologist)
     alice = await make_client()
-    appointment = await booking.book(alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
+    appointment = await appointments.book(
+        alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW
+    )
 
     with pytest.raises(Conflict, match="has not begun"):
-        await booking.change_status(
+        await appointments.change_status(
             appointment.id, AppointmentStatus.COMPLETED, BY_MANAGER, now=NOW
         )
-    confirmed = await booking.change_status(
+    confirmed = await appointments.change_status(
         appointment.id, AppointmentStatus.CONFIRMED, BY_MANAGER, now=NOW
     )
     assert confirmed.confirmed is True
@@ -261,9 +269,13 @@ async def test_status_table_names_the_allowed_targets() -> None:
     assert chain[EventKind.SESSION_REMINDER][0] == EventState.PENDING
 
     after = slot.starts_at + timedelta(minutes=70)
-    await booking.change_status(appointment.id, AppointmentStatus.COMPLETED, BY_MANAGER, now=after)
+    await appointments.change_status(
+        appointment.id, AppointmentStatus.COMPLETED, BY_MANAGER, now=after
+    )
     with pytest.raises(IllegalTransition) as refused:
-        await booking.change_status(appointment.id, AppointmentStatus.NEW, BY_MANAGER, now=after)
+        await appointments.change_status(
+            appointment.id, AppointmentStatus.NEW, BY_MANAGER, now=after
+        )
     assert refused.value.details["allowed"] == ["no_show"]
     assert refused.value.as_dict()["field"] == "status"
 
@@ -275,7 +287,7 @@ async def test_fifty_concurrent_bookings_of_one_slot_make_one_appointment() -> N
 
     results = await asyncio.gather(
         *(
-            booking.book(c.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
+            appointments.book(c.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
             for c in clients
         ),
         return_exceptions=True,
@@ -294,10 +306,10 @@ async def test_fifty_concurrent_holds_of_one_slot_make_one_hold() -> None:
     clients = [await make_client() for _ in range(50)]
 
     results = await asyncio.gather(
-        *(booking.hold_slot(c.id, slot.id, now=NOW) for c in clients), return_exceptions=True
+        *(appointments.hold_slot(c.id, slot.id, now=NOW) for c in clients), return_exceptions=True
     )
 
-    holds = [r for r in results if isinstance(r, booking.Hold)]
+    holds = [r for r in results if isinstance(r, appointments.Hold)]
     refused = [r for r in results if isinstance(r, SlotHeld)]
     assert (len(holds), len(refused)) == (1, 49)
     winner = await Slot.get(id=slot.id)
@@ -333,14 +345,14 @@ async def test_a_booking_takes_only_an_http_meeting_link() -> None:
         "ftp://x.example",
     ):
         with pytest.raises(InvalidInput) as refused:
-            await booking.book(
+            await appointments.book(
                 client.id, slot.id, BY_MANAGER, require_own_hold=False, meeting_link=link, now=NOW
             )
         assert refused.value.field == "meeting_link"
     assert await Appointment.all().count() == 0
     assert (await Slot.get(id=slot.id)).status == SlotStatus.FREE
 
-    appointment = await booking.book(
+    appointment = await appointments.book(
         client.id,
         slot.id,
         BY_MANAGER,

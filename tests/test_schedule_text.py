@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.schedule_text import ORDINALS, SlotMark, top_free_starts_text, weekly_schedule_texts
+from domain.schedule.schedule_text import (
+    ORDINALS,
+    SlotMark,
+    top_free_starts_text,
+    weekly_schedule_texts,
+)
 from domain.timerules import MSK, offset_zone
 
 

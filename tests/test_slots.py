@@ -9,8 +9,8 @@ import pytest
 
 from db.enums import Actor
 from db.models import Slot
-from domain import booking, slots
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.errors import (
     InvalidInput,
     NotFound,
@@ -20,6 +20,7 @@ from domain.errors import (
     SlotInPast,
     SlotOverlap,
 )
+from domain.schedule import slots
 from tests.helpers import NOW, make_client, make_psychologist
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -72,8 +73,10 @@ async def test_remove_free_slot_but_never_a_taken_one() -> None:
     held = await slots.add_slot(psychologist.id, TOMORROW_NOON_MSK + timedelta(hours=2), now=NOW)
     taken = await slots.add_slot(psychologist.id, TOMORROW_NOON_MSK + timedelta(hours=4), now=NOW)
     alice, bob = await make_client(), await make_client()
-    await booking.hold_slot(alice.id, held.id, now=NOW)
-    await booking.book(bob.id, taken.id, Initiator(Actor.CLIENT), require_own_hold=False, now=NOW)
+    await appointments.hold_slot(alice.id, held.id, now=NOW)
+    await appointments.book(
+        bob.id, taken.id, Initiator(Actor.CLIENT), require_own_hold=False, now=NOW
+    )
 
     await slots.remove_slot(psychologist.id, free.id, now=NOW)
     with pytest.raises(SlotHeld):

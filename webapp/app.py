@@ -7,9 +7,19 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 import db
-from domain import read_cache
 from services import Services, connect_redis
-from webapp import api, deliveries, health, legacy, openapi, pages, ratelimit, relay, roles
+from webapp import (
+    api,
+    deliveries,
+    health,
+    legacy,
+    openapi,
+    pages,
+    ratelimit,
+    read_cache,
+    relay,
+    roles,
+)
 from webapp.auth import caller_middleware
 from webapp.errors import error_middleware
 from webapp.keys import READ_CACHE, SERVICES

@@ -26,8 +26,8 @@ from aiohttp import web
 
 from config import Settings
 from db.enums import Actor
-from domain.access import JWT_ALGORITHM, LOGIN_PURPOSE
 from domain.audit import Initiator
+from domain.people.access import JWT_ALGORITHM, LOGIN_PURPOSE
 from domain.timerules import utcnow
 from webapp.errors import Handler, error_response
 from webapp.keys import SERVICES

@@ -1,4 +1,4 @@
-"""HTTP clients of the conference providers (domain/conference.py holds the chain).
+"""HTTP clients of the conference providers (domain/booking/conference.py holds the chain).
 
 Zoom: Server-to-Server OAuth (account credentials), the account's upcoming meetings are checked
 for a time conflict or a recurring meeting, then a scheduled meeting is created.
@@ -22,7 +22,7 @@ import aiohttp
 import jwt
 
 from config import Settings
-from domain.conference import (
+from domain.booking.conference import (
     ConferenceProvider,
     Meeting,
     MeetingRequest,

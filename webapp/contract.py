@@ -48,7 +48,7 @@ TIME = (
 
 # A Russian mobile number (+7, 7 or 8, then the ten digits libphonenumber calls valid): the
 # form the document shows for a `phone`. The server takes any number valid in its country in
-# any spelling (domain.clients.parse_phone), more than a pattern could list.
+# any spelling (domain.people.clients.parse_phone), more than a pattern could list.
 _RU_MOBILE = PhoneMetadata.metadata_for_region("RU").mobile.national_number_pattern  # type: ignore[union-attr]
 PHONE = {
     "pattern": patterns.stripped("(?:\\+7|7|8)" + _RU_MOBILE.replace("\\d", "[0-9]")),

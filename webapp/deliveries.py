@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from db.enums import Actor, OutboxState
 from db.models import Outbox
-from domain import delivery
+from domain.messaging import delivery
 from webapp.api.schemas import MAX_ID, path_id
 from webapp.auth import STAFF, require_role
 from webapp.openapi import documented

@@ -2,8 +2,8 @@
 
 from aiohttp import web
 
-from domain.read_cache import ReadCache
 from services import Services
+from webapp.read_cache import ReadCache
 
 SERVICES = web.AppKey("services", Services)
 READ_CACHE = web.AppKey("read_cache", ReadCache)

@@ -18,8 +18,8 @@ from aiohttp import web
 
 from config import Settings
 from db.enums import Actor
-from domain.access import role_of
 from domain.changes import Change, DataChange
+from domain.people.access import role_of
 from webapp.keys import SERVICES
 from webapp.relay import INSTANCE_ID, Relay, channel_for, made_elsewhere
 

@@ -44,11 +44,12 @@ from bot.views import (
 )
 from db.enums import Actor
 from db.models import Client
-from domain import booking, bot_views, reassignment
+from domain import bot_views
 from domain.audit import Initiator
+from domain.booking import appointments, reassignment
+from domain.booking.statuses import ACTIVE
 from domain.bot_views import Person
 from domain.errors import DomainError, HoldRequired
-from domain.statuses import ACTIVE
 from domain.timerules import utcnow
 from services import Services
 
@@ -79,7 +80,7 @@ def requests_screen(offered: list[str], chosen: list[int]) -> tuple[str, Any]:
 
 @router.callback_query(MenuCb.filter(F.item == Menu.BOOK))
 async def on_book(callback: CallbackQuery, state: FSMContext, client: Client) -> None:
-    await booking.release_hold(client.id)
+    await appointments.release_hold(client.id)
     offered = await bot_views.known_queries()
     await state.set_state(Booking.requests)
     await state.set_data({"offered": offered, "chosen": [], "note": ""})
@@ -222,10 +223,10 @@ async def on_slot(
     fields = (client, callback_data.mode, callback_data.appointment_id)
     try:
         if callback_data.mode == Mode.BOOK:  # told before a time is held for nothing
-            await booking.check_booking_limit(
+            await appointments.check_booking_limit(
                 client.id, services.settings.max_active_bookings, utcnow()
             )
-        hold = await booking.hold_slot(client.id, callback_data.slot_id)
+        hold = await appointments.hold_slot(client.id, callback_data.slot_id)
     except DomainError as error:
         note = slot_problem(error)
         callback_answer.text = note
@@ -237,7 +238,7 @@ async def on_slot(
 
 @router.callback_query(HoldCb.filter(F.action == HoldAction.BACK))
 async def on_hold_back(callback: CallbackQuery, callback_data: HoldCb, client: Client) -> None:
-    await booking.release_hold(client.id)
+    await appointments.release_hold(client.id)
     await show(
         callback,
         await fresh_week(
@@ -281,7 +282,7 @@ async def complete(
             slot.starts_at,
         )
         try:
-            await booking.book(
+            await appointments.book(
                 client.id,
                 slot.id,
                 initiator_of(client),
@@ -299,7 +300,7 @@ async def complete(
     appointment = await bot_views.own_appointment(client.id, callback_data.appointment_id)
     if callback_data.mode == Mode.SWITCH and appointment.ticket is not None:
         # reassign() takes only free slots: give back the hold right before it books.
-        await booking.release_hold(client.id)
+        await appointments.release_hold(client.id)
         await reassignment.reassign(
             appointment.ticket.number,
             [slot.psychologist.name],
@@ -308,7 +309,7 @@ async def complete(
             initiator_of(client),
         )
     else:
-        await booking.reschedule(appointment.id, slot.id, initiator_of(client))
+        await appointments.reschedule(appointment.id, slot.id, initiator_of(client))
     return _("✅ Your session is now with {name}, {when} ({zone}).").format(**moment)
 
 

@@ -14,7 +14,7 @@ from bot.keyboards.common import home_keyboard
 from bot.states import HelpHand
 from bot.views import show, tier_label, tiers_keyboard, typed
 from db.models import Client
-from domain import help_hand
+from domain.tickets import help_hand
 
 router = Router(name=__name__)
 router.message.filter(RegisteredClient())

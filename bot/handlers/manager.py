@@ -12,9 +12,9 @@ from bot.callbacks import Menu, MenuCb
 from bot.filters import IsStaff
 from bot.keyboards.common import home_keyboard, manager_menu
 from bot.views import show
-from domain import access, invites
 from domain.bot_views import Person
 from domain.errors import Forbidden
+from domain.people import access, invites
 from services import Services
 
 router = Router(name=__name__)

@@ -13,9 +13,10 @@ from bot.keyboards.common import home_keyboard
 from bot.views import show, tickets_screen, tiers_keyboard, when, zone_label, zone_of
 from db.enums import Actor
 from db.models import Psychologist
-from domain import bot_views, help_hand
+from domain import bot_views
 from domain.audit import Initiator
 from domain.errors import AlreadyTaken, DomainError
+from domain.tickets import help_hand
 
 router = Router(name=__name__)
 router.message.filter(IsPsychologist())

@@ -14,8 +14,8 @@ from bot.keyboards.common import home_keyboard
 from bot.states import Reviewing
 from bot.views import show, typed
 from db.enums import Actor, ReviewAuthor
-from domain import reviews
 from domain.audit import Initiator
+from domain.booking import reviews
 from domain.errors import DomainError
 
 router = Router(name=__name__)

@@ -30,9 +30,10 @@ from bot.views import (
     zone_of,
 )
 from db.models import Appointment, Client
-from domain import booking, bot_views
+from domain import bot_views
+from domain.booking import appointments
+from domain.booking.statuses import ACTIVE
 from domain.errors import DomainError
-from domain.statuses import ACTIVE
 
 router = Router(name=__name__)
 router.message.filter(RegisteredClient())
@@ -119,7 +120,7 @@ async def on_confirm(
 ) -> None:
     try:
         await bot_views.own_appointment(client.id, callback_data.appointment_id)
-        await booking.confirm(callback_data.appointment_id, initiator_of(client))
+        await appointments.confirm(callback_data.appointment_id, initiator_of(client))
     except DomainError:
         await _gone(callback, client, callback_answer)
         return
@@ -243,7 +244,7 @@ async def _still_active(appointment: Appointment) -> bool:
 
 async def _cancel(client: Client, appointment_id: int, reason: str) -> str:
     appointment = await bot_views.own_appointment(client.id, appointment_id)
-    await booking.cancel(appointment.id, initiator_of(client), reason=reason)
+    await appointments.cancel(appointment.id, initiator_of(client), reason=reason)
     tz = zone_of(client)
     return _("The session with {name} on {when} ({zone}) is cancelled.").format(
         name=appointment.psychologist.name,

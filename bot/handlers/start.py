@@ -23,10 +23,11 @@ from bot.states import Registration
 from bot.views import first_week_with_slots, main_menu, tier_label, week_screen
 from db.enums import TicketStatus
 from db.models import Client, Manager
-from domain import bot_views, clients, invites
+from domain import bot_views
 from domain.bot_views import Person
 from domain.errors import InvalidInput, NotFound
-from domain.help_hand import TIERS
+from domain.people import clients, invites
+from domain.tickets.help_hand import TIERS
 from services import Services
 
 router = Router(name=__name__)

@@ -11,8 +11,8 @@ import pytest
 
 from db.enums import Actor, ManagerRole
 from db.models import Manager, UsedLoginToken
-from domain.access import login_link
 from domain.errors import Forbidden
+from domain.people.access import login_link
 from domain.timerules import utcnow
 from tests.api.conftest import Api
 

@@ -18,10 +18,11 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from config import load_settings
 from db.models import Psychologist, Slot
-from domain import board, booking, jobs
-from domain.availability import available_slots
+from domain.booking import appointments, board
+from domain.booking.availability import available_slots
 from domain.changes import ChangeFeed
-from domain.schedules import weekly_texts_until
+from domain.messaging import jobs
+from domain.schedule.schedules import weekly_texts_until
 from domain.timerules import MSK, offset_zone, utcnow
 from services import Services
 from tests.api.conftest import Api, future_slot
@@ -164,12 +165,12 @@ async def test_a_hold_hides_the_slot_until_it_runs_out(
     assert slot.id in [row["id"] for row in await mine.json()]
 
     # a hold that runs out in a moment: nothing announces its end, the answers know it
-    await booking.release_hold(client.id)
-    almost_over = utcnow() - booking.HOLD_TTL + timedelta(seconds=1.5)
-    await booking.hold_slot(client.id, slot.id, now=almost_over)
+    await appointments.release_hold(client.id)
+    almost_over = utcnow() - appointments.HOLD_TTL + timedelta(seconds=1.5)
+    await appointments.hold_slot(client.id, slot.id, now=almost_over)
     before = await reads.warm(readers)
     assert slot.id not in [row["id"] for row in before["slots of one"]]
-    deadline = almost_over + booking.HOLD_TTL
+    deadline = almost_over + appointments.HOLD_TTL
     while utcnow() <= deadline:
         await asyncio.sleep(0.1)
     await reads.assert_seen(readers, before)

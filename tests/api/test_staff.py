@@ -13,8 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from db.enums import Actor, AppointmentStatus, ManagerRole
 from db.models import AuditLog, Invite, Manager, Psychologist, Slot
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.timerules import MSK, utcnow
 from sandbox import BotApiEmulator
 from services import Services
@@ -219,7 +219,7 @@ async def test_a_deactivated_psychologist_keeps_booked_sessions_but_takes_no_new
     held = await future_slot(psychologist, hours_ahead=96)
     past = await future_slot(psychologist, hours_ahead=-48)
     client, client_auth = await staff_api.client()
-    appointment = await booking.book(
+    appointment = await appointments.book(
         client.id, booked.id, Initiator(Actor.SYSTEM), require_own_hold=False
     )
     _, other_auth = await staff_api.client()

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from db.enums import Actor, AppointmentStatus, SlotStatus
 from db.models import Appointment, Manager, Outbox, Slot, Ticket
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.changes import AppointmentChange
-from domain.events import run_due_events
+from domain.messaging.events import run_due_events
 from domain.timerules import utcnow
 from services import Services
 from tests.bot.conftest import Person, free_times_of, make_psychologist, register
@@ -51,7 +51,7 @@ async def test_a_full_booking(person: Callable[..., Person], services: Services)
     held = await anna.expect("held for you until")
     slot = await Slot.get(id=slot_id)
     assert slot.status == SlotStatus.HELD and slot.held_by_id == client.id
-    assert f"{slot.held_until.astimezone(booking.MSK):%H:%M}" in held["text"]
+    assert f"{slot.held_until.astimezone(appointments.MSK):%H:%M}" in held["text"]
 
     await anna.click("⏱ Refresh", held["message_id"])
     await anna.click("✅ Confirm", held["message_id"])
@@ -79,7 +79,7 @@ async def test_a_time_taken_by_someone_else_while_choosing(person: Callable[...,
     week, slot_button = await free_times_of(anna, "Maria Ivanova")
     slot_id = int(slot_button["callback_data"].split(":")[1])
 
-    await booking.hold_slot(boris_client.id, slot_id)  # Boris is quicker
+    await appointments.hold_slot(boris_client.id, slot_id)  # Boris is quicker
     answer = await anna.click(slot_button["text"], week["message_id"])
     assert "someone else has just taken this time" in answer["text"]
     fresh = await anna.expect("someone else has just taken this time")
@@ -116,7 +116,9 @@ async def test_a_client_at_the_booking_limit_is_told_before_a_time_is_held(
     maria = person("en", name="Maria")
     client = await register(maria)
     for slot in await Slot.filter(psychologist_id=anna.id).order_by("starts_at").limit(2):
-        await booking.book(client.id, slot.id, Initiator(Actor.MANAGER), require_own_hold=False)
+        await appointments.book(
+            client.id, slot.id, Initiator(Actor.MANAGER), require_own_hold=False
+        )
 
     week, first_time = await free_times_of(maria, "Anna Smirnova")
     answer = await maria.click(first_time["text"], week["message_id"])

@@ -34,10 +34,12 @@ from aiogram import Bot
 from bot.handlers.booking import initiator_of
 from db.enums import AppointmentStatus, SlotStatus, TicketKind
 from db.models import Appointment, Client, Manager, Psychologist, Review, Slot, Ticket
-from domain import booking, bot_views, help_hand
-from domain.clients import normalise_phone
-from domain.help_hand import TIERS
-from domain.statuses import ACTIVE
+from domain import bot_views
+from domain.booking import appointments
+from domain.booking.statuses import ACTIVE
+from domain.people.clients import normalise_phone
+from domain.tickets import help_hand
+from domain.tickets.help_hand import TIERS
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
 from tests.bot.conftest import TOKEN, Person, make_psychologist, register
@@ -207,7 +209,7 @@ async def book_directly(client: Client, psychologist: Psychologist) -> Appointme
     ticket = await bot_views.open_request(
         client.id, ["anxiety"], {}, psychologist.name, slot.starts_at
     )
-    return await booking.book(
+    return await appointments.book(
         client.id,
         slot.id,
         initiator_of(client),
@@ -529,7 +531,7 @@ async def expired_holds(
             assert shows(reply, "hold has run out"), reply.texts()
     reply = polite(await chat.tap("legit step", slot_data, week))
     await Slot.filter(held_by_id=client.id).update(held_until=utcnow() - timedelta(seconds=1))
-    await booking.hold_slot(rival.id, slot_id)  # the rival is quicker
+    await appointments.hold_slot(rival.id, slot_id)  # the rival is quicker
     for action in ("ok", "rf", "bk", "ok"):
         reply = polite(await chat.tap("expired hold", f"h:{action}:{slot_id}:0:b", week))
         if action == "ok":

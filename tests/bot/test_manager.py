@@ -10,7 +10,7 @@ import jwt
 
 from db.enums import Actor, ManagerRole
 from db.models import AuditLog, Invite, Manager
-from domain import invites
+from domain.people import invites
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
 from services import Services

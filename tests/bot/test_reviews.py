@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from db.enums import AppointmentStatus, ReviewAuthor
 from db.models import Appointment, AuditLog, Review
-from domain import buttons
+from domain.messaging import buttons
 from tests.bot.conftest import Person, hours_from_now, make_psychologist, register
 
 

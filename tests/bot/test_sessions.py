@@ -10,8 +10,10 @@ from aiogram.types import InlineKeyboardMarkup
 
 from db.enums import Actor, AppointmentStatus, SlotStatus
 from db.models import Appointment, Client, Psychologist, Slot, Ticket
-from domain import booking, bot_views, buttons
+from domain import bot_views
 from domain.audit import Initiator
+from domain.booking import appointments
+from domain.messaging import buttons
 from tests.bot.conftest import Person, make_psychologist, register
 
 
@@ -21,7 +23,7 @@ async def book_for(client: Client, psychologist: Psychologist, queries: list[str
     ticket = await bot_views.open_request(
         client.id, queries, {}, psychologist.name, slot.starts_at
     )
-    return await booking.book(
+    return await appointments.book(
         client.id,
         slot.id,
         Initiator(Actor.CLIENT),

@@ -13,8 +13,8 @@ from aiogram import Bot
 
 from db.enums import Actor
 from db.models import Appointment, Client, Outbox, Psychologist
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator, run_emulator
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
@@ -59,7 +59,7 @@ async def booked(
     psychologist = await make_psychologist()
     person = await make_client(**client)
     slot = await make_slot(psychologist, hours_ahead)
-    appointment = await booking.book(
+    appointment = await appointments.book(
         person.id,
         slot.id,
         BY_CLIENT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-from domain.buttons import (
+from domain.messaging.buttons import (
     AppointmentAction,
     appointment_action,
     confirmation_keyboard,

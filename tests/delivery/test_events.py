@@ -18,10 +18,11 @@ from db.enums import (
     SlotStatus,
 )
 from db.models import Manager, Outbox, Review, ScheduledEvent, Slot
-from domain import booking, buttons, reviews
 from domain.audit import Initiator
+from domain.booking import appointments, reviews
 from domain.errors import Forbidden
-from domain.events import EVENT_LEASE, EventLinks, run_due_events
+from domain.messaging import buttons
+from domain.messaging.events import EVENT_LEASE, EventLinks, run_due_events
 from domain.timerules import MSK, format_slot
 from tests.delivery.conftest import BY_CLIENT, booked, hours
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
@@ -81,7 +82,7 @@ async def test_confirmed_session_gets_only_the_session_reminder_and_review() -> 
     appointment, client, psychologist = await booked(48)
     starts = appointment.starts_at
     await run_due_events(now=starts - hours(24))
-    await booking.confirm(appointment.id, BY_CLIENT, now=starts - hours(23))
+    await appointments.confirm(appointment.id, BY_CLIENT, now=starts - hours(23))
 
     for moment in (hours(22), hours(21), hours(20), hours(2) + timedelta(seconds=1)):
         await run_due_events(now=starts - moment)
@@ -125,7 +126,7 @@ async def test_confirmed_session_gets_only_the_session_reminder_and_review() -> 
 
 async def test_nothing_fires_after_a_cancel() -> None:
     appointment, client, psychologist = await booked(48)
-    await booking.cancel(appointment.id, BY_CLIENT, now=NOW + hours(1))
+    await appointments.cancel(appointment.id, BY_CLIENT, now=NOW + hours(1))
 
     await run_due_events(now=appointment.starts_at + hours(30))
 
@@ -141,7 +142,7 @@ async def test_reschedule_moves_the_events() -> None:
     appointment, client, psychologist = await booked(48)
     later = await make_slot(psychologist, 72)
     old_start = appointment.starts_at
-    await booking.reschedule(appointment.id, later.id, BY_CLIENT, now=NOW + hours(1))
+    await appointments.reschedule(appointment.id, later.id, BY_CLIENT, now=NOW + hours(1))
 
     await run_due_events(now=old_start - hours(24))
     assert not await event_messages(client.telegram_id)
@@ -168,7 +169,7 @@ async def test_a_late_ask_leaves_the_client_time_to_answer() -> None:
 
 async def test_events_due_while_down_are_dropped_not_sent_late() -> None:
     appointment, client, psychologist = await booked(48)
-    await booking.confirm(appointment.id, BY_CLIENT, now=NOW)
+    await appointments.confirm(appointment.id, BY_CLIENT, now=NOW)
 
     back_up = appointment.starts_at + timedelta(minutes=10)  # the service was down till now
     await run_due_events(now=back_up)
@@ -203,7 +204,7 @@ async def test_a_rerun_never_doubles_and_a_killed_batch_loses_nothing() -> None:
     for offset in range(30):
         person = await make_client()
         slot = await make_slot(psychologist, 48 + offset / 60)
-        appointment = await booking.book(
+        appointment = await appointments.book(
             person.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW
         )
         booked_ids.append(appointment.id)
@@ -234,7 +235,7 @@ async def test_a_rerun_never_doubles_and_a_killed_batch_loses_nothing() -> None:
 async def test_review_not_asked_after_a_no_show() -> None:
     appointment, client, _ = await booked(3)
     end = appointment.starts_at + hours(1)
-    await booking.change_status(
+    await appointments.change_status(
         appointment.id,
         AppointmentStatus.NO_SHOW,
         Initiator(Actor.MANAGER, ref="1"),
@@ -276,6 +277,6 @@ async def test_managers_and_admins_hear_of_a_new_booking_once_unless_it_was_canc
     assert client.telegram_id not in [row.chat_id for row in alerts]
 
     second, _, _ = await booked(50)
-    await booking.cancel(second.id, BY_CLIENT, now=NOW)
+    await appointments.cancel(second.id, BY_CLIENT, now=NOW)
     assert await run_due_events(now=NOW, links=links) == {}  # cancelled with the booking
     assert await Outbox.filter(kind="manager.new_booking").count() == 2

@@ -11,11 +11,12 @@ from redis.asyncio import Redis
 
 from db.enums import Actor, AppointmentStatus, EventKind, EventState
 from db.models import Outbox, ScheduledEvent
-from domain import booking, jobs
 from domain.audit import Initiator
-from domain.events import EventLinks
-from domain.scheduler import CronJob, Scheduler, seed_jobs, tick_of
+from domain.booking import appointments
+from domain.messaging import jobs
+from domain.messaging.events import EventLinks
 from domain.timerules import MSK, utcnow
+from infra.scheduler import CronJob, Scheduler, seed_jobs, tick_of
 from tests.delivery.conftest import BY_CLIENT, REDIS_URL, booked, hours
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
 
@@ -28,10 +29,10 @@ async def test_sessions_provided_counts_completed_sessions_of_the_month() -> Non
     for hours_ahead in (1, 3, 5):
         slot = await make_slot(psychologist, hours_ahead)
         person = await make_client()
-        await booking.book(person.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
+        await appointments.book(person.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW)
     after_all = NOW + hours(7)
     assert await jobs.complete_finished_sessions(now=after_all) == 3
-    await booking.change_status(
+    await appointments.change_status(
         (await psychologist.appointments.all().order_by("starts_at").first()).id,
         AppointmentStatus.NO_SHOW,
         Initiator(Actor.MANAGER, ref="1"),
@@ -57,7 +58,7 @@ async def test_finished_sessions_complete_silently_unless_marked_otherwise() -> 
     assert appointment.status == AppointmentStatus.COMPLETED
     assert await Outbox.all().count() == messages_before
     cancelled, _, _ = await booked(4)
-    await booking.cancel(cancelled.id, BY_CLIENT, now=NOW)
+    await appointments.cancel(cancelled.id, BY_CLIENT, now=NOW)
     assert await jobs.complete_finished_sessions(now=NOW + hours(10)) == 0
 
 
@@ -166,7 +167,7 @@ async def test_the_event_loop_wakes_when_a_change_plans_a_due_event() -> None:
     slot = await psychologist.slots.create(starts_at=soon)
     async with Scheduler(event_tick_s=600, jobs_list=[]):
         await asyncio.sleep(0.05)  # the loop has looked once and now sleeps for 10 minutes
-        await booking.book(person.id, slot.id, BY_CLIENT, require_own_hold=False)
+        await appointments.book(person.id, slot.id, BY_CLIENT, require_own_hold=False)
         for _ in range(200):
             if await Outbox.filter(kind="event.session_reminder").exists():
                 break

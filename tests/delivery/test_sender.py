@@ -12,7 +12,7 @@ from aiogram import Bot
 from bot.sender import OutboxSender, running_sender
 from db.enums import OutboxState
 from db.models import Outbox
-from domain import buttons
+from domain.messaging import buttons
 from sandbox import BotApiEmulator
 from tests.delivery.conftest import queue_message
 from tests.helpers import make_client

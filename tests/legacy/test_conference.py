@@ -21,8 +21,8 @@ from pydantic import SecretStr
 
 from db.enums import Actor
 from db.models import Appointment, Slot
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from tests.helpers import make_client
 from tests.legacy.helpers import add_slots, fill_anketa, instant, next_monday, slot_at
 from webapp.keys import SERVICES
@@ -144,7 +144,7 @@ async def _booked_slot(web_client: TestClient, headers: dict[str, str]) -> tuple
     psy = await fill_anketa(web_client, headers, "Анна Иванова", 9001)
     monday = next_monday()
     [slot_id] = await add_slots(web_client, psy, slot_at(monday, 10))
-    await booking.book((await make_client()).id, slot_id, BY_CLIENT, require_own_hold=False)
+    await appointments.book((await make_client()).id, slot_id, BY_CLIENT, require_own_hold=False)
     return slot_id, instant(monday, 10)
 
 
@@ -270,7 +270,7 @@ async def test_jitsi_with_nothing_configured_and_the_link_is_kept(
     later = await Slot.create(
         psychologist_id=appointment.psychologist_id, starts_at=starts + timedelta(hours=3)
     )
-    await booking.reschedule(appointment.id, later.id, BY_CLIENT)
+    await appointments.reschedule(appointment.id, later.id, BY_CLIENT)
     moved = await _link(web_client, token_headers, later.id)
     assert (moved["provider"], moved["meeting_link"]) == ("existing", first["meeting_link"])
     other = await _link(web_client, token_headers, (await _second_booking(web_client)))
@@ -284,7 +284,7 @@ async def _second_booking(web_client: TestClient) -> int:
         psychologist_id=appointment.psychologist_id,
         starts_at=appointment.starts_at + timedelta(days=1),
     )
-    await booking.book((await make_client()).id, slot.id, BY_CLIENT, require_own_hold=False)
+    await appointments.book((await make_client()).id, slot.id, BY_CLIENT, require_own_hold=False)
     return slot.id
 
 

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 
 from db.enums import EventState
 from db.models import Appointment, ScheduledEvent
-from domain.planning import PLANNED
+from domain.booking.planning import PLANNED
 from tests.legacy.helpers import add_slots, automatch, fill_anketa, instant, next_monday, slot_at
 
 HOUR = timedelta(hours=1)

@@ -8,8 +8,8 @@ from aiohttp.test_utils import TestClient
 
 from db.enums import Actor
 from db.models import Outbox, Ticket
-from domain import help_hand
 from domain.audit import Initiator
+from domain.tickets import help_hand
 from tests.helpers import make_client
 from tests.legacy.helpers import fill_anketa
 

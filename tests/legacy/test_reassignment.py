@@ -8,8 +8,8 @@ from aiohttp.test_utils import TestClient
 
 from db.enums import Actor, SlotStatus
 from db.models import Appointment, Slot, Ticket
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from tests.legacy.helpers import (
     Psy,
     add_slots,
@@ -157,7 +157,7 @@ async def test_reassign_books_anew_when_the_session_was_cancelled(
     web_client: TestClient, token_headers: dict[str, str]
 ) -> None:
     anna, boris, match = await _booked(web_client, token_headers)
-    await booking.cancel(match["appointment_id"], Initiator(Actor.CLIENT, source="test"))
+    await appointments.cancel(match["appointment_id"], Initiator(Actor.CLIENT, source="test"))
 
     answer = await web_client.post(
         "/reassign",

@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 
 from aiohttp.test_utils import TestClient
 
-from domain.schedule_text import ORDINALS
+from domain.schedule.schedule_text import ORDINALS
 from domain.timerules import utcnow, week_start
 from tests.legacy.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
 

@@ -9,8 +9,8 @@ from aiohttp.test_utils import TestClient
 
 from db.enums import Actor
 from db.models import Slot
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.timerules import MSK, utcnow
 from tests.helpers import make_client
 from tests.legacy.helpers import add_slots, fill_anketa, instant, next_monday, slot_at
@@ -44,7 +44,7 @@ async def _psychologist_with_week(web_client: TestClient, headers: dict[str, str
         slot_at(tuesday, 15),
     )
     booked = await Slot.get(starts_at=instant(tuesday, 15))
-    await booking.book((await make_client()).id, booked.id, BY_CLIENT, require_own_hold=False)
+    await appointments.book((await make_client()).id, booked.id, BY_CLIENT, require_own_hold=False)
     return psy, monday, tuesday
 
 
@@ -121,7 +121,7 @@ async def test_own_slots_by_secret_carry_their_state(
 ) -> None:
     psy, monday, tuesday = await _psychologist_with_week(web_client, token_headers)
     held = await Slot.get(starts_at=instant(monday, 10))
-    await booking.hold_slot((await make_client()).id, held.id)
+    await appointments.hold_slot((await make_client()).id, held.id)
 
     answer = await web_client.get(
         "/get-slot",

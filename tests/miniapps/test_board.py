@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from db.enums import Actor, AppointmentStatus
 from db.models import Appointment
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from tests.api.conftest import future_slot
 from tests.helpers import make_client, make_psychologist
 from tests.miniapps.conftest import Screen, Site
@@ -44,7 +44,7 @@ async def booked_appointment(client_name: str = "Мария Иванова") -> 
     psychologist = await make_psychologist(name="Анна Смирнова")
     client = await make_client(name=client_name, phone="+79001234567")
     slot = await future_slot(psychologist, hours_ahead=72)
-    return await booking.book(client.id, slot.id, MANAGER, require_own_hold=False)
+    return await appointments.book(client.id, slot.id, MANAGER, require_own_hold=False)
 
 
 async def test_a_card_dragged_to_confirmed_is_confirmed_and_an_illegal_drop_snaps_back(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from playwright.sync_api import Page, expect
 
 from db.models import Appointment, Slot
-from domain import booking
+from domain.booking import appointments
 from domain.timerules import MSK, utcnow
 from tests.helpers import make_client, make_psychologist
 from tests.miniapps.conftest import Screen, Site
@@ -80,7 +80,7 @@ async def test_a_session_dragged_in_the_calendar_is_rescheduled_and_illegal_drop
     soon_taken = await Slot.create(psychologist=psychologist, starts_at=at_msk(2, 15))
     other = await make_psychologist(name="Олег Петров")
     others_slot = await Slot.create(psychologist=other, starts_at=at_msk(2, 11))
-    appointment = await booking.book(client.id, booked.id, MANAGER, require_own_hold=False)
+    appointment = await appointments.book(client.id, booked.id, MANAGER, require_own_hold=False)
     url = site.url("/app/board?lang=en") + f"#token={await site.manager_token()}"
     await screen.run(open_calendar, url, appointment.id, appointment.starts_at)
 
@@ -106,7 +106,7 @@ async def test_a_session_dragged_in_the_calendar_is_rescheduled_and_illegal_drop
     assert appointment.slot_id == target.id
 
     # Another client starts booking the 15:00 slot while the page still shows it free.
-    await booking.hold_slot((await make_client()).id, soon_taken.id)
+    await appointments.hold_slot((await make_client()).id, soon_taken.id)
 
     def drop_on_the_slot_taken_meanwhile(page: Page) -> None:
         drag_to_slot(page, session_event(appointment.id), soon_taken.id)

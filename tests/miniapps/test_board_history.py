@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from db.enums import Actor, AppointmentStatus, ManagerRole
 from db.models import Manager, Slot
-from domain import booking
+from domain.booking import appointments
 from tests.api.conftest import future_slot
 from tests.helpers import make_client, make_psychologist
 from tests.miniapps.conftest import Screen, Site
@@ -30,11 +30,13 @@ async def booked_confirmed_and_moved() -> tuple[int, Slot, Slot]:
     second = await Slot.create(
         psychologist=psychologist, starts_at=first.starts_at + timedelta(hours=3)
     )
-    appointment = await booking.book(client.id, first.id, MANAGER, require_own_hold=False)
-    await booking.reschedule(appointment.id, second.id, MANAGER)
-    await booking.change_status(appointment.id, AppointmentStatus.CONFIRMED, MANAGER)
+    appointment = await appointments.book(client.id, first.id, MANAGER, require_own_hold=False)
+    await appointments.reschedule(appointment.id, second.id, MANAGER)
+    await appointments.change_status(appointment.id, AppointmentStatus.CONFIRMED, MANAGER)
     after = second.starts_at + timedelta(hours=2)
-    await booking.change_status(appointment.id, AppointmentStatus.COMPLETED, MANAGER, now=after)
+    await appointments.change_status(
+        appointment.id, AppointmentStatus.COMPLETED, MANAGER, now=after
+    )
     return appointment.id, first, second
 
 

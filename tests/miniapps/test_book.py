@@ -12,8 +12,8 @@ from playwright.sync_api import Page, Route, expect
 
 from db.enums import Actor, AppointmentStatus, SlotStatus
 from db.models import Appointment, Client, Slot
-from domain import booking
 from domain.audit import Initiator
+from domain.booking import appointments
 from sandbox.chat import sign_web_app_init_data, web_app_launch_url
 from tests.api.conftest import future_slot, sign_fields
 from tests.helpers import make_client, make_psychologist
@@ -105,7 +105,7 @@ async def test_a_phone_booked_client_shares_the_contact_and_finds_the_session(
     psychologist = await make_psychologist(name="Анна Смирнова")
     slot = await future_slot(psychologist, hours_ahead=30)
     caller = await Client.create(phone="+79001234567", name="Мария Иванова", source="manual")
-    await booking.book(caller.id, slot.id, Initiator(Actor.MANAGER), require_own_hold=False)
+    await appointments.book(caller.id, slot.id, Initiator(Actor.MANAGER), require_own_hold=False)
     await future_slot(psychologist, hours_ahead=50)
     user = {"id": 515151, "first_name": "Маша", "language_code": "ru"}
     token = site.settings.telegram_token

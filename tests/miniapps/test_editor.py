@@ -10,8 +10,9 @@ from playwright.sync_api import Page, expect
 
 from db.enums import Actor
 from db.models import Psychologist, Slot, Ticket
-from domain import booking, psychologists
 from domain.audit import Initiator
+from domain.booking import appointments
+from domain.people import psychologists
 from domain.timerules import utcnow, week_start
 from tests.helpers import make_client, make_psychologist
 from tests.miniapps.conftest import Screen, Site
@@ -80,7 +81,7 @@ async def test_a_booked_slot_shows_its_ticket_and_cannot_be_removed(
     ticket = await Ticket.create(
         number="L-1001", client=client, queries=["тревога", "сон"], psychologist=psychologist
     )
-    await booking.book(
+    await appointments.book(
         client.id, slot.id, Initiator(Actor.CLIENT), ticket_id=ticket.id, require_own_hold=False
     )
     token = site.token(Actor.PSYCHOLOGIST, psychologist.telegram_id)

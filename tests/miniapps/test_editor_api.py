@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from db.enums import Actor, SlotStatus
 from db.models import Slot
-from domain import psychologists
+from domain.people import psychologists
 from domain.timerules import utcnow, week_start
 from tests.helpers import make_psychologist
 from webapp.auth import Principal, issue_token

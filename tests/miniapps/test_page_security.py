@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from config import load_settings
 from db.enums import Actor
 from db.models import Appointment
-from domain import booking
+from domain.booking import appointments
 from sandbox import BotApiEmulator
 from sandbox.chat import setup_sandbox_chat
 from services import Services
@@ -129,7 +129,7 @@ async def test_every_page_sends_the_security_headers_and_no_inline_script(
 async def test_the_board_and_the_editor_work_under_the_policy(site: Site, screen: Screen) -> None:
     psychologist = await make_psychologist(name="Анна Смирнова")
     safe, unsafe = [
-        await booking.book(
+        await appointments.book(
             (await make_client(name=name)).id,
             (await future_slot(psychologist, hours_ahead=hours)).id,
             MANAGER,

@@ -12,9 +12,9 @@ import pytest
 
 from db.enums import Actor, ManagerRole
 from db.models import Branch, Manager, Service
-from domain import booking
 from domain.audit import Initiator
-from domain.psychologists import hash_secret
+from domain.booking import appointments
+from domain.people.psychologists import hash_secret
 from tests.api.conftest import Api, api, future_slot  # noqa: F401 (fixture)
 from tests.helpers import bot_on_emulator, make_client, make_psychologist
 from webapp.keys import SERVICES
@@ -60,7 +60,7 @@ async def world(api: Api) -> AsyncIterator[World]:  # noqa: F811
     other = await future_slot(second, hours_ahead=150)
     client = await make_client(phone="+79990000001")
     other_client = await make_client(phone="+79990000002")
-    appointment = await booking.book(
+    appointment = await appointments.book(
         client.id, booked.id, Initiator(Actor.SYSTEM), require_own_hold=False
     )
     branch = await Branch.create(name="Онлайн")

@@ -20,7 +20,7 @@ from bot.sender import running_sender
 from config import GENERATED_SECRETS, load_settings, masked
 from db.enums import ManagerRole, OutboxState
 from db.models import Manager, Outbox, Slot
-from domain.access import login_link
+from domain.people.access import login_link
 from domain.timerules import MSK, utcnow
 from sandbox import SANDBOX_TOKEN, BotApiEmulator
 from tests.api.conftest import Api, sign_init_data

@@ -9,8 +9,8 @@ from aiohttp import web
 from pydantic import Field
 
 from db.enums import Actor, ClientSource
-from domain import clients
-from domain.access import STAFF_ROLES, redeem_login, role_of
+from domain.people import clients
+from domain.people.access import STAFF_ROLES, redeem_login, role_of
 from webapp.api.schemas import (
     ClientAuthIn,
     ClientAuthOut,

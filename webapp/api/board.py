@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from domain import board
+from domain.booking import board
 from webapp.api.schemas import (
     BoardOut,
     BoardQuery,

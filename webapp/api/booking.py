@@ -1,5 +1,6 @@
 """Booking for clients (the bot and the booking mini app) and the managers' changes to
-appointments. Every change goes through domain.booking, which audits and announces it."""
+appointments. Every change goes through domain.booking.appointments, which audits and
+announces it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from aiohttp import web
 
 from db.enums import Actor, ClientSource
 from db.models import Appointment, Client
-from domain import board, booking, clients
-from domain.availability import available_slots_until
-from domain.board import appointment_json
-from domain.statuses import ACTIVE
+from domain.booking import appointments, board
+from domain.booking.availability import available_slots_until
+from domain.booking.board import appointment_json
+from domain.booking.statuses import ACTIVE
+from domain.people import clients
 from webapp.api.schemas import (
     AppointmentList,
     AppointmentOut,
@@ -92,7 +94,7 @@ async def slots_available(request: web.Request) -> web.Response:
 )
 async def hold_slot(request: web.Request) -> web.Response:
     _, client = await _caller_client(request)
-    hold = await booking.hold_slot(client.id, path_id(request))
+    hold = await appointments.hold_slot(client.id, path_id(request))
     return json_answer({"slot_id": hold.slot_id, "held_until": hold.held_until.isoformat()})
 
 
@@ -112,7 +114,7 @@ async def hold_slot(request: web.Request) -> web.Response:
 async def create_appointment(request: web.Request) -> web.Response:
     principal, client = await _caller_client(request)
     body = await parse_body(request, BookIn)
-    appointment = await booking.book(
+    appointment = await appointments.book(
         client.id,
         body.slot_id,
         principal.initiator(),
@@ -151,7 +153,7 @@ async def my_appointments(request: web.Request) -> web.Response:
 async def change_status(request: web.Request) -> web.Response:
     principal = require_role(request, *STAFF)
     body = await parse_body(request, StatusIn)
-    appointment = await booking.change_status(
+    appointment = await appointments.change_status(
         path_id(request), body.status, principal.initiator(), reason=body.reason
     )
     return await _answer(appointment.id)
@@ -181,10 +183,12 @@ async def reschedule(request: web.Request) -> web.Response:
     if await Appointment.filter(
         id=appointment_id, slot_id=body.slot_id, status__in=ACTIVE
     ).exists():
-        # already there: the move asked for is done (domain.booking would call it bad input,
-        # which no schema can state)
+        # already there: the move asked for is done (domain.booking.appointments would call it
+        # bad input, which no schema can state)
         return await _answer(appointment_id)
-    appointment = await booking.reschedule(appointment_id, body.slot_id, principal.initiator())
+    appointment = await appointments.reschedule(
+        appointment_id, body.slot_id, principal.initiator()
+    )
     return await _answer(appointment.id)
 
 
@@ -204,7 +208,7 @@ async def manual_appointment(request: web.Request) -> web.Response:
     principal = require_role(request, *STAFF)
     body = await parse_body(request, ManualBookIn)
     client = await clients.by_staff_phone(body.phone, name=body.name, source=ClientSource.MANUAL)
-    appointment = await booking.book(
+    appointment = await appointments.book(
         client.id,
         body.slot_id,
         principal.initiator(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from domain import catalogue
+from domain.booking import catalogue
 from webapp.api.schemas import (
     BranchIn,
     BranchList,

@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
 from db.enums import Actor
 from db.models import Psychologist
-from domain import editor, psychologists, slots
+from domain.people import psychologists
+from domain.schedule import editor, slots
 from webapp import patterns
 from webapp.api.schemas import Strict, path_id
 from webapp.auth import Unauthorized, require_role

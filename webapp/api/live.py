@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from domain import board
+from domain.booking import board
 from domain.changes import AppointmentChange, Change
 from domain.errors import NotFound
 from webapp.api.schemas import LiveQuery

@@ -14,11 +14,11 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from db.enums import AppointmentStatus
-from domain.read_cache import Built
 from domain.timerules import known_zones
 from webapp import patterns
 from webapp.contract import RECORD_ID_MAX
 from webapp.keys import READ_CACHE
+from webapp.read_cache import Built
 from webapp.validation import BadRequest
 
 MAX_ID = RECORD_ID_MAX
@@ -438,7 +438,7 @@ async def cached_answer(
     build: Callable[[], Awaitable[tuple[object, datetime | None]]],
 ) -> web.Response:
     """json_answer of the data `build` answers (with the instant time alone changes it),
-    served from the read cache until a change makes it stale (domain/read_cache.py)."""
+    served from the read cache until a change makes it stale (webapp/read_cache.py)."""
 
     async def encoded() -> Built:
         data, changes_at = await build()

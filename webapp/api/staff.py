@@ -1,5 +1,5 @@
 """Staff administration for admins (DESIGN 10.1): the list of managers and psychologists,
-invite links, deactivation and reactivation. The rules live in domain.staff."""
+invite links, deactivation and reactivation. The rules live in domain.people.staff."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from db.enums import Actor, InviteRole
-from domain import staff
+from domain.people import staff
 from webapp.api.schemas import Strict, json_answer, path_id
 from webapp.auth import require_role
 from webapp.errors import error_response

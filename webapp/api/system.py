@@ -8,7 +8,8 @@ from typing import IO
 
 from aiohttp import BodyPartReader, web
 
-from domain import importer, reports
+from domain.booking import reports
+from domain.people import importer
 from domain.timerules import MSK, utcnow
 from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery
 from webapp.auth import STAFF, require_role

@@ -10,9 +10,9 @@ from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from db.enums import Actor
 from db.models import Client, Psychologist, Ticket
-from domain import psychologists
 from domain.audit import Initiator
-from domain.tickets import split_list
+from domain.people import psychologists
+from domain.tickets.leads import split_list
 from domain.timerules import MAX_OFFSET_HOURS, MIN_OFFSET_HOURS, MSK, format_slot
 from webapp import patterns
 from webapp.auth import Unauthorized, require_integration

@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain import conference, tickets
+from domain.booking import conference
 from domain.errors import NotFound
+from domain.tickets import leads
 from webapp import patterns
 from webapp.conference_providers import provider_chain
 from webapp.keys import SERVICES
@@ -60,12 +61,12 @@ async def generate_conference_link(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, ConferenceBody)
     if body.slot_id is not None:
-        appointment = await tickets.appointment_in_slot(body.slot_id)
+        appointment = await leads.appointment_in_slot(body.slot_id)
     elif not body.lead_number:
         raise BadRequest("give slot_id or lead_number", field="slot_id")
     else:
-        ticket = await tickets.by_number(body.lead_number)
-        found = await tickets.active_appointment(ticket.id)
+        ticket = await leads.by_number(body.lead_number)
+        found = await leads.active_appointment(ticket.id)
         if found is None:
             raise NotFound("the lead has no active booking", field="lead_number")
         appointment = found

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain import plan_requests
-from domain.conference import WEB_LINK
-from domain.plan_requests import PlannedEvents, SlotFacts
+from domain.booking.conference import WEB_LINK
+from domain.messaging import plan_requests
+from domain.messaging.plan_requests import PlannedEvents, SlotFacts
 from domain.timerules import MSK, parse_date, parse_hhmm
 from webapp import patterns
 from webapp.legacy.common import Name, RecordId, Text, integration

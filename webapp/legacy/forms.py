@@ -8,8 +8,9 @@ from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from db.models import FormTracking
-from domain import psychologists, tickets
-from domain.psychologists import EducationItem
+from domain.people import psychologists
+from domain.people.psychologists import EducationItem
+from domain.tickets import leads
 from webapp.keys import SERVICES
 from webapp.legacy.common import Name, TelegramId, Text, integration
 from webapp.openapi import documented
@@ -175,7 +176,7 @@ def _tracking(row: FormTracking) -> dict[str, object]:
 async def init_form_tracking(request: web.Request) -> web.Response:
     integration(request)
     body = await parse_body(request, InitTracking)
-    row, created = await tickets.init_tracking(body.ticket_id, body.form_type, body.step)
+    row, created = await leads.init_tracking(body.ticket_id, body.form_type, body.step)
     return web.json_response(_tracking(row), status=201 if created else 200)
 
 
@@ -190,7 +191,7 @@ async def init_form_tracking(request: web.Request) -> web.Response:
 async def update_tracking_step(request: web.Request) -> web.Response:
     integration(request)
     body = await parse_body(request, UpdateTracking)
-    row = await tickets.track_step(body.ticket_id, body.step)
+    row = await leads.track_step(body.ticket_id, body.step)
     return web.json_response(_tracking(row))
 
 
@@ -246,6 +247,6 @@ async def psychologist_form(request: web.Request) -> web.Response:
 async def client_registration(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, ClientRegistration)
-    client, created = await tickets.register_client(body.user_id, initiator)
+    client, created = await leads.register_client(body.user_id, initiator)
     answer = RegisteredClient(client_id=client.id, user_id=str(body.user_id), created=created)
     return web.json_response(answer.model_dump(), status=201 if created else 200)

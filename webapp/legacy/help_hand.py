@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from domain import help_hand
+from domain.tickets import help_hand
 from webapp import patterns
 from webapp.legacy.common import TelegramId, Text, integration
 from webapp.legacy.tickets import TicketOut, ticket_out

@@ -5,9 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain import conference, matching
-from domain.matching import Match
-from domain.tickets import ClientSpec
+from domain.booking import conference
+from domain.tickets import matching
+from domain.tickets.leads import ClientSpec
+from domain.tickets.matching import Match
 from domain.timerules import MSK, parse_slot_list, utcnow
 from webapp import patterns
 from webapp.conference_providers import provider_chain

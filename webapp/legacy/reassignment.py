@@ -8,7 +8,8 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from domain import reassignment, tickets
+from domain.booking import reassignment
+from domain.tickets import leads
 from domain.timerules import MSK, offset_zone, parse_offset, parse_slot_list, utcnow
 from webapp.legacy.common import (
     OFFSET,
@@ -81,7 +82,7 @@ async def reassign(request: web.Request) -> web.Response:
         body.lead_number,
         names(body.filtered_psychologists),
         parse_slot_list(body.slots, utcnow(), MSK),
-        tickets.split_list(body.queries, ";"),
+        leads.split_list(body.queries, ";"),
         initiator,
     )
     linked = await with_link(request, match)
@@ -137,5 +138,5 @@ async def get_ticket_info_for_reassignment(request: web.Request) -> web.Response
 async def get_ticket_info_without_schedule(request: web.Request) -> web.Response:
     integration(request)
     query = parse_query(request, LeadQuery)
-    view = await tickets.describe(await tickets.by_number(query.lead_number))
+    view = await leads.describe(await leads.by_number(query.lead_number))
     return web.json_response(ticket_out(view).model_dump(mode="json"))

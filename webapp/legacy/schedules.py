@@ -8,7 +8,7 @@ from datetime import datetime
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from domain import schedules
+from domain.schedule import schedules
 from domain.timerules import MSK, format_day_month, offset_zone, parse_date, parse_offset
 from webapp import patterns
 from webapp.api.schemas import cached_answer, json_answer

@@ -8,8 +8,9 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from db.models import Slot
-from domain import slots, tickets
 from domain.errors import NotFound, SlotInPast
+from domain.schedule import slots
+from domain.tickets import leads
 from domain.timerules import MSK, parse_day_month, parse_hhmm, parse_slot, utcnow
 from webapp import patterns
 from webapp.legacy.common import Secret, Text, psychologist_by_secret, slot_text
@@ -114,5 +115,5 @@ async def get_ticket_for_slot(request: web.Request) -> web.Response:
     day: date = parse_day_month(query.date, now.astimezone(MSK).date(), field="date")
     clock = parse_hhmm(query.time, field="time")
     starts_at = datetime.combine(day, clock, tzinfo=MSK).astimezone(UTC)
-    view = await tickets.ticket_for_slot(psychologist.id, starts_at)
+    view = await leads.ticket_for_slot(psychologist.id, starts_at)
     return web.json_response(ticket_out(view).model_dump(mode="json"))

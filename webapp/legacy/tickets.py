@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from domain.tickets import TicketView
+from domain.tickets.leads import TicketView
 from webapp.legacy.common import slot_text
 
 

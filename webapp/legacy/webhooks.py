@@ -8,8 +8,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict
 
 from db.enums import Actor, SlotStatus
-from domain import slot_webhook
 from domain.audit import Initiator
+from domain.booking import slot_webhook
 from webapp.auth import Unauthorized, bearer_token, same_secret
 from webapp.keys import SERVICES
 from webapp.legacy.common import RecordId

@@ -1,7 +1,7 @@
 """The psychologist's schedule editor: a week of slots in the psychologist's own zone, adding
 and removing by local time, and who is booked into a slot.
 
-Adding and removing go through domain.slots (no past, no overlap, never a taken slot)."""
+Adding and removing go through domain.schedule.slots (no past, no overlap, never a taken slot)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from db.enums import SlotStatus
 from db.models import Appointment, Psychologist, Slot, Ticket
-from domain import slots, timerules
+from domain import timerules
+from domain.booking.statuses import ACTIVE
 from domain.errors import InvalidInput, NotFound, SlotExists, SlotInPast, SlotOverlap
-from domain.statuses import ACTIVE
+from domain.schedule import slots
 from domain.timerules import client_zone, range_bounds, utcnow, week_start
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -149,7 +150,7 @@ async def _add_each(
     wanted: list[tuple[datetime, int]],
     now: datetime,
 ) -> dict[str, Any]:
-    """Add every (local start, duration) through domain.slots; a refusal (past, duplicate,
+    """Add every (local start, duration) through domain.schedule.slots; a refusal (past, duplicate,
     overlap) is reported with its reason and the rest go on."""
     added: list[str] = []
     skipped: list[dict[str, str]] = []
@@ -157,7 +158,7 @@ async def _add_each(
         local = starts_at.strftime(LOCAL_FORMAT)
         try:
             # As UTC: SQLite compares stored instants as text, so an offset other than
-            # +00:00 would slip past the overlap check in domain.slots.
+            # +00:00 would slip past the overlap check in domain.schedule.slots.
             await slots.add_slot(psychologist_id, starts_at.astimezone(UTC), duration_min, now=now)
         except (SlotInPast, SlotExists, SlotOverlap) as refusal:
             skipped.append({"slot": local, "error": refusal.code, "reason": refusal.message})

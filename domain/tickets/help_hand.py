@@ -14,12 +14,13 @@ from tortoise.transactions import in_transaction
 
 from db.enums import TicketKind, TicketStatus
 from db.models import Client, Psychologist, Ticket
-from domain import audit, tickets
+from domain import audit
 from domain.audit import Initiator
 from domain.errors import AlreadyTaken, Forbidden, InvalidInput, NotFound
 from domain.i18n import N_, translate
-from domain.outbox import enqueue
-from domain.tickets import TicketView
+from domain.messaging.outbox import enqueue
+from domain.tickets import leads
+from domain.tickets.leads import TicketView
 from domain.timerules import utcnow
 
 TIERS = ("Бесплатно", "300 руб", "500 руб", "1000 руб", "1500 руб")
@@ -72,7 +73,7 @@ async def open_ticket(
     now = now or utcnow()
     async with in_transaction():
         ticket = await Ticket.create(
-            number=tickets.new_ticket_number(now),
+            number=leads.new_ticket_number(now),
             client_id=client_id,
             kind=TicketKind.HELP_HAND,
             price_tier=check_tier(tier, allow_all=False),
@@ -125,4 +126,4 @@ async def confirm(
                 now=now,
                 client_id=client.id,
             )
-    return await tickets.describe(ticket)
+    return await leads.describe(ticket)

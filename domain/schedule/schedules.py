@@ -12,9 +12,9 @@ from tortoise.expressions import Q
 import db
 from db.enums import SlotStatus
 from db.models import Appointment, Slot
-from domain import psychologists
-from domain.schedule_text import SlotMark, weekly_schedule_texts
-from domain.statuses import ACTIVE
+from domain.booking.statuses import ACTIVE
+from domain.people import psychologists
+from domain.schedule.schedule_text import SlotMark, weekly_schedule_texts
 from domain.timerules import MSK, period, range_bounds, utcnow
 
 # Four calendar weeks from this Monday end at most 28 days from now; a day more covers any zone.

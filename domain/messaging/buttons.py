@@ -20,8 +20,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from domain import event_texts
 from domain.i18n import translate
+from domain.messaging import event_texts
 
 APPOINTMENT_PREFIX = "ap"
 REVIEW_PREFIX = "rv"

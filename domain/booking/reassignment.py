@@ -13,11 +13,14 @@ from tortoise.transactions import in_transaction
 
 from db.enums import TicketStatus
 from db.models import Appointment, Psychologist, Slot, Ticket
-from domain import booking, matching, psychologists, schedules, tickets
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.errors import AlreadyTaken, Conflict
-from domain.matching import Match
-from domain.tickets import TicketView
+from domain.people import psychologists
+from domain.schedule import schedules
+from domain.tickets import leads, matching
+from domain.tickets.leads import TicketView
+from domain.tickets.matching import Match
 from domain.timerules import MSK, utcnow
 
 Mode = Literal["time", "psychologist"]
@@ -43,9 +46,9 @@ async def reassign(
     """Move the lead's client to the most available named psychologist at the earliest named
     slot. Returns the booking under the new lead and the previous lead's number."""
     now = now or utcnow()
-    previous = await tickets.by_number(lead_number)
+    previous = await leads.by_number(lead_number)
     people = await psychologists.by_names(names, field="filtered_psychologists")
-    current = await tickets.active_appointment(previous.id)
+    current = await leads.active_appointment(previous.id)
     client_id = previous.client_id or (current.client_id if current else None)
     if client_id is None:
         raise Conflict("the lead has no client to reassign", field="lead_number")
@@ -61,8 +64,8 @@ async def reassign(
 
     async def take(slot: Slot) -> Appointment:
         if current is not None:
-            return await booking.reschedule(current.id, slot.id, initiator, now=now)
-        return await booking.book(
+            return await appointments.reschedule(current.id, slot.id, initiator, now=now)
+        return await appointments.book(
             client_id,
             slot.id,
             initiator,
@@ -93,8 +96,8 @@ async def reassignment_view(
     """The lead and the schedule to choose from: in mode `time` the current psychologist's
     weeks; in mode `psychologist` the other psychologists (those who work with the lead's
     queries, when any do) together."""
-    ticket = await tickets.by_number(lead_number)
-    view = await tickets.describe(ticket)
+    ticket = await leads.by_number(lead_number)
+    view = await leads.describe(ticket)
     if mode == "time":
         if ticket.psychologist_id is None:
             raise Conflict("the lead has no psychologist yet", field="lead_number")

@@ -11,7 +11,7 @@ from tortoise.expressions import Q, Subquery
 import db
 from db.enums import SlotStatus
 from db.models import Client, Service, Slot
-from domain.slots import free_now
+from domain.schedule.slots import free_now
 from domain.timerules import MSK, period, range_bounds, utcnow
 
 MAX_RANGE_DAYS = 92

@@ -1,5 +1,5 @@
 """Staff administration: an admin lists the managers and psychologists, invites new ones
-(domain/invites.py spends the invite), and deactivates or reactivates them.
+(domain/people/invites.py spends the invite), and deactivates or reactivates them.
 
 A deactivated manager loses every staff right (roles count active managers only), and the
 invites they made as an admin stop working. A deactivated psychologist keeps their booked
@@ -21,12 +21,13 @@ from tortoise.transactions import in_transaction
 
 from db.enums import Actor, InviteRole, SlotStatus
 from db.models import Appointment, Invite, Manager, Psychologist, Slot
-from domain import audit, invites
-from domain.access import role_for, role_of
+from domain import audit
 from domain.audit import Initiator
+from domain.booking.statuses import ACTIVE
 from domain.changes import data_changed
 from domain.errors import Conflict, Forbidden, NotFound
-from domain.statuses import ACTIVE
+from domain.people import invites
+from domain.people.access import role_for, role_of
 from domain.timerules import utcnow
 
 

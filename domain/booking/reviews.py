@@ -8,8 +8,8 @@ from db.enums import AppointmentStatus, ReviewAuthor
 from db.models import Appointment, Client, Psychologist, Review
 from domain import audit
 from domain.audit import Initiator
-from domain.buttons import RATINGS
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.messaging.buttons import RATINGS
 
 MAX_REVIEW_LENGTH = 4000
 _NOT_REVIEWABLE = frozenset({AppointmentStatus.CANCELLED})

@@ -15,10 +15,10 @@ from tortoise.transactions import in_transaction
 
 from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Outbox
-from domain import booking
 from domain.audit import Initiator
-from domain.notices import Notice, notice_key_prefix, notify_sides
-from domain.statuses import ACTIVE
+from domain.booking import appointments
+from domain.booking.statuses import ACTIVE
+from domain.messaging.notices import Notice, notice_key_prefix, notify_sides
 from domain.timerules import utcnow
 
 FREED_REASON = "the slot was freed in the database"
@@ -44,7 +44,7 @@ async def _tell(
     if await _told(appointment.id, notice):
         return False
     async with in_transaction():
-        client, psychologist = await booking.load_sides(appointment)
+        client, psychologist = await appointments.load_sides(appointment)
         await notify_sides(
             appointment,
             client,
@@ -76,7 +76,7 @@ async def slot_status_changed(
         queued = await _tell(latest, "booked", initiator, now)
         return WebhookOutcome(slot_id, latest.id, "booked", queued)
     if latest.status in ACTIVE:
-        await booking.cancel(latest.id, initiator, reason=FREED_REASON, now=now)
+        await appointments.cancel(latest.id, initiator, reason=FREED_REASON, now=now)
         return WebhookOutcome(slot_id, latest.id, "cancelled", True)
     if latest.status == AppointmentStatus.CANCELLED:
         notice: Notice = "auto_cancelled" if latest.auto_canceled else "cancelled"

@@ -24,14 +24,15 @@ from tortoise.transactions import in_transaction
 from db.claims import claim
 from db.enums import AppointmentStatus, EventKind, EventState
 from db.models import Appointment, Client, Manager, Psychologist, ScheduledEvent
-from domain import booking, buttons, event_texts, texts
 from domain.audit import SYSTEM
+from domain.booking import appointments
+from domain.booking.planning import MIN_TIME_TO_ANSWER
+from domain.booking.statuses import ACTIVE
 from domain.errors import DomainError
 from domain.i18n import translate
-from domain.notices import when_text
-from domain.outbox import enqueue
-from domain.planning import MIN_TIME_TO_ANSWER
-from domain.statuses import ACTIVE
+from domain.messaging import buttons, event_texts, texts
+from domain.messaging.notices import when_text
+from domain.messaging.outbox import enqueue
 from domain.timerules import MSK, utcnow
 
 log = logging.getLogger(__name__)
@@ -302,7 +303,7 @@ async def _rearm(event: ScheduledEvent, due_at: datetime, why: str) -> Outcome:
 async def _auto_cancel(event: ScheduledEvent, now: datetime) -> Outcome:
     """Cancel the unconfirmed appointment, once the client has had the time to answer the ask.
 
-    Runs outside a transaction of its own: `booking.cancel` owns its transaction and tells the
+    Runs outside a transaction of its own: `appointments.cancel` owns its transaction and tells the
     board after commit. A crash between the cancel and recording the outcome is repaired on
     the re-run, which finds the appointment auto-cancelled.
     """
@@ -324,7 +325,9 @@ async def _auto_cancel(event: ScheduledEvent, now: datetime) -> Outcome:
     if answer_by > now:
         return await _rearm(event, answer_by, "the client is still within the time to answer")
     try:
-        await booking.cancel(appointment.id, SYSTEM, auto=True, only_unconfirmed=True, now=now)
+        await appointments.cancel(
+            appointment.id, SYSTEM, auto=True, only_unconfirmed=True, now=now
+        )
     except DomainError as refused:
         return EventState.DROPPED, f"not cancelled: {refused.message}"
     return EventState.DONE, "auto-cancelled"

@@ -31,8 +31,8 @@ from db.models import Client
 from domain import audit
 from domain.audit import Initiator
 from domain.changes import data_changed
-from domain.clients import parse_phone
 from domain.errors import InvalidInput
+from domain.people.clients import parse_phone
 
 BATCH_ROWS = 1000
 MAX_ERRORS = 1000

@@ -1,4 +1,4 @@
-"""Bodies of the cron jobs of seed 000 (the times live in domain/scheduler.py).
+"""Bodies of the cron jobs of seed 000 (the times live in infra/scheduler.py).
 
 Each is idempotent: running a tick twice (a retry, two instances racing past the lock) changes
 nothing more than running it once.
@@ -16,13 +16,14 @@ from tortoise.transactions import in_transaction
 
 from db.enums import AppointmentStatus
 from db.models import Appointment, Psychologist, ScheduledEvent, Slot
-from domain import booking, event_texts, planning
 from domain.audit import SYSTEM
+from domain.booking import appointments, planning
+from domain.booking.statuses import ACTIVE
 from domain.errors import DomainError
-from domain.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.i18n import translate
-from domain.outbox import enqueue
-from domain.statuses import ACTIVE
+from domain.messaging import event_texts
+from domain.messaging.events import EVENT_BATCH, EventLinks, run_due_events
+from domain.messaging.outbox import enqueue
 from domain.timerules import MSK, format_day_month, range_bounds, utcnow, week_start
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ async def complete_finished_sessions(*, now: datetime | None = None) -> int:
         if appointment.starts_at + timedelta(minutes=appointment.duration_min) > now:
             continue
         try:
-            await booking.change_status(
+            await appointments.change_status(
                 appointment.id, AppointmentStatus.COMPLETED, SYSTEM, notify=False, now=now
             )
         except DomainError as refused:  # changed by someone meanwhile: theirs stands

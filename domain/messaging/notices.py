@@ -8,10 +8,10 @@ from typing import Literal
 
 from db.enums import Actor
 from db.models import Appointment, Client, Psychologist
-from domain import texts
 from domain.audit import Initiator
 from domain.i18n import N_, translate
-from domain.outbox import enqueue
+from domain.messaging import texts
+from domain.messaging.outbox import enqueue
 from domain.timerules import MSK, client_zone, format_slot
 
 Notice = Literal["booked", "cancelled", "auto_cancelled", "moved", "confirmed", "status"]

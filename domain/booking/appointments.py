@@ -18,10 +18,12 @@ from tortoise.transactions import in_transaction
 
 from db.enums import AppointmentStatus, EventKind, SlotStatus, TicketStatus
 from db.models import Appointment, Client, Psychologist, ScheduledEvent, Service, Slot, Ticket
-from domain import audit, planning
+from domain import audit
 from domain.audit import Initiator
+from domain.booking import planning
+from domain.booking.conference import check_meeting_link
+from domain.booking.statuses import ACTIVE, AFTER_START, check_transition
 from domain.changes import AppointmentChange, data_changed, feed
-from domain.conference import check_meeting_link
 from domain.errors import (
     BookingLimitReached,
     Conflict,
@@ -33,9 +35,8 @@ from domain.errors import (
     SlotHeld,
     SlotInPast,
 )
-from domain.notices import Notice, notify_sides
-from domain.slots import free_now
-from domain.statuses import ACTIVE, AFTER_START, check_transition
+from domain.messaging.notices import Notice, notify_sides
+from domain.schedule.slots import free_now
 from domain.timerules import MSK, format_slot, utcnow
 
 HOLD_TTL = timedelta(minutes=5)

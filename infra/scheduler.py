@@ -26,10 +26,10 @@ from typing import Any
 import aiocron
 from redis.asyncio import Redis
 
-from domain import jobs
 from domain.changes import AppointmentChange, Change, feed
-from domain.delivery import outbox_signal
-from domain.events import EVENT_BATCH, EventLinks, run_due_events
+from domain.messaging import jobs
+from domain.messaging.delivery import outbox_signal
+from domain.messaging.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.timerules import MSK, utcnow
 
 log = logging.getLogger(__name__)

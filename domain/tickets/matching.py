@@ -12,12 +12,14 @@ from tortoise.functions import Count
 
 from db.enums import AppointmentStatus
 from db.models import Appointment, Psychologist, Slot, Ticket
-from domain import booking, psychologists, tickets
 from domain.audit import Initiator
+from domain.booking import appointments
 from domain.errors import AlreadyTaken, Conflict, NotFound
-from domain.schedule_text import top_free_starts_text
-from domain.slots import free_now
-from domain.tickets import ClientSpec
+from domain.people import psychologists
+from domain.schedule.schedule_text import top_free_starts_text
+from domain.schedule.slots import free_now
+from domain.tickets import leads
+from domain.tickets.leads import ClientSpec
 from domain.timerules import MSK, format_slot, range_bounds, utcnow
 
 # Sessions that use up the monthly limit: booked (new, confirmed) or held (completed).
@@ -156,12 +158,12 @@ async def draft_ticket(
         if existing is not None:
             return existing, False
     ticket = await Ticket.create(
-        number=number or tickets.new_ticket_number(now),
+        number=number or leads.new_ticket_number(now),
         client_id=client_id,
         psychologists=[p.name for p in people],
         slots=[format_slot(s, MSK) for s in starts],
         previous_id=previous_id,
-        **tickets.ticket_fields(ticket_info),
+        **leads.ticket_fields(ticket_info),
     )
     return ticket, True
 
@@ -185,10 +187,10 @@ async def automatch(
     people = await psychologists.by_names(names, field="psychologists")
     if not people:
         raise NotFound("no psychologist named", field="psychologists")
-    person = await tickets.client_for(client)
+    person = await leads.client_for(client)
     if lead_number:
         known = await Ticket.filter(number=lead_number).first()
-        booked = await tickets.active_appointment(known.id) if known else None
+        booked = await leads.active_appointment(known.id) if known else None
         if known is not None and booked is not None:
             name = await Psychologist.get(id=booked.psychologist_id).values_list("name", flat=True)
             return Match(known.number, str(name), booked.starts_at, booked)
@@ -199,7 +201,7 @@ async def automatch(
     try:
         appointment = await first_bookable(
             candidates,
-            lambda slot: booking.book(
+            lambda slot: appointments.book(
                 person.id,
                 slot.id,
                 initiator,

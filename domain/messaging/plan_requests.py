@@ -11,11 +11,13 @@ from tortoise.transactions import in_transaction
 
 from db.enums import EventKind
 from db.models import Appointment, Psychologist
-from domain import audit, booking, planning, tickets
+from domain import audit
 from domain.audit import Initiator
+from domain.booking import appointments, planning
+from domain.booking.conference import check_meeting_link
 from domain.changes import AppointmentChange, feed
-from domain.conference import check_meeting_link
 from domain.errors import Conflict
+from domain.tickets import leads
 from domain.timerules import MSK, utcnow
 
 # The switches of /plan-events, one per event of the confirmation chain.
@@ -77,7 +79,7 @@ async def plan_events(
     """Arm the switched-on events of the confirmation chain (at their DESIGN times) plus the
     session reminder and the review request; switched-off chain events are cancelled."""
     now = now or utcnow()
-    appointment = await tickets.appointment_in_slot(slot_id)
+    appointment = await leads.appointment_in_slot(slot_id)
     off = {kind for switch, kind in CHAIN_SWITCHES.items() if not switches.get(switch)}
     events = {kind: due for kind, due in _plan(appointment, now).items() if kind not in off}
     return await _write(appointment, events, initiator)
@@ -90,7 +92,7 @@ async def plan_client_events(
     and record a confirmation the caller reports."""
     now = now or utcnow()
     check_meeting_link(facts.meeting_link)
-    appointment = await tickets.appointment_in_slot(slot_id)
+    appointment = await leads.appointment_in_slot(slot_id)
     if facts.psychologist is not None:
         name = await Psychologist.get(id=appointment.psychologist_id).values_list(
             "name", flat=True
@@ -115,6 +117,6 @@ async def plan_client_events(
         await Appointment.filter(id=appointment.id).update(**meeting)
         await feed.publish(AppointmentChange("appointment.updated", appointment.id))
     if facts.confirmed and not appointment.confirmed:
-        await booking.confirm(appointment.id, initiator, now=now)
+        await appointments.confirm(appointment.id, initiator, now=now)
     await appointment.refresh_from_db()
     return await _write(appointment, _plan(appointment, now), initiator)

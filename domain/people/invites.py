@@ -12,11 +12,11 @@ from tortoise.transactions import in_transaction
 from db.enums import Actor, InviteRole, ManagerRole
 from db.models import Invite, Manager, Psychologist
 from domain import audit
-from domain.access import role_of
 from domain.audit import Initiator
 from domain.changes import data_changed
 from domain.errors import Conflict, Forbidden, NotFound
 from domain.i18n import pick_language
+from domain.people.access import role_of
 from domain.timerules import utcnow
 
 INVITE_TTL = timedelta(hours=24)

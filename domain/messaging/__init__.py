@@ -1,0 +1,1 @@
+"""Telling people: the Outbox, its delivery, texts, buttons, planned events and cron jobs."""

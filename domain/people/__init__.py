@@ -1,0 +1,1 @@
+"""Clients, psychologists and staff: identity, roles, invites and the client-base import."""

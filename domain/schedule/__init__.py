@@ -1,0 +1,1 @@
+"""A psychologist's schedule: slots, the week editor and the schedule texts."""

@@ -1,0 +1,1 @@
+"""Infrastructure the adapters run the domain on: the cron scheduler (aiocron + Redis locks)."""
