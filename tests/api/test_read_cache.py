@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from pydantic import BaseModel
 
 from config import load_settings
 from db.models import Psychologist, Slot
@@ -27,6 +28,7 @@ from domain.timerules import MSK, offset_zone, utcnow
 from services import Services
 from tests.api.conftest import Api, future_slot
 from tests.legacy.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
+from webapp.api.schemas import BoardOut, SlotList
 from webapp.app import create_app
 from webapp.keys import SERVICES
 
@@ -95,12 +97,13 @@ class Reads:
         board_first, board_last = board.board_range(None, None)
         texts, _ = await weekly_texts_until(self.psychologist.name, offset_zone(0))
         return {
-            "slots of one": await available_slots(
-                first, last, psychologist_id=self.psychologist.id
+            "slots of one": as_json(
+                SlotList,
+                await available_slots(first, last, psychologist_id=self.psychologist.id),
             ),
-            "slots of a day": await available_slots(self.day, self.day),
+            "slots of a day": as_json(SlotList, await available_slots(self.day, self.day)),
             "weekly texts": [{"res": texts}],
-            "board": {"columns": await board.board(board_first, board_last)},
+            "board": as_json(BoardOut, {"columns": await board.board(board_first, board_last)}),
         }
 
     async def warm(self, readers: list[TestClient]) -> dict[str, Any]:
@@ -117,6 +120,11 @@ class Reads:
         assert after != before, "the change did not change any answer"
         for http in readers:
             assert await self.through(http) == after
+
+
+def as_json(shape: type[BaseModel], value: object) -> Any:
+    """`value` as the route answering in `shape` writes it, parsed."""
+    return shape.model_validate(value, from_attributes=True).model_dump(mode="json")
 
 
 def msk_day(slot: Slot) -> date:

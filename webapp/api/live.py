@@ -24,7 +24,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from domain.booking import board
 from domain.changes import AppointmentChange, Change
 from domain.errors import NotFound
-from webapp.api.schemas import LiveQuery
+from webapp.api.schemas import AppointmentOut, LiveQuery
 from webapp.auth import STAFF, ForbiddenRole, Principal, confirmed_principal
 from webapp.errors import error_response
 from webapp.keys import SERVICES
@@ -77,10 +77,11 @@ class LiveHub:
 
     async def _announce(self, change: AppointmentChange) -> None:
         try:
-            appointment = await board.load(change.appointment_id)
+            card = await board.load(change.appointment_id)
         except NotFound:
             return
-        message = {"type": change.kind, "appointment": board.appointment_json(appointment)}
+        appointment = AppointmentOut.model_validate(card, from_attributes=True)
+        message = {"type": change.kind, "appointment": appointment.model_dump(mode="json")}
         await self.broadcast(message)
         if self._relay is not None:
             await self._relay.publish(message)
