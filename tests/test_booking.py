@@ -26,6 +26,7 @@ from domain.errors import (
     SlotInPast,
 )
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
+from webapp.errors import refusal_body
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -277,7 +278,7 @@ async def test_status_table_names_the_allowed_targets() -> None:
             appointment.id, AppointmentStatus.NEW, BY_MANAGER, now=after
         )
     assert refused.value.details["allowed"] == ["no_show"]
-    assert refused.value.as_dict()["field"] == "status"
+    assert refusal_body(refused.value)["field"] == "status"
 
 
 async def test_fifty_concurrent_bookings_of_one_slot_make_one_appointment() -> None:

@@ -47,7 +47,7 @@ async def reassign(
     slot. Returns the booking under the new lead and the previous lead's number."""
     now = now or utcnow()
     previous = await leads.by_number(lead_number)
-    people = await psychologists.by_names(names, field="filtered_psychologists")
+    people = await psychologists.by_names(names)
     current = await leads.active_appointment(previous.id)
     client_id = previous.client_id or (current.client_id if current else None)
     if client_id is None:

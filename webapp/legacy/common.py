@@ -13,9 +13,10 @@ from db.models import Client, Psychologist, Ticket
 from domain.audit import Initiator
 from domain.people import psychologists
 from domain.tickets.leads import split_list
-from domain.timerules import MAX_OFFSET_HOURS, MIN_OFFSET_HOURS, MSK, format_slot
+from domain.timerules import MSK, format_slot
 from webapp import patterns
 from webapp.auth import Unauthorized, require_integration
+from webapp.legacy.timetext import MAX_OFFSET_HOURS, MIN_OFFSET_HOURS
 
 INTEGRATION = Initiator(Actor.INTEGRATION, ref="integration", source="legacy")
 
@@ -72,10 +73,10 @@ Username = Annotated[
 ListText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
 ]
-# "DD.MM HH:mm" (MSK) items separated by `;`, blanks skipped (domain.timerules.parse_slot_list)
+# "DD.MM HH:mm" (MSK) items separated by `;`, blanks skipped (timetext.parse_slot_list)
 SLOT_LIST = patterns.separated(patterns.SLOT, ";")
 SlotList = Annotated[ListText, StringConstraints(pattern=SLOT_LIST)]
-# Hours from MSK (domain.timerules.parse_offset): "2", "-1", "2.5" or "2,5"
+# Hours from MSK (webapp.legacy.timetext.parse_offset): "2", "-1", "2.5" or "2,5"
 OFFSET = patterns.hours_offset(int(MIN_OFFSET_HOURS), int(MAX_OFFSET_HOURS))
 
 

@@ -10,9 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.booking.conference import WEB_LINK
 from domain.messaging import plan_requests
 from domain.messaging.plan_requests import PlannedEvents, SlotFacts
-from domain.timerules import MSK, parse_date, parse_hhmm
+from domain.timerules import MSK
 from webapp import patterns
+from webapp.errors import wire_fields
 from webapp.legacy.common import Name, RecordId, Text, integration
+from webapp.legacy.timetext import parse_date, parse_hhmm
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body
 
@@ -138,5 +140,6 @@ async def plan_client_events(request: web.Request) -> web.Response:
         calendar_meeting_id=body.calendar_meeting_id.strip(),
         confirmed=body.confirmed,
     )
-    planned = await plan_requests.plan_client_events(body.id, facts, initiator)
+    with wire_fields(starts_at="time"):
+        planned = await plan_requests.plan_client_events(body.id, facts, initiator)
     return _answer(body.id, planned)

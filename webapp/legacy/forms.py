@@ -11,6 +11,7 @@ from db.models import FormTracking
 from domain.people import psychologists
 from domain.people.psychologists import EducationItem
 from domain.tickets import leads
+from webapp.errors import wire_fields
 from webapp.keys import SERVICES
 from webapp.legacy.common import Name, TelegramId, Text, integration
 from webapp.openapi import documented
@@ -191,7 +192,8 @@ async def init_form_tracking(request: web.Request) -> web.Response:
 async def update_tracking_step(request: web.Request) -> web.Response:
     integration(request)
     body = await parse_body(request, UpdateTracking)
-    row = await leads.track_step(body.ticket_id, body.step)
+    with wire_fields(ticket_number="ticket_id"):
+        row = await leads.track_step(body.ticket_id, body.step)
     return web.json_response(_tracking(row))
 
 
@@ -220,9 +222,10 @@ async def psychologist_form(request: web.Request) -> web.Response:
         )
         for item in body.anketa.education
     ]
-    saved = await psychologists.save_anketa(
-        body.psychologist_id, body.anketa.profile(), education, initiator
-    )
+    with wire_fields(name="anketa.name"):
+        saved = await psychologists.save_anketa(
+            body.psychologist_id, body.anketa.profile(), education, initiator
+        )
     base_url = request.config_dict[SERVICES].settings.base_url
     answer = PsychologistProfile(
         id=saved.psychologist.id,

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from domain.tickets import help_hand
 from webapp import patterns
+from webapp.errors import wire_fields
 from webapp.legacy.common import TelegramId, Text, integration
 from webapp.legacy.tickets import TicketOut, ticket_out
 from webapp.openapi import documented
@@ -65,7 +66,8 @@ class HelpHandTickets(BaseModel):
 async def get_help_hand_tickets(request: web.Request) -> web.Response:
     integration(request)
     query = parse_query(request, TicketsQuery)
-    rows = await help_hand.open_tickets(query.telegram_id, query.price)
+    with wire_fields(tier="price"):
+        rows = await help_hand.open_tickets(query.telegram_id, query.price)
     answer = HelpHandTickets(
         tickets=[
             HelpHandTicket(

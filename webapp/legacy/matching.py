@@ -9,10 +9,11 @@ from domain.booking import conference
 from domain.tickets import matching
 from domain.tickets.leads import ClientSpec
 from domain.tickets.matching import Match
-from domain.timerules import MSK, parse_slot_list, utcnow
+from domain.timerules import MSK, utcnow
 from webapp import patterns
 from webapp.conference_providers import provider_chain
 from webapp.contract import JsonData
+from webapp.errors import wire_fields
 from webapp.keys import SERVICES
 from webapp.legacy.common import (
     LEAD_NUMBER_LENGTH,
@@ -26,6 +27,7 @@ from webapp.legacy.common import (
     names,
     slot_text,
 )
+from webapp.legacy.timetext import parse_slot_list
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body, parse_query
 
@@ -176,7 +178,8 @@ async def with_link(request: web.Request, match: Match) -> MatchOut:
 )
 async def get_general_slots(request: web.Request) -> web.Response:
     body = await parse_body(request, GeneralSlotsBody)
-    text = await matching.top_free_text(names(body.psychologist_list))
+    with wire_fields(names="psychologist_list"):
+        text = await matching.top_free_text(names(body.psychologist_list))
     return web.json_response(GeneralSlots(formated_result=text).model_dump())
 
 
@@ -189,7 +192,8 @@ async def get_general_slots(request: web.Request) -> web.Response:
 )
 async def get_assignment_coefficient(request: web.Request) -> web.Response:
     query = parse_query(request, CoefficientQuery)
-    found = await matching.coefficient_of(query.psychologist_name)
+    with wire_fields(name="psychologist_name"):
+        found = await matching.coefficient_of(query.psychologist_name)
     answer = CoefficientOut(
         psychologist=found.psychologist,
         monthly_limit=found.monthly_limit,
@@ -217,13 +221,14 @@ async def automatch(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, AutomatchBody)
     lead_number, ticket_info = lead_number_of(body.ticket_info)
-    match = await matching.automatch(
-        names(body.psychologists),
-        parse_slot_list(body.slots, utcnow(), MSK),
-        slot_ids(body.slots_id),
-        body.client_info.spec(),
-        ticket_info=ticket_info,
-        initiator=initiator,
-        lead_number=lead_number,
-    )
+    with wire_fields(names="psychologists"):
+        match = await matching.automatch(
+            names(body.psychologists),
+            parse_slot_list(body.slots, utcnow(), MSK),
+            slot_ids(body.slots_id),
+            body.client_info.spec(),
+            ticket_info=ticket_info,
+            initiator=initiator,
+            lead_number=lead_number,
+        )
     return web.json_response((await with_link(request, match)).model_dump())

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 from domain.booking import reassignment
 from domain.tickets import leads
-from domain.timerules import MSK, offset_zone, parse_offset, parse_slot_list, utcnow
+from domain.timerules import MSK, utcnow
+from webapp.errors import wire_fields
 from webapp.legacy.common import (
     OFFSET,
     LeadNumber,
@@ -21,6 +22,7 @@ from webapp.legacy.common import (
 )
 from webapp.legacy.matching import MatchOut, with_link
 from webapp.legacy.tickets import TicketOut, ticket_out
+from webapp.legacy.timetext import offset_zone, parse_offset, parse_slot_list
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
 
@@ -78,13 +80,14 @@ class ReassignmentSchedule(TicketOut):
 async def reassign(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, ReassignBody)
-    match, previous = await reassignment.reassign(
-        body.lead_number,
-        names(body.filtered_psychologists),
-        parse_slot_list(body.slots, utcnow(), MSK),
-        leads.split_list(body.queries, ";"),
-        initiator,
-    )
+    with wire_fields(names="filtered_psychologists"):
+        match, previous = await reassignment.reassign(
+            body.lead_number,
+            names(body.filtered_psychologists),
+            parse_slot_list(body.slots, utcnow(), MSK),
+            leads.split_list(body.queries, ";"),
+            initiator,
+        )
     linked = await with_link(request, match)
     return web.json_response(
         ReassignOut(**linked.model_dump(), previous_lead_number=previous).model_dump()

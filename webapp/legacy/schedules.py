@@ -9,10 +9,12 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from domain.schedule import schedules
-from domain.timerules import MSK, format_day_month, offset_zone, parse_date, parse_offset
+from domain.timerules import MSK, format_day_month
 from webapp import patterns
 from webapp.api.schemas import cached_answer, json_answer
+from webapp.errors import wire_fields
 from webapp.legacy.common import OFFSET, Name, Secret, psychologist_by_secret, slot_text
+from webapp.legacy.timetext import offset_zone, parse_date, parse_offset
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_query
 
@@ -93,7 +95,8 @@ async def _texts_answer(
 
     async def build() -> tuple[object, datetime]:
         zone = MSK if offset is None else offset_zone(offset)
-        texts, changes_at = await schedules.weekly_texts_until(name, zone)
+        with wire_fields(name="psychologist"):
+            texts, changes_at = await schedules.weekly_texts_until(name, zone)
         return [{"res": texts}], changes_at
 
     return await cached_answer(request, ("texts", name.strip(), offset), build)

@@ -11,10 +11,12 @@ from db.models import Slot
 from domain.errors import NotFound, SlotInPast
 from domain.schedule import slots
 from domain.tickets import leads
-from domain.timerules import MSK, parse_day_month, parse_hhmm, parse_slot, utcnow
+from domain.timerules import MSK, utcnow
 from webapp import patterns
+from webapp.errors import wire_fields
 from webapp.legacy.common import Secret, Text, psychologist_by_secret, slot_text
 from webapp.legacy.tickets import TicketOut, ticket_out
+from webapp.legacy.timetext import parse_day_month, parse_hhmm, parse_slot
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
 
@@ -115,5 +117,6 @@ async def get_ticket_for_slot(request: web.Request) -> web.Response:
     day: date = parse_day_month(query.date, now.astimezone(MSK).date(), field="date")
     clock = parse_hhmm(query.time, field="time")
     starts_at = datetime.combine(day, clock, tzinfo=MSK).astimezone(UTC)
-    view = await leads.ticket_for_slot(psychologist.id, starts_at)
+    with wire_fields(starts_at="time"):
+        view = await leads.ticket_for_slot(psychologist.id, starts_at)
     return web.json_response(ticket_out(view).model_dump(mode="json"))
