@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from db.enums import Actor, OutboxState
-from db.models import Outbox
+from domain.entities import Outbox
 from domain.messaging import delivery
 from webapp.api.schemas import MAX_ID, path_id
 from webapp.auth import STAFF, require_role

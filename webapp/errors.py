@@ -14,12 +14,6 @@ from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from tortoise.exceptions import (
-    DBConnectionError,
-    DoesNotExist,
-    IntegrityError,
-    OperationalError,
-)
 
 import db
 from domain.errors import Conflict, DomainError, Forbidden, NotFound
@@ -171,12 +165,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return web.json_response(refusal_body(exc), status=_status(exc, request))
     except ValidationError as exc:
         return validation_response(exc)
-    except DoesNotExist:
+    except db.RecordMissing:
         return error_response(404, "not_found", "not found")
-    except IntegrityError:
+    except db.RaceLost:
         # a uniqueness race lost between the check and the write: the data is intact
         return error_response(409, "conflict", "the record changed meanwhile, retry")
-    except (DBConnectionError, OperationalError, ConnectionError, OSError, *REDIS_DOWN) as exc:
+    except (*db.DatabaseDown, ConnectionError, OSError, *REDIS_DOWN) as exc:
         log.warning("backing service unavailable on %s %s: %s", request.method, request.path, exc)
         return unavailable_response()
     except Exception as exc:

@@ -29,7 +29,6 @@ from domain.errors import (
     Conflict,
     DomainError,
     HoldRequired,
-    InvalidInput,
     NotFound,
     SlotBooked,
     SlotHeld,
@@ -323,7 +322,7 @@ async def reschedule(
                 f"a {appointment.status.value} appointment cannot be moved", field="status"
             )
         if appointment.slot_id == new_slot_id:
-            raise InvalidInput("the appointment is already in this slot", field="slot_id")
+            return appointment  # already there: the move asked for is done
         taken = await Slot.filter(
             Q(id=new_slot_id, starts_at__gt=now)
             & (

@@ -9,11 +9,10 @@ from datetime import datetime
 from aiohttp import web
 
 from db.enums import Actor, ClientSource
-from db.models import Appointment, Client
 from domain.booking import appointments, board
 from domain.booking.availability import available_slots_until
 from domain.booking.board import appointment_json
-from domain.booking.statuses import ACTIVE
+from domain.entities import Client
 from domain.people import clients
 from webapp.api.schemas import (
     AppointmentList,
@@ -180,12 +179,6 @@ async def reschedule(request: web.Request) -> web.Response:
         client = await _own_client(principal)
         if not await board.belongs_to(appointment_id, client.id):
             raise ForbiddenRole("this appointment is not yours")
-    if await Appointment.filter(
-        id=appointment_id, slot_id=body.slot_id, status__in=ACTIVE
-    ).exists():
-        # already there: the move asked for is done (domain.booking.appointments would call it
-        # bad input, which no schema can state)
-        return await _answer(appointment_id)
     appointment = await appointments.reschedule(
         appointment_id, body.slot_id, principal.initiator()
     )

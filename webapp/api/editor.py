@@ -13,7 +13,7 @@ from aiohttp import hdrs, web
 from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
 from db.enums import Actor
-from db.models import Psychologist
+from domain.entities import Psychologist
 from domain.people import psychologists
 from domain.schedule import editor, slots
 from webapp import patterns

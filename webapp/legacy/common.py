@@ -9,8 +9,8 @@ from aiohttp import web
 from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from db.enums import Actor
-from db.models import Client, Psychologist, Ticket
 from domain.audit import Initiator
+from domain.entities import LEAD_NUMBER_MAX_LENGTH, USERNAME_MAX_LENGTH, Psychologist
 from domain.people import psychologists
 from domain.tickets.leads import split_list
 from domain.timerules import MSK, format_slot
@@ -60,14 +60,15 @@ Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 # Texts kept in (or looked up by) a column are no longer than it: a longer lookup value could
 # name nothing, and the ORM refuses to run it (a 500 before).
-LEAD_NUMBER_LENGTH: int = Ticket._meta.fields_map["number"].max_length  # type: ignore[attr-defined]
-LeadText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LEAD_NUMBER_LENGTH)]
+LeadText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=LEAD_NUMBER_MAX_LENGTH)
+]
 LeadNumber = Annotated[LeadText, StringConstraints(min_length=1)]
 Username = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True,
-        max_length=Client._meta.fields_map["username"].max_length,  # type: ignore[attr-defined]
+        max_length=USERNAME_MAX_LENGTH,
     ),
 ]
 ListText = Annotated[

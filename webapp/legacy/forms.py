@@ -7,7 +7,7 @@ from typing import Annotated
 from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from db.models import FormTracking
+from domain.entities import FormTracking
 from domain.people import psychologists
 from domain.people.psychologists import EducationItem
 from domain.tickets import leads

@@ -6,6 +6,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.booking import conference
+from domain.entities import LEAD_NUMBER_MAX_LENGTH
 from domain.tickets import matching
 from domain.tickets.leads import ClientSpec
 from domain.tickets.matching import Match
@@ -16,7 +17,6 @@ from webapp.contract import JsonData
 from webapp.errors import wire_fields
 from webapp.keys import SERVICES
 from webapp.legacy.common import (
-    LEAD_NUMBER_LENGTH,
     ListText,
     Name,
     SlotList,
@@ -34,7 +34,7 @@ from webapp.validation import BadRequest, parse_body, parse_query
 routes = web.RouteTableDef()
 TAGS = ("legacy: matching",)
 LEAD_KEYS = ("lead_number", "ticket_id", "ticket", "number")
-MAX_LEAD_LENGTH = LEAD_NUMBER_LENGTH
+MAX_LEAD_LENGTH = LEAD_NUMBER_MAX_LENGTH
 # A lead number in ticket_info: a text of at most MAX_LEAD_LENGTH characters once stripped, or
 # a number as long written; null is no number.
 LEAD_NUMBER = {

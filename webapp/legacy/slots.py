@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from db.models import Slot
-from domain.errors import NotFound, SlotInPast
 from domain.schedule import slots
 from domain.tickets import leads
 from domain.timerules import MSK, utcnow
@@ -94,12 +92,7 @@ async def delete_slot(request: web.Request) -> web.Response:
     psychologist = await psychologist_by_secret(body.secret)
     now = utcnow()
     starts_at = parse_slot(body.slot, now, MSK)
-    if starts_at <= now:
-        raise SlotInPast(f"{slot_text(starts_at)} is in the past", field="slot")
-    slot = await Slot.filter(psychologist_id=psychologist.id, starts_at=starts_at).first()
-    if slot is None:
-        raise NotFound(f"you have no slot at {slot_text(starts_at)}", field="slot")
-    await slots.remove_slot(psychologist.id, slot.id, now=now)
+    await slots.remove_slot_at(psychologist.id, starts_at, now=now)
     return web.json_response(SlotDeleted(deleted=True, slot=slot_text(starts_at)).model_dump())
 
 
