@@ -153,7 +153,7 @@ class ClientRegistration(BaseModel):
     user_id: TelegramId
 
 
-class RegisteredClient(BaseModel):
+class ClientRegistered(BaseModel):
     """The client with this telegram id (201: registered now; 200: already registered, the
     same client)."""
 
@@ -243,7 +243,7 @@ async def psychologist_form(request: web.Request) -> web.Response:
 @documented(
     "Register a client by telegram id (idempotent)",
     body=ClientRegistration,
-    responses={201: RegisteredClient, 200: RegisteredClient, 401: "no token"},
+    responses={201: ClientRegistered, 200: ClientRegistered, 401: "no token"},
     tags=TAGS,
     secured=True,
 )
@@ -251,5 +251,5 @@ async def client_registration(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, ClientRegistration)
     client, created = await leads.register_client(body.user_id, initiator)
-    answer = RegisteredClient(client_id=client.id, user_id=str(body.user_id), created=created)
+    answer = ClientRegistered(client_id=client.id, user_id=str(body.user_id), created=created)
     return web.json_response(answer.model_dump(), status=201 if created else 200)

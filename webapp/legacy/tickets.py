@@ -10,13 +10,13 @@ from domain.tickets.leads import TicketView
 from webapp.legacy.common import slot_text
 
 
-class ClientOut(BaseModel):
+class TicketClient(BaseModel):
     name: str
     telegram_id: str | None
     username: str | None
 
 
-class AppointmentOut(BaseModel):
+class TicketAppointment(BaseModel):
     id: int
     slot: str
     starts_at: str
@@ -39,8 +39,8 @@ class TicketOut(BaseModel):
     link_id: str | None
     previous_lead_number: str | None
     psychologist: str | None
-    client: ClientOut | None
-    appointment: AppointmentOut | None
+    client: TicketClient | None
+    appointment: TicketAppointment | None
 
 
 def ticket_out(view: TicketView) -> TicketOut:
@@ -57,14 +57,14 @@ def ticket_out(view: TicketView) -> TicketOut:
         link_id=view.link_id,
         previous_lead_number=view.previous_lead_number,
         psychologist=view.psychologist,
-        client=ClientOut(
+        client=TicketClient(
             name=client.name,
             telegram_id=str(client.telegram_id) if client.telegram_id else None,
             username=client.username,
         )
         if client
         else None,
-        appointment=AppointmentOut(
+        appointment=TicketAppointment(
             id=appointment.id,
             slot=slot_text(appointment.starts_at),
             starts_at=appointment.starts_at.isoformat(),
