@@ -52,7 +52,7 @@ async def test_hold_is_five_minutes_and_blocks_others() -> None:
     assert (slot.status, slot.held_by_id) == (SlotStatus.HELD, alice.id)
     with pytest.raises(SlotHeld) as refused:
         await appointments.hold_slot(bob.id, slot.id, now=NOW + timedelta(minutes=4))
-    assert refused.value.details["held_until"] == hold.held_until.isoformat()
+    assert refusal_body(refused.value)["held_until"] == hold.held_until.isoformat()
 
 
 async def test_expired_hold_frees_itself_without_a_job() -> None:

@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from email.message import Message
 
 from aiohttp import hdrs, web
@@ -57,7 +58,10 @@ def refusal_body(refusal: DomainError) -> dict[str, object]:
     body: dict[str, object] = {"error": refusal.code, "reason": refusal.message}
     if refusal.field:
         body["field"] = refusal.field
-    body.update(refusal.details)
+    body.update(
+        (name, value.isoformat() if isinstance(value, datetime) else value)
+        for name, value in refusal.details.items()
+    )
     return body
 
 

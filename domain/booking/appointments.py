@@ -63,7 +63,7 @@ async def _refuse_unavailable(slot_id: int, client_id: int | None, now: datetime
         return SlotHeld(
             f"{when} is being booked by another client",
             field="slot_id",
-            held_until=slot.held_until.isoformat() if slot.held_until else None,
+            held_until=slot.held_until,
         )
     return HoldRequired(f"hold {when} first: the hold is missing or has run out", field="slot_id")
 

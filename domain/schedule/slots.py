@@ -104,7 +104,7 @@ async def remove_slot(psychologist_id: int, slot_id: int, *, now: datetime | Non
         raise SlotHeld(
             f"{when} is being booked by a client right now",
             field="slot",
-            held_until=slot.held_until.isoformat() if slot.held_until else None,
+            held_until=slot.held_until,
         )
 
 
