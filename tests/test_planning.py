@@ -1,4 +1,4 @@
-"""When the events of an appointment are due (DESIGN section 5), and the status table."""
+"""When the events of an appointment are due, and the status table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seed-000 schedule texts: the four-week schedule and the top of free start times."""
+"""The integration API's schedule texts: the four-week schedule and the top of free start times."""
 
 from __future__ import annotations
 

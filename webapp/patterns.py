@@ -110,7 +110,7 @@ _MONTH_DAY = (
 ISO_DATE = f"(?:{YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
 HOUR_MINUTE = "(?:[01][0-9]|2[0-3]):[0-5][0-9]"
 
-# Seed-000 forms: "D.M" or "DD.MM" (a day any year may have: 29.02 included, see
+# The integration API's forms: "D.M" or "DD.MM" (a day any year may have: 29.02 included, see
 # webapp.legacy.timetext.resolve_year) and "H:mm" or "HH:mm".
 _D31, _D30, _D29 = (
     "(?:0?[1-9]|[12][0-9]|3[01])",

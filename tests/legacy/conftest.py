@@ -1,4 +1,4 @@
-"""Fixtures of the seed-000 API tests."""
+"""Fixtures of the integration API tests."""
 
 from __future__ import annotations
 

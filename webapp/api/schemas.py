@@ -1,4 +1,4 @@
-"""Request and answer models of /api/v1 (DESIGN section 8); the OpenAPI document is built
+"""Request and answer models of /api/v1; the OpenAPI document is built
 from them."""
 
 from __future__ import annotations

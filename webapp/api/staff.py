@@ -1,4 +1,4 @@
-"""Staff administration for admins (DESIGN 10.1): the list of managers and psychologists,
+"""Staff administration for admins: the list of managers and psychologists,
 invite links, deactivation and reactivation. The rules live in domain.people.staff."""
 
 from __future__ import annotations
