@@ -10,9 +10,8 @@ from aiogram.types import InlineKeyboardMarkup
 
 from db.enums import Actor, AppointmentStatus, SlotStatus
 from db.models import Appointment, Client, Psychologist, Slot, Ticket
-from domain import bot_views
 from domain.audit import Initiator
-from domain.booking import appointments
+from domain.booking import appointments, client_booking
 from domain.messaging import buttons
 from tests.bot.conftest import Person, make_psychologist, register
 
@@ -20,16 +19,11 @@ from tests.bot.conftest import Person, make_psychologist, register
 async def book_for(client: Client, psychologist: Psychologist, queries: list[str]) -> Appointment:
     slot = await Slot.filter(psychologist_id=psychologist.id).order_by("starts_at").first()
     assert slot is not None
-    ticket = await bot_views.open_request(
-        client.id, queries, {}, psychologist.name, slot.starts_at
+    await appointments.hold_slot(client.id, slot.id)
+    booked = await client_booking.book_with_request(
+        client.id, slot.id, queries, {}, Initiator(Actor.CLIENT), max_active=0
     )
-    return await appointments.book(
-        client.id,
-        slot.id,
-        Initiator(Actor.CLIENT),
-        ticket_id=ticket.id,
-        require_own_hold=False,
-    )
+    return await Appointment.get(id=booked.id)
 
 
 async def open_session(someone: Person) -> dict:

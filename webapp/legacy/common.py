@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 from db.enums import Actor
 from db.models import Client, Psychologist, Ticket
 from domain.audit import Initiator
+from domain.errors import DomainError
 from domain.people import psychologists
 from domain.tickets.leads import split_list
 from domain.timerules import MAX_OFFSET_HOURS, MIN_OFFSET_HOURS, MSK, format_slot
@@ -105,3 +108,15 @@ def names(text: str) -> list[str]:
 def slot_text(instant: datetime) -> str:
     """An instant as the seed writes slots: "DD.MM HH:mm" in MSK."""
     return format_slot(instant, MSK)
+
+
+@contextmanager
+def fields_renamed(**names: str) -> Iterator[None]:
+    """A DomainError raised inside names the route's field where it named the domain's
+    parameter: `fields_renamed(psychologist_ids="filtered_psychologists")`."""
+    try:
+        yield
+    except DomainError as error:
+        if error.field in names:
+            error.field = names[error.field]
+        raise

@@ -1,4 +1,4 @@
-"""Reassignment (seed 000): move a lead's client to another time or psychologist, and what
+"""Reassignment: move a lead's client to another time or psychologist, and what
 the integration shows the client to choose from."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from webapp.legacy.common import (
     LeadNumber,
     ListText,
     SlotList,
+    fields_renamed,
     integration,
     names,
 )
@@ -78,13 +79,13 @@ class ReassignmentSchedule(TicketOut):
 async def reassign(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, ReassignBody)
-    match, previous = await reassignment.reassign(
-        body.lead_number,
-        names(body.filtered_psychologists),
-        parse_slot_list(body.slots, utcnow(), MSK),
-        leads.split_list(body.queries, ";"),
-        initiator,
-    )
+    starts = parse_slot_list(body.slots, utcnow(), MSK)
+    named = "filtered_psychologists"
+    with fields_renamed(names=named, psychologist_ids=named):
+        chosen = await reassignment.psychologist_ids_by_name(names(body.filtered_psychologists))
+        match, previous = await reassignment.reassign(
+            body.lead_number, chosen, starts, leads.split_list(body.queries, ";"), initiator
+        )
     linked = await with_link(request, match)
     return web.json_response(
         ReassignOut(**linked.model_dump(), previous_lead_number=previous).model_dump()
