@@ -8,6 +8,7 @@ from collections.abc import Callable
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.keyboards.outbox import outbox_keyboard
 from db.enums import Actor, AppointmentStatus, SlotStatus
 from db.models import Appointment, Client, Psychologist, Slot, Ticket
 from domain.audit import Initiator
@@ -114,9 +115,7 @@ async def test_the_schedulers_confirm_button(
     maria = await make_psychologist("Maria Ivanova")
     anna = person("en")
     appointment = await book_for(await register(anna), maria, ["anxiety"])
-    markup = InlineKeyboardMarkup.model_validate(
-        buttons.confirmation_keyboard(appointment.id, "en")
-    )
+    markup = outbox_keyboard(buttons.confirmation_keyboard(appointment.id, "en"))
     reminder = await running_bot.send_message(anna.id, "Please confirm", reply_markup=markup)
 
     answer = await anna.click("✅ I will come", reminder.message_id)
