@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from db.enums import Actor, SlotStatus
 from db.models import Appointment, Slot, Ticket
 from domain.audit import Initiator
-from domain.booking import appointments
+from domain.booking import appointments, reassignment
+from domain.errors import NotFound
 from tests.legacy.helpers import (
     Psy,
     add_slots,
@@ -177,3 +179,28 @@ async def test_reassign_books_anew_when_the_session_was_cancelled(
     appointment = await Appointment.get(id=body["appointment_id"]).prefetch_related("ticket")
     assert (appointment.ticket.number, appointment.auto_assigned) == (body["lead_number"], True)
     assert appointment.ticket.queries == ["Тревога", "Сон"]  # kept from the previous lead
+
+
+async def test_the_domain_reassigns_by_psychologist_ids(
+    web_client: TestClient, token_headers: dict[str, str]
+) -> None:
+    _, boris, match = await _booked(web_client, token_headers)
+    monday = next_monday()
+    by_integration = Initiator(Actor.INTEGRATION, source="test")
+    unknown = 2**31 - 1
+    with pytest.raises(NotFound) as refused:
+        await reassignment.reassign(
+            match["lead_number"], [unknown], [instant(monday, 15)], [], by_integration
+        )
+    assert refused.value.field == "psychologist_ids"
+
+    [boris_id] = await reassignment.psychologist_ids_by_name([boris.name])
+    moved, previous = await reassignment.reassign(
+        match["lead_number"], [boris_id], [instant(monday, 15)], [], by_integration
+    )
+    assert (moved.psychologist, moved.starts_at, previous) == (
+        boris.name,
+        instant(monday, 15),
+        match["lead_number"],
+    )
+    assert moved.appointment.id == match["appointment_id"]

@@ -9,7 +9,7 @@ from datetime import datetime
 from aiohttp import web
 
 from db.enums import Actor, ClientSource
-from domain.booking import appointments, board
+from domain.booking import appointments, board, ownership
 from domain.booking.availability import available_slots_until
 from domain.booking.board import appointment_json
 from domain.entities import Client
@@ -177,7 +177,7 @@ async def reschedule(request: web.Request) -> web.Response:
     body = await parse_body(request, RescheduleIn)
     if principal.role == Actor.CLIENT:
         client = await _own_client(principal)
-        if not await board.belongs_to(appointment_id, client.id):
+        if not await ownership.owns(client.id, appointment_id):
             raise ForbiddenRole("this appointment is not yours")
     appointment = await appointments.reschedule(
         appointment_id, body.slot_id, principal.initiator()

@@ -1,4 +1,4 @@
-"""Reassignment (seed 000): move a lead's client to another time or psychologist, and what
+"""Reassignment: move a lead's client to another time or psychologist, and what
 the integration shows the client to choose from."""
 
 from __future__ import annotations
@@ -80,13 +80,12 @@ class ReassignmentSchedule(TicketOut):
 async def reassign(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, ReassignBody)
-    with wire_fields(names="filtered_psychologists"):
+    starts = parse_slot_list(body.slots, utcnow(), MSK)
+    named = "filtered_psychologists"
+    with wire_fields(names=named, psychologist_ids=named):
+        chosen = await reassignment.psychologist_ids_by_name(names(body.filtered_psychologists))
         match, previous = await reassignment.reassign(
-            body.lead_number,
-            names(body.filtered_psychologists),
-            parse_slot_list(body.slots, utcnow(), MSK),
-            leads.split_list(body.queries, ";"),
-            initiator,
+            body.lead_number, chosen, starts, leads.split_list(body.queries, ";"), initiator
         )
     linked = await with_link(request, match)
     return web.json_response(
