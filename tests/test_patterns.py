@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from domain.timerules import TimeFormatError
 from webapp import patterns
 from webapp.errors import refusal_status
-from webapp.legacy.common import OFFSET, SLOT_LIST
-from webapp.legacy.timetext import NoSuchTime, parse_offset, parse_slot, parse_slot_list
+from webapp.integrations.common import OFFSET, SLOT_LIST
+from webapp.integrations.timetext import NoSuchTime, parse_offset, parse_slot, parse_slot_list
 
 NOW = datetime(2028, 6, 1, 9, tzinfo=UTC)  # 2028 is a leap year: every DD.MM exists near it
 NOT_LEAP = datetime(2026, 6, 1, 9, tzinfo=UTC)

@@ -14,7 +14,7 @@ from domain.schedule.schedule_text import (
     weekly_schedule_texts,
 )
 from domain.timerules import MSK
-from webapp.legacy.timetext import offset_zone
+from webapp.integrations.timetext import offset_zone
 
 
 def msk(month: int, day: int, hour: int, minute: int = 0, year: int = 2025) -> datetime:

@@ -20,7 +20,7 @@ from domain.timerules import (
     utcnow,
     week_start,
 )
-from webapp.legacy.timetext import (
+from webapp.integrations.timetext import (
     offset_zone,
     parse_date,
     parse_day_month,

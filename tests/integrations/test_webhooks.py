@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Outbox, Slot
 from tests.helpers import make_client
-from tests.legacy.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
+from tests.integrations.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
 from webapp.keys import SERVICES
 
 

@@ -1,4 +1,4 @@
-"""Matching (seed 000): the top-3 most free start times, the assignment coefficient, automatch."""
+"""Matching: the top-3 most free start times, the assignment coefficient, automatch."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from webapp import patterns
 from webapp.conference_providers import provider_chain
 from webapp.contract import JsonData
 from webapp.errors import wire_fields
-from webapp.keys import SERVICES
-from webapp.legacy.common import (
+from webapp.integrations.common import (
     ListText,
     Name,
     SlotList,
@@ -27,7 +26,8 @@ from webapp.legacy.common import (
     names,
     slot_text,
 )
-from webapp.legacy.timetext import parse_slot_list
+from webapp.integrations.timetext import parse_slot_list
+from webapp.keys import SERVICES
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body, parse_query
 

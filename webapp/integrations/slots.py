@@ -1,4 +1,4 @@
-"""A psychologist's slots by schedule secret (seed 000): add, delete, the ticket of a slot."""
+"""A psychologist's slots by schedule secret: add, delete, the ticket of a slot."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from domain.tickets import leads
 from domain.timerules import MSK, utcnow
 from webapp import patterns
 from webapp.errors import wire_fields
-from webapp.legacy.common import Secret, Text, psychologist_by_secret, slot_text
-from webapp.legacy.tickets import TicketOut, ticket_out
-from webapp.legacy.timetext import parse_day_month, parse_hhmm, parse_slot
+from webapp.integrations.common import Secret, Text, psychologist_by_secret, slot_text
+from webapp.integrations.tickets import TicketOut, ticket_out
+from webapp.integrations.timetext import parse_day_month, parse_hhmm, parse_slot
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
 

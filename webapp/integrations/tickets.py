@@ -1,4 +1,4 @@
-"""The JSON shape of a ticket (lead) in seed-000 answers."""
+"""The JSON shape of a ticket (lead) in the integration API's answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from domain.tickets.leads import TicketView
-from webapp.legacy.common import slot_text
+from webapp.integrations.common import slot_text
 
 
 class TicketClient(BaseModel):

@@ -1,8 +1,10 @@
-"""The seed-000 HTTP API, path for path and format for format (DESIGN sections 5, 6, 8)."""
+"""The integration HTTP API: the routes the CRM, the site's forms and the database webhook
+call, with the paths and formats they were built against (kept exactly; the OpenAPI document
+tags them "legacy: ...")."""
 
 from aiohttp import web
 
-from webapp.legacy import (
+from webapp.integrations import (
     conference,
     events,
     forms,

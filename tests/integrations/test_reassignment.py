@@ -12,7 +12,7 @@ from db.models import Appointment, Slot, Ticket
 from domain.audit import Initiator
 from domain.booking import appointments, reassignment
 from domain.errors import NotFound
-from tests.legacy.helpers import (
+from tests.integrations.helpers import (
     Psy,
     add_slots,
     automatch,

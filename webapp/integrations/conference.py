@@ -10,8 +10,8 @@ from domain.errors import NotFound
 from domain.tickets import leads
 from webapp import patterns
 from webapp.conference_providers import provider_chain
+from webapp.integrations.common import LeadText, RecordId, integration
 from webapp.keys import SERVICES
-from webapp.legacy.common import LeadText, RecordId, integration
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body
 

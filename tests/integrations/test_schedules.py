@@ -13,7 +13,7 @@ from domain.audit import Initiator
 from domain.booking import appointments
 from domain.timerules import MSK, utcnow
 from tests.helpers import make_client
-from tests.legacy.helpers import add_slots, fill_anketa, instant, next_monday, slot_at
+from tests.integrations.helpers import add_slots, fill_anketa, instant, next_monday, slot_at
 
 ORDINALS = ("первую", "вторую", "третью", "четвёртую")
 BY_CLIENT = Initiator(Actor.CLIENT, source="test")

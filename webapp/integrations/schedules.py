@@ -1,4 +1,4 @@
-"""Schedules (seed 000): the four weekly texts of a psychologist, and a psychologist's own
+"""Schedules: the four weekly texts of a psychologist, and a psychologist's own
 slots with their state."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from domain.timerules import MSK, format_day_month
 from webapp import patterns
 from webapp.api.schemas import cached_answer, json_answer
 from webapp.errors import wire_fields
-from webapp.legacy.common import OFFSET, Name, Secret, psychologist_by_secret, slot_text
-from webapp.legacy.timetext import offset_zone, parse_date, parse_offset
+from webapp.integrations.common import OFFSET, Name, Secret, psychologist_by_secret, slot_text
+from webapp.integrations.timetext import offset_zone, parse_date, parse_offset
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_query
 
@@ -68,7 +68,7 @@ class WeeklyTexts(BaseModel):
 
 
 class WeeklyTextList(RootModel[list[WeeklyTexts]]):
-    """The four weekly texts, as the seed answers them: [{res: [...]}]."""
+    """The four weekly texts, as the integration API answers them: [{res: [...]}]."""
 
 
 class OwnSlot(BaseModel):

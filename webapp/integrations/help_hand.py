@@ -1,4 +1,4 @@
-"""Help hand (seed 000): open requests by price tier, and taking one (first one wins)."""
+"""Help hand: open requests by price tier, and taking one (first one wins)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 from domain.tickets import help_hand
 from webapp import patterns
 from webapp.errors import wire_fields
-from webapp.legacy.common import TelegramId, Text, integration
-from webapp.legacy.tickets import TicketOut, ticket_out
+from webapp.integrations.common import TelegramId, Text, integration
+from webapp.integrations.tickets import TicketOut, ticket_out
 from webapp.openapi import documented
 from webapp.validation import parse_query
 

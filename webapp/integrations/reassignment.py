@@ -12,7 +12,7 @@ from domain.booking import reassignment
 from domain.tickets import leads
 from domain.timerules import MSK, utcnow
 from webapp.errors import wire_fields
-from webapp.legacy.common import (
+from webapp.integrations.common import (
     OFFSET,
     LeadNumber,
     ListText,
@@ -20,9 +20,9 @@ from webapp.legacy.common import (
     integration,
     names,
 )
-from webapp.legacy.matching import MatchOut, with_link
-from webapp.legacy.tickets import TicketOut, ticket_out
-from webapp.legacy.timetext import offset_zone, parse_offset, parse_slot_list
+from webapp.integrations.matching import MatchOut, with_link
+from webapp.integrations.tickets import TicketOut, ticket_out
+from webapp.integrations.timetext import offset_zone, parse_offset, parse_slot_list
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
 

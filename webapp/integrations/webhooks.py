@@ -11,8 +11,8 @@ from db.enums import Actor, SlotStatus
 from domain.audit import Initiator
 from domain.booking import slot_webhook
 from webapp.auth import Unauthorized, bearer_token, same_secret
+from webapp.integrations.common import RecordId
 from webapp.keys import SERVICES
-from webapp.legacy.common import RecordId
 from webapp.openapi import documented
 from webapp.validation import parse_body
 

@@ -1,4 +1,4 @@
-"""Forms: funnel tracking, the psychologist's anketa, client registration (seed 000)."""
+"""Forms: funnel tracking, the psychologist's anketa,, client registration."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from domain.people import psychologists
 from domain.people.psychologists import EducationItem
 from domain.tickets import leads
 from webapp.errors import wire_fields
+from webapp.integrations.common import Name, TelegramId, Text, integration
 from webapp.keys import SERVICES
-from webapp.legacy.common import Name, TelegramId, Text, integration
 from webapp.openapi import documented
 from webapp.validation import parse_body
 

@@ -11,7 +11,7 @@ from db.models import Outbox, Ticket
 from domain.audit import Initiator
 from domain.tickets import help_hand
 from tests.helpers import make_client
-from tests.legacy.helpers import fill_anketa
+from tests.integrations.helpers import fill_anketa
 
 BY_CLIENT = Initiator(Actor.CLIENT, source="test")
 

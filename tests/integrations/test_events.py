@@ -9,7 +9,14 @@ from aiohttp.test_utils import TestClient
 from db.enums import EventState
 from db.models import Appointment, ScheduledEvent
 from domain.booking.planning import PLANNED
-from tests.legacy.helpers import add_slots, automatch, fill_anketa, instant, next_monday, slot_at
+from tests.integrations.helpers import (
+    add_slots,
+    automatch,
+    fill_anketa,
+    instant,
+    next_monday,
+    slot_at,
+)
 
 HOUR = timedelta(hours=1)
 

@@ -1,4 +1,4 @@
-"""Planning the events of a booking (seed 000): create or replace; the runner executes them."""
+"""Planning the events of a booking create or replace; the runner executes them."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from domain.messaging.plan_requests import PlannedEvents, SlotFacts
 from domain.timerules import MSK
 from webapp import patterns
 from webapp.errors import wire_fields
-from webapp.legacy.common import Name, RecordId, Text, integration
-from webapp.legacy.timetext import parse_date, parse_hhmm
+from webapp.integrations.common import Name, RecordId, Text, integration
+from webapp.integrations.timetext import parse_date, parse_hhmm
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body
 

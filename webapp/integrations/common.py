@@ -1,4 +1,4 @@
-"""What the seed-000 routes share: who the caller is, and the shapes of their inputs."""
+"""What the integration routes share: who the caller is, and the shapes of their inputs."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from domain.tickets.leads import split_list
 from domain.timerules import MSK, format_slot
 from webapp import patterns
 from webapp.auth import Unauthorized, require_integration
-from webapp.legacy.timetext import MAX_OFFSET_HOURS, MIN_OFFSET_HOURS
+from webapp.integrations.timetext import MAX_OFFSET_HOURS, MIN_OFFSET_HOURS
 
 INTEGRATION = Initiator(Actor.INTEGRATION, ref="integration", source="legacy")
 
 
 def _digits_only(value: object) -> object:
-    # Telegram ids arrive as strings (the seed) or numbers; a bool is neither.
+    # Telegram ids arrive as strings (the CRM) or numbers; a bool is neither.
     if isinstance(value, bool):
         raise ValueError("expected a telegram id")
     if isinstance(value, str):
@@ -77,7 +77,7 @@ ListText = Annotated[
 # "DD.MM HH:mm" (MSK) items separated by `;`, blanks skipped (timetext.parse_slot_list)
 SLOT_LIST = patterns.separated(patterns.SLOT, ";")
 SlotList = Annotated[ListText, StringConstraints(pattern=SLOT_LIST)]
-# Hours from MSK (webapp.legacy.timetext.parse_offset): "2", "-1", "2.5" or "2,5"
+# Hours from MSK (webapp.integrations.timetext.parse_offset): "2", "-1", "2.5" or "2,5"
 OFFSET = patterns.hours_offset(int(MIN_OFFSET_HOURS), int(MAX_OFFSET_HOURS))
 
 
@@ -105,5 +105,5 @@ def names(text: str) -> list[str]:
 
 
 def slot_text(instant: datetime) -> str:
-    """An instant as the seed writes slots: "DD.MM HH:mm" in MSK."""
+    """An instant as the integration API writes slots: "DD.MM HH:mm" in MSK."""
     return format_slot(instant, MSK)
