@@ -1,4 +1,4 @@
-"""Every target of DESIGN section 9, one after another, in one table.
+"""Every speed and resilience target (bench/README.md), one after another, in one table.
 
     python -m bench [--quick] [--scale10] [--only reads booking bot outbox live import resilience]
 

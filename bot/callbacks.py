@@ -1,8 +1,9 @@
 """Every inline button's callback_data: CallbackData factories with short prefixes, ids only.
 
-`AppointmentCb` parses the buttons the scheduler puts into Outbox rows
-(domain/messaging/buttons.py: `ap:<action>:<appointment id>`), so its prefix and field order must
-stay as they are.
+The buttons under the scheduler's messages are built with these factories too, when the
+sender sends them (bot/keyboards/outbox.py). Messages already in chats carry their packed
+data (`ap:<action>:<appointment id>`, `rv:<appointment id>:<rating>`), so prefixes, field
+order and the actions' values stay as they are.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
-
-from domain.messaging import buttons
 
 # Data in a tap is the client's word, and a modified client sends any: a number outside the
 # database's integer range would fail the query, so such data does not parse (the tap is then
@@ -94,9 +93,9 @@ class HoldCb(CallbackData, prefix="h"):
 
 
 class AppointmentAction(StrEnum):
-    CONFIRM = buttons.AppointmentAction.CONFIRM.value
-    RESCHEDULE = buttons.AppointmentAction.RESCHEDULE.value
-    CANCEL = buttons.AppointmentAction.CANCEL.value
+    CONFIRM = "confirm"
+    RESCHEDULE = "reschedule"
+    CANCEL = "cancel"
     OPEN = "open"
     MOVE = "move"
     SWITCH = "switch"
@@ -104,12 +103,12 @@ class AppointmentAction(StrEnum):
     SKIP_REASON = "noreason"
 
 
-class AppointmentCb(CallbackData, prefix=buttons.APPOINTMENT_PREFIX):
+class AppointmentCb(CallbackData, prefix="ap"):
     action: AppointmentAction
     appointment_id: Id
 
 
-class ReviewCb(CallbackData, prefix=buttons.REVIEW_PREFIX):
+class ReviewCb(CallbackData, prefix="rv"):
     appointment_id: Id
     rating: Number
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiogram import Dispatcher, Router
+from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
@@ -75,15 +75,5 @@ def build_dispatcher(services: Services) -> Dispatcher:
     LocaleMiddleware(i18n).setup(dp)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
     dp.callback_query.middleware(RefusedTapMiddleware(on_stale_button))
-    dp.include_routers(*(_released(router) for router in handlers.get_routers()))
+    dp.include_routers(*handlers.get_routers())
     return dp
-
-
-def _released(router: Router) -> Router:
-    """The module-level router, taken off a dispatcher built before in this process (tests,
-    a restarted bot part): aiogram lets a router have one parent and offers no detach."""
-    parent = router.parent_router
-    if parent is not None:
-        parent.sub_routers.remove(router)
-        router._parent_router = None  # noqa: SLF001 - no public way to detach
-    return router

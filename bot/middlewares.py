@@ -14,9 +14,9 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import Chat, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
-from domain.bot_views import Person, person_of
 from domain.errors import DomainError
 from domain.i18n import N_, pick_language, translate
+from domain.people.telegram_users import TelegramUser, telegram_user
 from services import Services
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -67,13 +67,14 @@ class InFlight(BaseMiddleware):
 
 
 class PersonMiddleware(BaseMiddleware):
-    """Loads the client / psychologist / manager rows of the user into `data["person"]`."""
+    """Puts who the user is (a domain.people.telegram_users.TelegramUser) into
+    `data["person"]`."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         if user is not None and not user.is_bot:
             services: Services = data["services"]
-            data["person"] = await person_of(user.id, services.settings.admin_ids)
+            data["person"] = await telegram_user(user.id, services.settings.admin_ids)
         return await handler(event, data)
 
 
@@ -82,7 +83,7 @@ class LocaleMiddleware(I18nMiddleware):
     Telegram's language_code, else Russian."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        person: Person | None = data.get("person")
+        person: TelegramUser | None = data.get("person")
         if person is not None and person.language:
             return pick_language(person.language)
         storage: BaseStorage | None = data.get("fsm_storage")

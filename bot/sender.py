@@ -27,10 +27,9 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.types import InlineKeyboardMarkup
-from pydantic import ValidationError
 
 import db
+from bot.keyboards.outbox import UnreadableKeyboard, outbox_keyboard
 from db.models import Outbox
 from domain.changes import AppointmentChange, Change, feed
 from domain.messaging import delivery
@@ -185,11 +184,9 @@ class OutboxSender:
     async def _deliver(self, row: Outbox) -> bool:
         """Send one row until it is sent or given up; True when the recipient blocked us."""
         try:
-            markup = (
-                InlineKeyboardMarkup.model_validate(row.reply_markup) if row.reply_markup else None
-            )
-        except ValidationError as exc:
-            await delivery.mark_failed(row, f"invalid keyboard: {exc.error_count()} error(s)", 0)
+            markup = outbox_keyboard(row.reply_markup)
+        except UnreadableKeyboard as exc:
+            await delivery.mark_failed(row, f"invalid keyboard: {exc}", 0)
             return False
         attempts, errors, flood_waits = row.attempts, 0, 0
         while True:

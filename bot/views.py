@@ -25,10 +25,9 @@ from bot.callbacks import (
     WeekCb,
 )
 from bot.keyboards.common import client_menu, manager_menu, menu_button, psychologist_menu
-from db.enums import AppointmentStatus
-from db.models import Appointment, Client, Psychologist, Slot, Ticket
-from domain import bot_views
-from domain.bot_views import Person
+from domain.booking import choices
+from domain.booking.choices import ChosenTime
+from domain.booking.sessions import Session
 from domain.errors import (
     AlreadyTaken,
     BookingLimitReached,
@@ -39,8 +38,12 @@ from domain.errors import (
     SlotHeld,
     SlotInPast,
 )
+from domain.people.profiles import ClientProfile, PsychologistProfile
+from domain.people.telegram_users import TelegramUser
 from domain.tickets.help_hand import TIERS
+from domain.tickets.help_hand_requests import HelpHandRequest
 from domain.timerules import MSK, TimeFormatError, client_zone, utcnow, week_start
+from domain.values import AppointmentStatus
 
 Screen = tuple[str, InlineKeyboardMarkup]
 
@@ -64,7 +67,7 @@ def typed(message: Message, limit: int) -> str:
     return (message.text or "").replace("\x00", "")[:limit]
 
 
-def zone_of(person: Client | Psychologist | None) -> tzinfo:
+def zone_of(person: ClientProfile | PsychologistProfile | None) -> tzinfo:
     try:
         return client_zone(person.timezone if person else None)
     except TimeFormatError:
@@ -81,7 +84,7 @@ def when(instant: datetime, tz: tzinfo) -> str:
     return f"{WEEKDAYS[local.weekday()]!s} {local:%d.%m %H:%M}"
 
 
-def price_text(psychologist: Psychologist) -> str:
+def price_text(psychologist: PsychologistProfile) -> str:
     low, high = psychologist.min_price, psychologist.max_price
     if low is None and high is None:
         return _("Price: on request")
@@ -90,7 +93,7 @@ def price_text(psychologist: Psychologist) -> str:
     return _("Price: {price} RUB per session").format(price=low if low is not None else high)
 
 
-def card(psychologist: Psychologist, mode: Mode, appointment_id: int) -> Screen:
+def card(psychologist: PsychologistProfile, mode: Mode, appointment_id: int) -> Screen:
     """A psychologist's card: name, price, about, and the button to their free times."""
     lines = [psychologist.name, price_text(psychologist)]
     if psychologist.queries:
@@ -114,9 +117,9 @@ def monday_of(week: int, tz: tzinfo, now: datetime | None = None) -> date:
 
 
 async def week_screen(
-    psychologist: Psychologist,
+    psychologist: PsychologistProfile,
     week: int,
-    client: Client,
+    client: ClientProfile,
     mode: Mode = Mode.BOOK,
     appointment_id: int = 0,
     *,
@@ -125,7 +128,7 @@ async def week_screen(
     """A week of the psychologist's free times as buttons, with earlier / later weeks."""
     tz = zone_of(client)
     monday = monday_of(week, tz)
-    slots = await bot_views.free_week(psychologist.id, monday, tz, client_id=client.id)
+    slots = await choices.free_week(psychologist.id, monday, tz, client_id=client.id)
     head = _("{name}: free times {first}–{last} ({zone}).").format(
         name=psychologist.name,
         first=f"{monday:%d.%m}",
@@ -138,7 +141,9 @@ async def week_screen(
     buttons = [
         InlineKeyboardButton(
             text=when(slot.starts_at, tz),
-            callback_data=SlotCb(slot_id=slot.id, appointment_id=appointment_id, mode=mode).pack(),
+            callback_data=SlotCb(
+                slot_id=slot.slot_id, appointment_id=appointment_id, mode=mode
+            ).pack(),
         )
         for slot in slots
     ]
@@ -157,7 +162,7 @@ async def week_screen(
                 ).pack(),
             )
         )
-    if week < bot_views.MAX_WEEKS_AHEAD:
+    if week < choices.MAX_WEEKS_AHEAD:
         nav.append(
             InlineKeyboardButton(
                 text=_("Later ▶"),
@@ -184,13 +189,11 @@ async def week_screen(
     return text, builder.as_markup()
 
 
-async def first_week_with_slots(psychologist: Psychologist, client: Client) -> int:
+async def first_week_with_slots(psychologist: PsychologistProfile, client: ClientProfile) -> int:
     """The first week from this one that has a free time (this week when none has)."""
     tz = zone_of(client)
-    for week in range(bot_views.MAX_WEEKS_AHEAD + 1):
-        if await bot_views.free_week(
-            psychologist.id, monday_of(week, tz), tz, client_id=client.id
-        ):
+    for week in range(choices.MAX_WEEKS_AHEAD + 1):
+        if await choices.free_week(psychologist.id, monday_of(week, tz), tz, client_id=client.id):
             return week
     return 0
 
@@ -202,7 +205,7 @@ def week_of(instant: datetime, tz: tzinfo) -> int:
 
 
 def hold_screen(
-    slot: Slot, held_until: datetime, client: Client, mode: Mode, appointment_id: int
+    time: ChosenTime, held_until: datetime, client: ClientProfile, mode: Mode, appointment_id: int
 ) -> Screen:
     """The held time, until when it is held, and confirm / refresh / other times."""
     tz = zone_of(client)
@@ -215,7 +218,7 @@ def hold_screen(
     text = "\n".join(
         (
             _("{name}, {when} ({zone}).").format(
-                name=slot.psychologist.name, when=when(slot.starts_at, tz), zone=zone_label(tz)
+                name=time.psychologist.name, when=when(time.starts_at, tz), zone=zone_label(tz)
             ),
             _("⏳ This time is held for you until {until} ({minutes} min left).").format(
                 until=f"{held_until.astimezone(tz):%H:%M}", minutes=left
@@ -223,7 +226,7 @@ def hold_screen(
             question,
         )
     )
-    fields = {"slot_id": slot.id, "appointment_id": appointment_id, "mode": mode}
+    fields = {"slot_id": time.slot_id, "appointment_id": appointment_id, "mode": mode}
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Confirm"), callback_data=HoldCb(action=HoldAction.CONFIRM, **fields))
     builder.button(text=_("⏱ Refresh"), callback_data=HoldCb(action=HoldAction.REFRESH, **fields))
@@ -250,7 +253,7 @@ def slot_problem(error: DomainError) -> str:
     return _("This cannot be done right now. Please choose another time.")
 
 
-def appointment_screen(appointment: Appointment, client: Client) -> Screen:
+def appointment_screen(appointment: Session, client: ClientProfile) -> Screen:
     tz = zone_of(client)
     lines = [
         _("Session with {name}").format(name=appointment.psychologist.name),
@@ -262,11 +265,10 @@ def appointment_screen(appointment: Appointment, client: Client) -> Screen:
     if appointment.meeting_link:
         lines.append(_("Video link: {link}").format(link=appointment.meeting_link))
     builder = InlineKeyboardBuilder()
-    active = appointment.status in {AppointmentStatus.NEW, AppointmentStatus.CONFIRMED}
     actions = []
     if appointment.status == AppointmentStatus.NEW:
         actions.append((_("✅ I will come"), AppointmentAction.CONFIRM))
-    if active:
+    if appointment.active:
         actions.append((_("🔁 Change time or psychologist"), AppointmentAction.RESCHEDULE))
         actions.append((_("❌ Cancel the session"), AppointmentAction.CANCEL))
     for label, action in actions:
@@ -297,7 +299,7 @@ def tiers_keyboard(*, staff: bool) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def tickets_screen(found: list[Ticket], tier: int) -> Screen:
+def tickets_screen(found: list[HelpHandRequest], tier: int) -> Screen:
     """Open help-hand requests with a take button each."""
     builder = InlineKeyboardBuilder()
     if not found:
@@ -324,7 +326,7 @@ def tickets_screen(found: list[Ticket], tier: int) -> Screen:
     return text, builder.as_markup()
 
 
-def main_menu(person: Person, base_url: str) -> Screen:
+def main_menu(person: TelegramUser, base_url: str) -> Screen:
     """The menu of the person's role."""
     if person.is_staff:
         return _("Manager's menu: the board opens with the button below."), manager_menu(

@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 from aerich import Command
 from tortoise import Tortoise, connections
-from tortoise.exceptions import DBConnectionError
+from tortoise.exceptions import DBConnectionError, DoesNotExist, IntegrityError, OperationalError
 
 from db import sql_log
 from db.config import tortoise_config
@@ -108,3 +108,15 @@ def unreachable(exc: BaseException) -> bool:
 def dialect() -> str:
     """'sqlite' or 'postgres': the few queries that differ between them ask this."""
     return connections.get("default").capabilities.dialect
+
+
+async def ping() -> None:
+    """One round trip to the database (health checks); raises when it is out of reach."""
+    await connections.get("default").execute_query("SELECT 1")
+
+
+# What the database refuses, in the words adapters answer with: a uniqueness race lost between
+# a check and a write, a record gone, the database out of reach or refusing the statement.
+RaceLost = IntegrityError
+RecordMissing = DoesNotExist
+DatabaseDown = (DBConnectionError, OperationalError)

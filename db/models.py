@@ -1,4 +1,4 @@
-"""Tortoise models: the whole domain model (DESIGN section 4).
+"""Tortoise models: everything the service stores.
 
 Invariants that protect the data live in the database itself:
 - one slot per (psychologist, starts_at);

@@ -1,4 +1,9 @@
-"""Domain errors: each names what went wrong in words a caller can show, and maps to a 4xx."""
+"""Domain errors: each names what went wrong in words a caller can show.
+
+`code` is stable for callers. `field` is the domain's own name for what was wrong: a parameter
+of the use case or an attribute of the thing it acts on, never a field of some wire format;
+each adapter says it in its own words (webapp/errors.py maps kinds to HTTP statuses and, per
+route, domain names to wire fields)."""
 
 from __future__ import annotations
 
@@ -6,9 +11,8 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """A refused request. `code` is stable for callers; `status` is the HTTP answer it maps to."""
+    """A refused request."""
 
-    status = 400
     code = "bad_request"
 
     def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
@@ -17,30 +21,20 @@ class DomainError(Exception):
         self.field = field
         self.details = details
 
-    def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"error": self.code, "reason": self.message}
-        if self.field:
-            body["field"] = self.field
-        body.update(self.details)
-        return body
-
 
 class InvalidInput(DomainError):
     code = "invalid"
 
 
 class NotFound(DomainError):
-    status = 404
     code = "not_found"
 
 
 class Forbidden(DomainError):
-    status = 403
     code = "forbidden"
 
 
 class Conflict(DomainError):
-    status = 409
     code = "conflict"
 
 

@@ -26,6 +26,7 @@ from domain.errors import (
     SlotInPast,
 )
 from tests.helpers import NOW, make_client, make_psychologist, make_slot
+from webapp.errors import refusal_body
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -51,7 +52,7 @@ async def test_hold_is_five_minutes_and_blocks_others() -> None:
     assert (slot.status, slot.held_by_id) == (SlotStatus.HELD, alice.id)
     with pytest.raises(SlotHeld) as refused:
         await appointments.hold_slot(bob.id, slot.id, now=NOW + timedelta(minutes=4))
-    assert refused.value.details["held_until"] == hold.held_until.isoformat()
+    assert refusal_body(refused.value)["held_until"] == hold.held_until.isoformat()
 
 
 async def test_expired_hold_frees_itself_without_a_job() -> None:
@@ -277,7 +278,7 @@ async def test_status_table_names_the_allowed_targets() -> None:
             appointment.id, AppointmentStatus.NEW, BY_MANAGER, now=after
         )
     assert refused.value.details["allowed"] == ["no_show"]
-    assert refused.value.as_dict()["field"] == "status"
+    assert refusal_body(refused.value)["field"] == "status"
 
 
 async def test_fifty_concurrent_bookings_of_one_slot_make_one_appointment() -> None:

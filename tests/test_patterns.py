@@ -11,15 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict
 
-from domain.timerules import (
-    NoSuchTime,
-    TimeFormatError,
-    parse_offset,
-    parse_slot,
-    parse_slot_list,
-)
+from domain.timerules import TimeFormatError
 from webapp import patterns
-from webapp.legacy.common import OFFSET, SLOT_LIST
+from webapp.errors import refusal_status
+from webapp.integrations.common import OFFSET, SLOT_LIST
+from webapp.integrations.timetext import NoSuchTime, parse_offset, parse_slot, parse_slot_list
 
 NOW = datetime(2028, 6, 1, 9, tzinfo=UTC)  # 2028 is a leap year: every DD.MM exists near it
 NOT_LEAP = datetime(2026, 6, 1, 9, tzinfo=UTC)
@@ -53,7 +49,7 @@ def test_29_february_is_a_404_where_no_leap_year_is_near() -> None:
     try:
         parse_slot("29.02 10:00", NOT_LEAP)
     except NoSuchTime as missing:
-        assert missing.status == 404
+        assert refusal_status(missing) == 404
     else:
         raise AssertionError("29.02 exists around 2026")
 

@@ -1,4 +1,4 @@
-"""When the events of an appointment are due (DESIGN section 5), and the status table."""
+"""When the events of an appointment are due, and the status table."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from domain.booking.planning import plan_for
 from domain.booking.statuses import allowed_targets, check_transition
 from domain.errors import IllegalTransition
 from tests.helpers import NOW
+from webapp.errors import refusal_status
 
 HOUR = timedelta(hours=1)
 SESSION = timedelta(minutes=60)
@@ -81,4 +82,4 @@ def test_transition_table(current: S, allowed: list[str]) -> None:
             with pytest.raises(IllegalTransition) as refused:
                 check_transition(current, target)
             assert refused.value.details["allowed"] == allowed
-            assert refused.value.status == 409
+            assert refusal_status(refused.value) == 409

@@ -615,3 +615,50 @@ async def test_webhook_reply_method_is_executed(emu: BotApiEmulator, bot: Bot) -
         await bot.delete_webhook()
     assert reply["text"] == "Ответ: привет"
     assert emu.requests("sendMessage")[-1]["via"] == "webhook-reply"
+
+
+# ---------------------------------------------------------------------------------------------
+# What a modified client can send
+
+
+async def test_a_modified_client_sends_what_no_button_offered(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    seen: list[tuple[str, object]] = []
+    router = Router()
+
+    @router.message(F.location)
+    async def location(message: Message) -> None:
+        assert message.location is not None
+        seen.append(("location", message.location.latitude))
+
+    @router.edited_message(F.text)
+    async def edited(message: Message) -> None:
+        seen.append(("edited", message.text))
+
+    @router.callback_query()
+    async def tap(query: CallbackQuery) -> None:
+        carrier = query.message.message_id if query.message else None
+        seen.append(("tap", (query.data, carrier)))
+        await query.answer("noted")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    async with polling(dp, bot, emu):
+        typed = emu.send_text(TOKEN, USER, "hello")["message"]["message_id"]
+        emu.send_raw(TOKEN, USER, {"location": {"latitude": 55.75, "longitude": 37.62}})
+        emu.edit_text(TOKEN, USER, typed, "hello again")
+        carrier = emu.message(USER, typed, TOKEN)
+        update = emu.send_callback_query(TOKEN, USER, "never:offered", carrier)
+        answer = await emu.wait_for_callback_answer(update["callback_query"]["id"])
+        await emu.wait_for(lambda: len(seen) == 3, what="three updates handled")
+
+    # polling hands updates to concurrent tasks: the order of handling is not the order sent
+    assert sorted(seen, key=str) == sorted(
+        [("location", 55.75), ("edited", "hello again"), ("tap", ("never:offered", typed))],
+        key=str,
+    )
+    assert answer["text"] == "noted"
+    assert (emu.message(USER, typed, TOKEN) or {})["text"] == "hello again"
+    with pytest.raises(SandboxError):
+        emu.edit_text(TOKEN, USER, 10_000, "no such message")

@@ -1,4 +1,4 @@
-"""Seed-000 schedule texts: the four-week schedule and the top of free start times."""
+"""The integration API's schedule texts: the four-week schedule and the top of free start times."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from domain.schedule.schedule_text import (
     top_free_starts_text,
     weekly_schedule_texts,
 )
-from domain.timerules import MSK, offset_zone
+from domain.timerules import MSK
+from webapp.integrations.timetext import offset_zone
 
 
 def msk(month: int, day: int, hour: int, minute: int = 0, year: int = 2025) -> datetime:

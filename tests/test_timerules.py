@@ -16,6 +16,11 @@ from domain.timerules import (
     format_slot,
     four_weeks,
     local_day_bounds,
+    range_bounds,
+    utcnow,
+    week_start,
+)
+from webapp.integrations.timetext import (
     offset_zone,
     parse_date,
     parse_day_month,
@@ -23,10 +28,7 @@ from domain.timerules import (
     parse_offset,
     parse_slot,
     parse_slot_list,
-    range_bounds,
     resolve_year,
-    utcnow,
-    week_start,
 )
 
 

@@ -12,7 +12,7 @@ from webapp import (
     api,
     deliveries,
     health,
-    legacy,
+    integrations,
     openapi,
     pages,
     ratelimit,
@@ -80,8 +80,8 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     roles.setup(app)
     app.add_routes(health.routes)
     app.add_routes(openapi.routes)
-    for legacy_routes in legacy.routes:
-        app.add_routes(legacy_routes)
+    for integration_routes in integrations.routes:
+        app.add_routes(integration_routes)
     api.setup(app)
     app.add_routes(deliveries.routes)
     pages.setup(app)

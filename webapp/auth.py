@@ -1,4 +1,4 @@
-"""Who is calling. Seed-000 endpoints that change data or show personal data need the
+"""Who is calling. Integration endpoints that change data or show personal data need the
 integration bearer token (or a psychologist's schedule secret, checked by the route).
 /api/v1 callers carry a short-lived JWT (HS256, role claim) obtained with Telegram WebApp
 initData."""

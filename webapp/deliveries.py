@@ -10,10 +10,11 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from db.enums import Actor, OutboxState
-from db.models import Outbox
+from domain.entities import Outbox
 from domain.messaging import delivery
 from webapp.api.schemas import MAX_ID, path_id
 from webapp.auth import STAFF, require_role
+from webapp.errors import wire_fields
 from webapp.openapi import documented
 from webapp.validation import parse_query
 
@@ -97,5 +98,6 @@ async def list_deliveries(request: web.Request) -> web.Response:
 )
 async def retry_delivery(request: web.Request) -> web.Response:
     principal = require_role(request, Actor.ADMIN.value)
-    row = await delivery.retry(path_id(request), principal.initiator())
+    with wire_fields(row_id="id"):
+        row = await delivery.retry(path_id(request), principal.initiator())
     return web.json_response(_render(row))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from email.message import Message
 
 from aiohttp import hdrs, web
@@ -13,15 +15,9 @@ from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from tortoise.exceptions import (
-    DBConnectionError,
-    DoesNotExist,
-    IntegrityError,
-    OperationalError,
-)
 
 import db
-from domain.errors import DomainError
+from domain.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.timerules import TimeFormatError
 
 log = logging.getLogger(__name__)
@@ -42,8 +38,42 @@ REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_S = 2
 
 
+# The HTTP answer of each kind of refusal; any other domain refusal is a 400.
+_REFUSAL_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),
+)
+
+
 def error_response(status: int, error: str, reason: str, **extra: object) -> web.Response:
     return web.json_response({"error": error, "reason": reason, **extra}, status=status)
+
+
+def refusal_status(refusal: DomainError) -> int:
+    return next((status for kind, status in _REFUSAL_STATUS if isinstance(refusal, kind)), 400)
+
+
+def refusal_body(refusal: DomainError) -> dict[str, object]:
+    body: dict[str, object] = {"error": refusal.code, "reason": refusal.message}
+    if refusal.field:
+        body["field"] = refusal.field
+    body.update(
+        (name, value.isoformat() if isinstance(value, datetime) else value)
+        for name, value in refusal.details.items()
+    )
+    return body
+
+
+@contextmanager
+def wire_fields(**wire_name_of: str) -> Iterator[None]:
+    """Say a refusal's field in the route's own words: the domain names its parameters
+    (`names`), a route names the field of its body or query (`psychologist_list`)."""
+    try:
+        yield
+    except DomainError as refusal:
+        refusal.field = wire_name_of.get(refusal.field or "", refusal.field)
+        raise
 
 
 def validation_response(exc: ValidationError) -> web.Response:
@@ -100,9 +130,10 @@ def _status(exc: DomainError, request: web.Request) -> int:
     missing record is one the body refers to (PATCH /services/{id} with a gone branch_id), the
     request conflicts with what is stored: a 409, so that clients (and contract fuzzers, which
     take a 404 on /services/{id} to mean that service) are not misled."""
-    if exc.status == 404 and request.match_info and exc.field in request.get(BODY_FIELDS, ()):
+    status = refusal_status(exc)
+    if status == 404 and request.match_info and exc.field in request.get(BODY_FIELDS, ()):
         return 409
-    return exc.status
+    return status
 
 
 def _as_json(exc: web.HTTPException, request: web.Request) -> web.Response:
@@ -131,18 +162,19 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         # aiohttp's parser refusing what the handler reads of the request (a multipart part's
         # headers, a chunk): the request is malformed
         return error_response(400, "invalid", f"the request cannot be read: {exc.message[:200]}")
-    except DomainError as exc:
-        return web.json_response(exc.as_dict(), status=_status(exc, request))
     except TimeFormatError as exc:
-        return error_response(exc.status, exc.code, exc.reason, field=exc.field)
+        # a text that does not read names its field even when it has none (`"field": null`)
+        return error_response(refusal_status(exc), exc.code, exc.reason, field=exc.field)
+    except DomainError as exc:
+        return web.json_response(refusal_body(exc), status=_status(exc, request))
     except ValidationError as exc:
         return validation_response(exc)
-    except DoesNotExist:
+    except db.RecordMissing:
         return error_response(404, "not_found", "not found")
-    except IntegrityError:
+    except db.RaceLost:
         # a uniqueness race lost between the check and the write: the data is intact
         return error_response(409, "conflict", "the record changed meanwhile, retry")
-    except (DBConnectionError, OperationalError, ConnectionError, OSError, *REDIS_DOWN) as exc:
+    except (*db.DatabaseDown, ConnectionError, OSError, *REDIS_DOWN) as exc:
         log.warning("backing service unavailable on %s %s: %s", request.method, request.path, exc)
         return unavailable_response()
     except Exception as exc:

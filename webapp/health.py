@@ -8,8 +8,8 @@ from typing import Literal
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from tortoise import connections
 
+import db
 from webapp.keys import SERVICES
 from webapp.openapi import documented
 
@@ -43,7 +43,7 @@ async def _probe(check: Awaitable[object]) -> str:
 )
 async def healthz(request: web.Request) -> web.Response:
     services = request.config_dict[SERVICES]
-    database = await _probe(connections.get("default").execute_query("SELECT 1"))
+    database = await _probe(db.ping())
     redis = await _probe(services.redis.ping()) if services.redis else "off"
     bot: Literal["sandbox", "telegram"] = (
         "sandbox" if services.settings.uses_sandbox else "telegram"

@@ -110,8 +110,8 @@ _MONTH_DAY = (
 ISO_DATE = f"(?:{YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
 HOUR_MINUTE = "(?:[01][0-9]|2[0-3]):[0-5][0-9]"
 
-# Seed-000 forms: "D.M" or "DD.MM" (a day any year may have: 29.02 included, see
-# domain.timerules.resolve_year) and "H:mm" or "HH:mm".
+# The integration API's forms: "D.M" or "DD.MM" (a day any year may have: 29.02 included, see
+# webapp.integrations.timetext.resolve_year) and "H:mm" or "HH:mm".
 _D31, _D30, _D29 = (
     "(?:0?[1-9]|[12][0-9]|3[01])",
     "(?:0?[1-9]|[12][0-9]|30)",
@@ -130,8 +130,8 @@ def separated(item: str, separator: str) -> str:
 
 
 def hours_offset(lowest: int, highest: int) -> str:
-    """Hours as domain.timerules.parse_offset reads them (after str.strip()): a plain decimal
-    (`.` or `,`), a multiple of 0.25 from `lowest` to `highest`, or nothing (MSK)."""
+    """Hours as webapp.integrations.timetext.parse_offset reads them (after str.strip()): a
+    plain decimal (`.` or `,`), a multiple of 0.25 from `lowest` to `highest`, or nothing (MSK)."""
 
     def up_to(top: int) -> str:
         # a whole part below `top` with any quarter, or `top` itself with a zero fraction

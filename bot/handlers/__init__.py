@@ -16,14 +16,16 @@ from bot.handlers import (
 
 
 def get_routers() -> list[Router]:
+    """Routers built afresh on each call: each dispatcher gets its own (a router has one
+    parent), so one process may build several."""
     return [
-        common.router,
-        start.router,
-        reviews.router,
-        booking.router,
-        sessions.router,
-        help_hand.router,
-        psychologist.router,
-        manager.router,
-        fallback.router,
+        common.router(),
+        start.router(),
+        reviews.router(),
+        booking.router(),
+        sessions.router(),
+        help_hand.router(),
+        psychologist.router(),
+        manager.router(),
+        fallback.router(),
     ]

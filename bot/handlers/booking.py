@@ -25,11 +25,11 @@ from bot.callbacks import (
     SlotCb,
     WeekCb,
 )
-from bot.filters import RegisteredClient
-from bot.handlers.fallback import on_stale_button
+from bot.filters import OwnAppointment, RegisteredClient
 from bot.keyboards.common import home_keyboard, menu_button
 from bot.states import Booking
 from bot.views import (
+    Screen,
     card,
     first_week_with_slots,
     hold_screen,
@@ -42,25 +42,18 @@ from bot.views import (
     zone_label,
     zone_of,
 )
-from db.enums import Actor
-from db.models import Client
-from domain import bot_views
 from domain.audit import Initiator
-from domain.booking import appointments, reassignment
-from domain.booking.statuses import ACTIVE
-from domain.bot_views import Person
+from domain.booking import appointments, choices, client_booking
+from domain.booking.client_booking import HeldTime
 from domain.errors import DomainError, HoldRequired
-from domain.timerules import utcnow
+from domain.people.profiles import ClientProfile
+from domain.values import Actor
 from services import Services
-
-router = Router(name=__name__)
-router.message.filter(RegisteredClient())
-router.callback_query.filter(RegisteredClient())
 
 PRICE_CHOICES = (2000, 3500, 5000)
 
 
-def initiator_of(client: Client) -> Initiator:
+def initiator_of(client: ClientProfile) -> Initiator:
     return Initiator(Actor.CLIENT, ref=str(client.telegram_id or client.id), source="bot")
 
 
@@ -78,16 +71,14 @@ def requests_screen(offered: list[str], chosen: list[int]) -> tuple[str, Any]:
     return text, builder.as_markup()
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.BOOK))
-async def on_book(callback: CallbackQuery, state: FSMContext, client: Client) -> None:
+async def on_book(callback: CallbackQuery, state: FSMContext, client: ClientProfile) -> None:
     await appointments.release_hold(client.id)
-    offered = await bot_views.known_queries()
+    offered = await choices.known_queries()
     await state.set_state(Booking.requests)
     await state.set_data({"offered": offered, "chosen": [], "note": ""})
     await show(callback, requests_screen(offered, []))
 
 
-@router.callback_query(Booking.requests, QueryCb.filter(F.index >= 0))
 async def on_query_toggle(
     callback: CallbackQuery, callback_data: QueryCb, state: FSMContext
 ) -> None:
@@ -114,13 +105,11 @@ def preferences_screen() -> tuple[str, Any]:
     return _("What price per session suits you?"), builder.as_markup()
 
 
-@router.callback_query(Booking.requests, QueryCb.filter(F.index < 0))
 async def on_queries_done(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(Booking.preferences)
     await show(callback, preferences_screen())
 
 
-@router.message(Booking.requests, F.text)
 async def process_requests_text(message: Message, state: FSMContext) -> None:
     await state.update_data(note=typed(message, 500))
     await state.set_state(Booking.preferences)
@@ -136,14 +125,13 @@ def chosen_queries(data: dict[str, Any]) -> list[str]:
     return queries
 
 
-@router.callback_query(PriceCb.filter())
 async def on_price(
-    callback: CallbackQuery, callback_data: PriceCb, state: FSMContext, client: Client
+    callback: CallbackQuery, callback_data: PriceCb, state: FSMContext, client: ClientProfile
 ) -> None:
     await state.update_data(max_price=callback_data.max_price)
     await state.set_state(Booking.choosing)
     queries = chosen_queries(await state.get_data())
-    people = await bot_views.matching_psychologists(queries, callback_data.max_price or None)
+    people = await choices.matching_psychologists(queries, callback_data.max_price or None)
     if not people:
         await show(
             callback,
@@ -162,11 +150,10 @@ async def on_price(
         await callback.bot.send_message(client.telegram_id, text, reply_markup=markup)
 
 
-@router.callback_query(PsychologistCb.filter())
 async def on_psychologist(
-    callback: CallbackQuery, callback_data: PsychologistCb, client: Client
+    callback: CallbackQuery, callback_data: PsychologistCb, client: ClientProfile
 ) -> None:
-    chosen = await bot_views.psychologist(callback_data.psychologist_id)
+    chosen = await choices.psychologist(callback_data.psychologist_id)
     week = await first_week_with_slots(chosen, client)
     await show(
         callback,
@@ -174,10 +161,9 @@ async def on_psychologist(
     )
 
 
-@router.callback_query(WeekCb.filter())
-async def on_week(callback: CallbackQuery, callback_data: WeekCb, client: Client) -> None:
-    chosen = await bot_views.psychologist(callback_data.psychologist_id)
-    week = min(max(callback_data.week, 0), bot_views.MAX_WEEKS_AHEAD)
+async def on_week(callback: CallbackQuery, callback_data: WeekCb, client: ClientProfile) -> None:
+    chosen = await choices.psychologist(callback_data.psychologist_id)
+    week = min(max(callback_data.week, 0), choices.MAX_WEEKS_AHEAD)
     await show(
         callback,
         await week_screen(chosen, week, client, callback_data.mode, callback_data.appointment_id),
@@ -185,59 +171,74 @@ async def on_week(callback: CallbackQuery, callback_data: WeekCb, client: Client
 
 
 async def fresh_week(
-    slot_id: int, client: Client, mode: Mode, appointment_id: int, note: str
-) -> tuple[str, Any]:
+    slot_id: int, client: ClientProfile, mode: Mode, appointment_id: int, note: str
+) -> Screen:
     """The week of the slot's psychologist around the slot, after a problem with it."""
-    slot = await bot_views.slot_with_psychologist(slot_id)
-    week = week_of(slot.starts_at, zone_of(client))
-    return await week_screen(slot.psychologist, week, client, mode, appointment_id, note=note)
+    time = await choices.chosen_time(slot_id)
+    week = week_of(time.starts_at, zone_of(client))
+    return await week_screen(time.psychologist, week, client, mode, appointment_id, note=note)
 
 
-async def _not_own_session(callback_data: SlotCb, client: Client) -> bool:
-    """A time for a move or switch of a session that is not this client's active one (a
-    forged button, or one left from before the session was cancelled)."""
-    if callback_data.mode == Mode.BOOK and not callback_data.appointment_id:
-        return False
-    try:
-        appointment = await bot_views.own_appointment(client.id, callback_data.appointment_id)
-    except DomainError:
-        return True
-    return callback_data.mode == Mode.BOOK or appointment.status not in ACTIVE
+async def _refused(
+    callback: CallbackQuery,
+    callback_data: SlotCb | HoldCb,
+    client: ClientProfile,
+    callback_answer: CallbackAnswer,
+    error: DomainError,
+) -> None:
+    """The week again, with why the time cannot be taken."""
+    note = slot_problem(error)
+    callback_answer.text = note
+    await show(
+        callback,
+        await fresh_week(
+            callback_data.slot_id, client, callback_data.mode, callback_data.appointment_id, note
+        ),
+    )
 
 
-@router.callback_query(SlotCb.filter())
-async def on_slot(
+def _held(held: HeldTime, callback_data: SlotCb | HoldCb, client: ClientProfile) -> Screen:
+    return hold_screen(
+        held.time, held.held_until, client, callback_data.mode, callback_data.appointment_id
+    )
+
+
+async def on_slot_to_book(
     callback: CallbackQuery,
     *,
     callback_data: SlotCb,
-    client: Client,
+    client: ClientProfile,
     callback_answer: CallbackAnswer,
-    state: FSMContext,
-    person: Person,
     services: Services,
 ) -> None:
-    if await _not_own_session(callback_data, client):
-        # Checked before the hold: a forged button must not hold a time.
-        await on_stale_button(callback, state, person, services, callback_answer)
-        return
-    fields = (client, callback_data.mode, callback_data.appointment_id)
     try:
-        if callback_data.mode == Mode.BOOK:  # told before a time is held for nothing
-            await appointments.check_booking_limit(
-                client.id, services.settings.max_active_bookings, utcnow()
-            )
-        hold = await appointments.hold_slot(client.id, callback_data.slot_id)
+        held = await client_booking.hold_to_book(
+            client.id, callback_data.slot_id, services.settings.max_active_bookings
+        )
     except DomainError as error:
-        note = slot_problem(error)
-        callback_answer.text = note
-        await show(callback, await fresh_week(callback_data.slot_id, *fields, note))
+        await _refused(callback, callback_data, client, callback_answer, error)
         return
-    slot = await bot_views.slot_with_psychologist(hold.slot_id)
-    await show(callback, hold_screen(slot, hold.held_until, *fields))
+    await show(callback, _held(held, callback_data, client))
 
 
-@router.callback_query(HoldCb.filter(F.action == HoldAction.BACK))
-async def on_hold_back(callback: CallbackQuery, callback_data: HoldCb, client: Client) -> None:
+async def on_slot_to_change(
+    callback: CallbackQuery,
+    *,
+    callback_data: SlotCb,
+    client: ClientProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        held = await client_booking.hold(client.id, callback_data.slot_id)
+    except DomainError as error:
+        await _refused(callback, callback_data, client, callback_answer, error)
+        return
+    await show(callback, _held(held, callback_data, client))
+
+
+async def on_hold_back(
+    callback: CallbackQuery, callback_data: HoldCb, client: ClientProfile
+) -> None:
     await appointments.release_hold(client.id)
     await show(
         callback,
@@ -247,79 +248,57 @@ async def on_hold_back(callback: CallbackQuery, callback_data: HoldCb, client: C
     )
 
 
-@router.callback_query(HoldCb.filter(F.action == HoldAction.REFRESH))
 async def on_hold_refresh(
-    callback: CallbackQuery, callback_data: HoldCb, client: Client, callback_answer: CallbackAnswer
+    callback: CallbackQuery,
+    callback_data: HoldCb,
+    client: ClientProfile,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    slot = await bot_views.slot_with_psychologist(callback_data.slot_id)
-    fields = (client, callback_data.mode, callback_data.appointment_id)
-    if slot.held_by_id == client.id and slot.held_until and slot.held_until > utcnow():
-        await show(callback, hold_screen(slot, slot.held_until, *fields))
+    try:
+        held = await client_booking.current_hold(client.id, callback_data.slot_id)
+    except HoldRequired as error:
+        await _refused(callback, callback_data, client, callback_answer, error)
         return
-    note = slot_problem(HoldRequired("the hold has run out"))
-    callback_answer.text = note
-    await show(callback, await fresh_week(slot.id, *fields, note))
+    await show(callback, _held(held, callback_data, client))
 
 
 async def complete(
-    callback_data: HoldCb, client: Client, data: dict[str, Any], max_active: int
+    callback_data: HoldCb, client: ClientProfile, data: dict[str, Any], max_active: int
 ) -> str:
     """Book (at most `max_active` upcoming sessions), move or switch as the mode says;
     answers the text of the outcome."""
-    slot = await bot_views.slot_with_psychologist(callback_data.slot_id)
+    initiator = initiator_of(client)
+    slot_id, appointment_id = callback_data.slot_id, callback_data.appointment_id
+    if callback_data.mode == Mode.BOOK:
+        preferences = {"max_price": data.get("max_price") or None, "source": "bot"}
+        session = await client_booking.book_with_request(
+            client.id, slot_id, chosen_queries(data), preferences, initiator, max_active=max_active
+        )
+    elif callback_data.mode == Mode.SWITCH:
+        session = await client_booking.switch_own(client.id, appointment_id, slot_id, initiator)
+    else:
+        session = await client_booking.move_own(client.id, appointment_id, slot_id, initiator)
     tz = zone_of(client)
     moment = {
-        "name": slot.psychologist.name,
-        "when": when(slot.starts_at, tz),
+        "name": session.psychologist.name,
+        "when": when(session.starts_at, tz),
         "zone": zone_label(tz),
     }
     if callback_data.mode == Mode.BOOK:
-        ticket = await bot_views.open_request(
-            client.id,
-            chosen_queries(data),
-            {"max_price": data.get("max_price") or None, "source": "bot"},
-            slot.psychologist.name,
-            slot.starts_at,
-        )
-        try:
-            await appointments.book(
-                client.id,
-                slot.id,
-                initiator_of(client),
-                ticket_id=ticket.id,
-                max_active=max_active,
-            )
-        except DomainError:
-            await bot_views.drop_request(ticket.id)
-            raise
         return _(
             "🎉 You are booked: {name}, {when} ({zone}).\n"
             "We will ask you to confirm the day before and send the video link before the "
             "session."
         ).format(**moment)
-    appointment = await bot_views.own_appointment(client.id, callback_data.appointment_id)
-    if callback_data.mode == Mode.SWITCH and appointment.ticket is not None:
-        # reassign() takes only free slots: give back the hold right before it books.
-        await appointments.release_hold(client.id)
-        await reassignment.reassign(
-            appointment.ticket.number,
-            [slot.psychologist.name],
-            [slot.starts_at],
-            list(appointment.ticket.queries),
-            initiator_of(client),
-        )
-    else:
-        await appointments.reschedule(appointment.id, slot.id, initiator_of(client))
     return _("✅ Your session is now with {name}, {when} ({zone}).").format(**moment)
 
 
-@router.callback_query(HoldCb.filter(F.action == HoldAction.CONFIRM))
 async def on_hold_confirm(
     callback: CallbackQuery,
     *,
     callback_data: HoldCb,
     state: FSMContext,
-    client: Client,
+    client: ClientProfile,
     callback_answer: CallbackAnswer,
     services: Services,
 ) -> None:
@@ -328,18 +307,33 @@ async def on_hold_confirm(
             callback_data, client, await state.get_data(), services.settings.max_active_bookings
         )
     except DomainError as error:
-        note = slot_problem(error)
-        callback_answer.text = note
-        await show(
-            callback,
-            await fresh_week(
-                callback_data.slot_id,
-                client,
-                callback_data.mode,
-                callback_data.appointment_id,
-                note,
-            ),
-        )
+        await _refused(callback, callback_data, client, callback_answer, error)
         return
     await state.clear()
     await show(callback, (text, home_keyboard(menu_button(_("🗂 My sessions"), Menu.SESSIONS))))
+
+
+def router() -> Router:
+    """A time chosen for a move or a switch must be for the client's own session still to
+    take place, and a time for a new booking names no session: any other time's tap (a forged
+    button, or one left from before the session was cancelled) holds nothing and is answered
+    as an outdated button by the fallback."""
+    routes = Router(name=__name__)
+    routes.message.filter(RegisteredClient())
+    routes.callback_query.filter(RegisteredClient())
+    taps = routes.callback_query
+    taps.register(on_book, MenuCb.filter(F.item == Menu.BOOK))
+    taps.register(on_query_toggle, Booking.requests, QueryCb.filter(F.index >= 0))
+    taps.register(on_queries_done, Booking.requests, QueryCb.filter(F.index < 0))
+    routes.message.register(process_requests_text, Booking.requests, F.text)
+    taps.register(on_price, PriceCb.filter())
+    taps.register(on_psychologist, PsychologistCb.filter())
+    taps.register(on_week, WeekCb.filter())
+    taps.register(on_slot_to_book, SlotCb.filter((F.mode == Mode.BOOK) & (F.appointment_id == 0)))
+    taps.register(
+        on_slot_to_change, SlotCb.filter(F.mode != Mode.BOOK), OwnAppointment(active=True)
+    )
+    taps.register(on_hold_back, HoldCb.filter(F.action == HoldAction.BACK))
+    taps.register(on_hold_refresh, HoldCb.filter(F.action == HoldAction.REFRESH))
+    taps.register(on_hold_confirm, HoldCb.filter(F.action == HoldAction.CONFIRM))
+    return routes

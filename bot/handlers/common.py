@@ -17,63 +17,56 @@ from bot.callbacks import LanguageCb, Menu, MenuCb
 from bot.keyboards.common import language_keyboard
 from bot.middlewares import locale_key
 from bot.views import main_menu, show
-from domain import bot_views
-from domain.bot_views import Person
 from domain.errors import DomainError
+from domain.people import telegram_users
+from domain.people.telegram_users import TelegramUser
 from services import Services
 
 log = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 
-@router.message(Command("menu"))
 async def cmd_menu(
-    message: Message, state: FSMContext, person: Person, services: Services
+    message: Message, state: FSMContext, person: TelegramUser, services: Services
 ) -> None:
     await state.set_state(None)
     text, markup = main_menu(person, services.settings.base_url)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.HOME))
 async def on_home(
-    callback: CallbackQuery, state: FSMContext, person: Person, services: Services
+    callback: CallbackQuery, state: FSMContext, person: TelegramUser, services: Services
 ) -> None:
     await state.set_state(None)
     await show(callback, main_menu(person, services.settings.base_url))
 
 
-@router.message(Command("language"))
 async def cmd_language(message: Message) -> None:
     await message.answer(_("Choose your language:"), reply_markup=language_keyboard())
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.LANGUAGE))
 async def on_language_menu(callback: CallbackQuery) -> None:
     await show(callback, (_("Choose your language:"), language_keyboard()))
 
 
-@router.callback_query(LanguageCb.filter())
 async def on_language(
     callback: CallbackQuery,
     *,
     callback_data: LanguageCb,
     state: FSMContext,
-    person: Person,
+    person: TelegramUser,
     services: Services,
     i18n: I18n,
 ) -> None:
-    language = await bot_views.set_language(person.telegram_id, callback_data.code)
+    language = await telegram_users.set_language(person.telegram_id, callback_data.code)
     key = locale_key({"state": state})
     if key is not None:
         await state.storage.update_data(key, {"language": language})
-    refreshed = await bot_views.person_of(person.telegram_id, services.settings.admin_ids)
+    refreshed = await telegram_users.telegram_user(person.telegram_id, services.settings.admin_ids)
     with i18n.use_locale(language):
         text, markup = main_menu(refreshed, services.settings.base_url)
         await show(callback, (_("Language changed.") + "\n\n" + text, markup))
 
 
-@router.error(ExceptionTypeFilter(Exception))
 async def on_error(event: ErrorEvent) -> None:
     """Log the fault; tell the person politely, never with a traceback."""
     if isinstance(event.exception, DomainError):
@@ -90,3 +83,14 @@ async def on_error(event: ErrorEvent) -> None:
                 await query.bot.send_message(query.from_user.id, text)
         elif event.update.message is not None:
             await event.update.message.answer(text)
+
+
+def router() -> Router:
+    routes = Router(name=__name__)
+    routes.message.register(cmd_menu, Command("menu"))
+    routes.callback_query.register(on_home, MenuCb.filter(F.item == Menu.HOME))
+    routes.message.register(cmd_language, Command("language"))
+    routes.callback_query.register(on_language_menu, MenuCb.filter(F.item == Menu.LANGUAGE))
+    routes.callback_query.register(on_language, LanguageCb.filter())
+    routes.errors.register(on_error, ExceptionTypeFilter(Exception))
+    return routes

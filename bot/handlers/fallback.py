@@ -9,17 +9,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.views import main_menu, show
-from domain.bot_views import Person
+from domain.people.telegram_users import TelegramUser
 from services import Services
 
-router = Router(name=__name__)
 
-
-@router.callback_query()
 async def on_stale_button(
     callback: CallbackQuery,
     state: FSMContext,
-    person: Person,
+    person: TelegramUser,
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -31,10 +28,16 @@ async def on_stale_button(
     )
 
 
-@router.message()
-async def on_other_message(message: Message, person: Person, services: Services) -> None:
+async def on_other_message(message: Message, person: TelegramUser, services: Services) -> None:
     text, markup = main_menu(person, services.settings.base_url)
     await message.answer(
         _("I did not understand that; please use the buttons.") + "\n\n" + text,
         reply_markup=markup,
     )
+
+
+def router() -> Router:
+    routes = Router(name=__name__)
+    routes.callback_query.register(on_stale_button)
+    routes.message.register(on_other_message)
+    return routes

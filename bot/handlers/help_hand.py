@@ -13,15 +13,10 @@ from bot.handlers.booking import initiator_of
 from bot.keyboards.common import home_keyboard
 from bot.states import HelpHand
 from bot.views import show, tier_label, tiers_keyboard, typed
-from db.models import Client
-from domain.tickets import help_hand
-
-router = Router(name=__name__)
-router.message.filter(RegisteredClient())
-router.callback_query.filter(RegisteredClient())
+from domain.people.profiles import ClientProfile
+from domain.tickets import help_hand, help_hand_requests
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.HELP_HAND))
 async def on_help_hand(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(None)
     text = _(
@@ -31,7 +26,6 @@ async def on_help_hand(callback: CallbackQuery, state: FSMContext) -> None:
     await show(callback, (text, tiers_keyboard(staff=False)))
 
 
-@router.callback_query(TierCb.filter(~F.staff))
 async def on_tier(callback: CallbackQuery, callback_data: TierCb, state: FSMContext) -> None:
     if not 0 <= callback_data.index < len(help_hand.TIERS):
         await show(
@@ -51,17 +45,26 @@ async def on_tier(callback: CallbackQuery, callback_data: TierCb, state: FSMCont
     )
 
 
-@router.message(HelpHand.request, F.text)
-async def process_help_request(message: Message, state: FSMContext, client: Client) -> None:
+async def process_help_request(message: Message, state: FSMContext, client: ClientProfile) -> None:
     index = int((await state.get_data()).get("tier", 0))
     await state.set_state(None)
-    ticket = await help_hand.open_ticket(
+    request = await help_hand_requests.open_request(
         client.id, help_hand.TIERS[index], [typed(message, 500)], initiator_of(client)
     )
     await message.answer(
         _(
             "Your help-hand request {number} ({tier}) is open. "
             "A psychologist will take it and contact you."
-        ).format(number=ticket.number, tier=tier_label(index)),
+        ).format(number=request.number, tier=tier_label(index)),
         reply_markup=home_keyboard(),
     )
+
+
+def router() -> Router:
+    routes = Router(name=__name__)
+    routes.message.filter(RegisteredClient())
+    routes.callback_query.filter(RegisteredClient())
+    routes.callback_query.register(on_help_hand, MenuCb.filter(F.item == Menu.HELP_HAND))
+    routes.callback_query.register(on_tier, TierCb.filter(~F.staff))
+    routes.message.register(process_help_request, HelpHand.request, F.text)
+    return routes

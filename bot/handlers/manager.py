@@ -12,17 +12,12 @@ from bot.callbacks import Menu, MenuCb
 from bot.filters import IsStaff
 from bot.keyboards.common import home_keyboard, manager_menu
 from bot.views import show
-from domain.bot_views import Person
 from domain.errors import Forbidden
 from domain.people import access, invites
+from domain.people.telegram_users import TelegramUser
 from services import Services
 
-router = Router(name=__name__)
-router.message.filter(IsStaff())
-router.callback_query.filter(IsStaff())
 
-
-@router.message(Command("board"))
 async def cmd_board(message: Message, services: Services) -> None:
     await message.answer(
         _("The board opens with the button below."),
@@ -30,7 +25,7 @@ async def cmd_board(message: Message, services: Services) -> None:
     )
 
 
-async def login_text(person: Person, services: Services) -> str:
+async def login_text(person: TelegramUser, services: Services) -> str:
     settings = services.settings
     link = await access.login_link(
         settings.base_url,
@@ -44,18 +39,15 @@ async def login_text(person: Person, services: Services) -> str:
     ).format(link=link)
 
 
-@router.message(Command("login"))
-async def cmd_login(message: Message, person: Person, services: Services) -> None:
+async def cmd_login(message: Message, person: TelegramUser, services: Services) -> None:
     await message.answer(await login_text(person, services), reply_markup=home_keyboard())
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.BROWSER))
-async def on_login(callback: CallbackQuery, person: Person, services: Services) -> None:
+async def on_login(callback: CallbackQuery, person: TelegramUser, services: Services) -> None:
     await show(callback, (await login_text(person, services), home_keyboard()))
 
 
-@router.message(Command("invite"))
-async def cmd_invite(message: Message, person: Person, services: Services, bot: Bot) -> None:
+async def cmd_invite(message: Message, person: TelegramUser, services: Services, bot: Bot) -> None:
     try:
         invite = await invites.create_invite(person.telegram_id, services.settings.admin_ids)
     except Forbidden:
@@ -69,3 +61,14 @@ async def cmd_invite(message: Message, person: Person, services: Services, bot: 
         ),
         reply_markup=home_keyboard(),
     )
+
+
+def router() -> Router:
+    routes = Router(name=__name__)
+    routes.message.filter(IsStaff())
+    routes.callback_query.filter(IsStaff())
+    routes.message.register(cmd_board, Command("board"))
+    routes.message.register(cmd_login, Command("login"))
+    routes.callback_query.register(on_login, MenuCb.filter(F.item == Menu.BROWSER))
+    routes.message.register(cmd_invite, Command("invite"))
+    return routes

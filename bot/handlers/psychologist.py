@@ -10,29 +10,25 @@ from aiogram.utils.i18n import gettext as _
 from bot.callbacks import Menu, MenuCb, TakeCb, TierCb
 from bot.filters import IsPsychologist
 from bot.keyboards.common import home_keyboard
-from bot.views import show, tickets_screen, tiers_keyboard, when, zone_label, zone_of
-from db.enums import Actor
-from db.models import Psychologist
-from domain import bot_views
+from bot.views import Screen, show, tickets_screen, tiers_keyboard, when, zone_label, zone_of
 from domain.audit import Initiator
+from domain.booking import sessions
 from domain.errors import AlreadyTaken, DomainError
-from domain.tickets import help_hand
-
-router = Router(name=__name__)
-router.message.filter(IsPsychologist())
-router.callback_query.filter(IsPsychologist())
+from domain.people.profiles import PsychologistProfile
+from domain.tickets import help_hand, help_hand_requests
+from domain.values import Actor
 
 TODAY_DAYS = 1
 UPCOMING_DAYS = 14
 
 
-def initiator_of(psychologist: Psychologist) -> Initiator:
+def initiator_of(psychologist: PsychologistProfile) -> Initiator:
     return Initiator(Actor.PSYCHOLOGIST, ref=str(psychologist.telegram_id), source="bot")
 
 
-async def sessions_text(psychologist: Psychologist, days: int) -> str:
+async def sessions_text(psychologist: PsychologistProfile, days: int) -> str:
     tz = zone_of(psychologist)
-    found = await bot_views.sessions_of_psychologist(psychologist.id, days)
+    found = await sessions.sessions_of_psychologist(psychologist.id, days)
     if days == TODAY_DAYS:
         today = (
             [
@@ -47,26 +43,24 @@ async def sessions_text(psychologist: Psychologist, days: int) -> str:
     if not found:
         return _("No sessions planned.")
     lines = [_("Sessions ({zone}):").format(zone=zone_label(tz))]
-    for appointment in found:
-        client = appointment.client
-        contact = f"@{client.username}" if client.username else (client.phone or "")
-        mark = "✅" if appointment.confirmed else "⏳"
+    for planned in found:
+        username, phone = planned.client_username, planned.client_phone
+        contact = f"@{username}" if username else (phone or "")
+        mark = "✅" if planned.confirmed else "⏳"
         lines.append(
-            f"{mark} {when(appointment.starts_at, tz)} · {client.name} {contact}".rstrip()
+            f"{mark} {when(planned.starts_at, tz)} · {planned.client_name} {contact}".rstrip()
         )
     return "\n".join(lines)
 
 
-@router.callback_query(MenuCb.filter(F.item.in_({Menu.TODAY, Menu.UPCOMING})))
 async def on_sessions(
-    callback: CallbackQuery, callback_data: MenuCb, psychologist: Psychologist
+    callback: CallbackQuery, callback_data: MenuCb, psychologist: PsychologistProfile
 ) -> None:
     days = TODAY_DAYS if callback_data.item == Menu.TODAY else UPCOMING_DAYS
     await show(callback, (await sessions_text(psychologist, days), home_keyboard()))
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.ANKETA))
-async def on_anketa(callback: CallbackQuery, psychologist: Psychologist, bot: Bot) -> None:
+async def on_anketa(callback: CallbackQuery, psychologist: PsychologistProfile, bot: Bot) -> None:
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=utm_psy_{psychologist.id}"
     lines = [
@@ -84,25 +78,23 @@ async def on_anketa(callback: CallbackQuery, psychologist: Psychologist, bot: Bo
     await show(callback, ("\n".join(lines), home_keyboard()))
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.TICKETS))
-async def on_tickets(callback: CallbackQuery, psychologist: Psychologist) -> None:
+async def on_tickets(callback: CallbackQuery, psychologist: PsychologistProfile) -> None:
     if not psychologist.help_hand_mode:
         await show(callback, (_("Help-hand mode is off in your anketa."), home_keyboard()))
         return
     await show(callback, (_("Help-hand requests: choose a price."), tiers_keyboard(staff=True)))
 
 
-async def _tickets(psychologist: Psychologist, tier: int) -> tuple[str, object]:
+async def _tickets(psychologist: PsychologistProfile, tier: int) -> Screen:
     name = help_hand.TIERS[tier] if 0 <= tier < len(help_hand.TIERS) else help_hand.ALL_TIERS
-    found = await help_hand.open_tickets(psychologist.telegram_id or 0, name)
+    found = await help_hand_requests.open_requests(psychologist.telegram_id or 0, name)
     return tickets_screen(found, tier)
 
 
-@router.callback_query(TierCb.filter(F.staff))
 async def on_tier(
     callback: CallbackQuery,
     callback_data: TierCb,
-    psychologist: Psychologist,
+    psychologist: PsychologistProfile,
     callback_answer: CallbackAnswer,
 ) -> None:
     try:
@@ -113,17 +105,15 @@ async def on_tier(
     await show(callback, screen)
 
 
-@router.callback_query(TakeCb.filter())
 async def on_take(
     callback: CallbackQuery,
     callback_data: TakeCb,
-    psychologist: Psychologist,
+    psychologist: PsychologistProfile,
     callback_answer: CallbackAnswer,
 ) -> None:
     try:
-        ticket = await bot_views.help_hand_ticket(callback_data.ticket_id)
-        view = await help_hand.confirm(
-            psychologist.telegram_id or 0, ticket.link_id or "", initiator_of(psychologist)
+        view = await help_hand_requests.take(
+            psychologist.telegram_id or 0, callback_data.ticket_id, initiator_of(psychologist)
         )
     except AlreadyTaken:
         note = _("Sorry, another psychologist has already taken this request.")
@@ -149,3 +139,16 @@ async def on_take(
             home_keyboard(),
         ),
     )
+
+
+def router() -> Router:
+    routes = Router(name=__name__)
+    routes.message.filter(IsPsychologist())
+    routes.callback_query.filter(IsPsychologist())
+    taps = routes.callback_query
+    taps.register(on_sessions, MenuCb.filter(F.item.in_({Menu.TODAY, Menu.UPCOMING})))
+    taps.register(on_anketa, MenuCb.filter(F.item == Menu.ANKETA))
+    taps.register(on_tickets, MenuCb.filter(F.item == Menu.TICKETS))
+    taps.register(on_tier, TierCb.filter(F.staff))
+    taps.register(on_take, TakeCb.filter())
+    return routes

@@ -13,12 +13,10 @@ from bot.callbacks import ReviewCb
 from bot.keyboards.common import home_keyboard
 from bot.states import Reviewing
 from bot.views import show, typed
-from db.enums import Actor, ReviewAuthor
 from domain.audit import Initiator
 from domain.booking import reviews
 from domain.errors import DomainError
-
-router = Router(name=__name__)
+from domain.values import Actor, ReviewAuthor
 
 AUTHOR_ACTORS = {ReviewAuthor.CLIENT: Actor.CLIENT, ReviewAuthor.PSYCHOLOGIST: Actor.PSYCHOLOGIST}
 
@@ -27,7 +25,6 @@ def initiator_of(author: ReviewAuthor, telegram_id: int) -> Initiator:
     return Initiator(AUTHOR_ACTORS[author], ref=str(telegram_id), source="bot")
 
 
-@router.callback_query(ReviewCb.filter())
 async def on_rating(
     callback: CallbackQuery,
     callback_data: ReviewCb,
@@ -61,7 +58,6 @@ async def on_rating(
     )
 
 
-@router.message(Reviewing.text, F.text)
 async def process_review_text(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     await state.set_state(None)
@@ -81,3 +77,10 @@ async def process_review_text(message: Message, state: FSMContext) -> None:
         )
         return
     await message.answer(_("Thank you for your review!"), reply_markup=home_keyboard())
+
+
+def router() -> Router:
+    routes = Router(name=__name__)
+    routes.callback_query.register(on_rating, ReviewCb.filter())
+    routes.message.register(process_review_text, Reviewing.text, F.text)
+    return routes

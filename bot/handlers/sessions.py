@@ -14,11 +14,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import AppointmentAction, AppointmentCb, Menu, MenuCb, Mode
-from bot.filters import RegisteredClient
+from bot.filters import OwnAppointment, RegisteredClient
 from bot.handlers.booking import initiator_of
 from bot.keyboards.common import home_keyboard, menu_button
 from bot.states import Cancelling
 from bot.views import (
+    Screen,
     appointment_screen,
     card,
     first_week_with_slots,
@@ -29,15 +30,10 @@ from bot.views import (
     zone_label,
     zone_of,
 )
-from db.models import Appointment, Client
-from domain import bot_views
-from domain.booking import appointments
-from domain.booking.statuses import ACTIVE
+from domain.booking import choices, client_booking, sessions
+from domain.booking.sessions import Session
 from domain.errors import DomainError
-
-router = Router(name=__name__)
-router.message.filter(RegisteredClient())
-router.callback_query.filter(RegisteredClient())
+from domain.people.profiles import ClientProfile
 
 Action = AppointmentAction
 
@@ -49,8 +45,8 @@ def _appointment_button(text: str, action: Action, appointment_id: int) -> Inlin
     )
 
 
-async def sessions_screen(client: Client) -> tuple[str, object]:
-    upcoming = await bot_views.upcoming_of_client(client.id)
+async def sessions_screen(client: ClientProfile) -> Screen:
+    upcoming = await sessions.upcoming_of_client(client.id)
     tz = zone_of(client)
     builder = InlineKeyboardBuilder()
     for appointment in upcoming:
@@ -68,77 +64,47 @@ async def sessions_screen(client: Client) -> tuple[str, object]:
     return _("Your upcoming sessions ({zone}):").format(zone=zone_label(tz)), builder.as_markup()
 
 
-@router.message(Command("sessions"))
-async def cmd_sessions(message: Message, state: FSMContext, client: Client) -> None:
+async def cmd_sessions(message: Message, state: FSMContext, client: ClientProfile) -> None:
     await state.set_state(None)
     text, markup = await sessions_screen(client)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MenuCb.filter(F.item == Menu.SESSIONS))
-async def on_sessions(callback: CallbackQuery, state: FSMContext, client: Client) -> None:
+async def on_sessions(callback: CallbackQuery, state: FSMContext, client: ClientProfile) -> None:
     await state.set_state(None)
     await show(callback, await sessions_screen(client))
 
 
-async def _gone(callback: CallbackQuery, client: Client, answer: CallbackAnswer) -> None:
+async def on_gone(
+    callback: CallbackQuery, client: ClientProfile, callback_answer: CallbackAnswer
+) -> None:
     """A button of a session that is not (or no longer) the client's to change."""
-    answer.text = _("This session is no longer available; here is the current list.")
+    callback_answer.text = _("This session is no longer available; here is the current list.")
     await show(callback, await sessions_screen(client))
 
 
-async def _own(
-    callback: CallbackQuery, callback_data: AppointmentCb, client: Client, answer: CallbackAnswer
-) -> Appointment | None:
-    """The client's appointment the button names; None (and the list shown) otherwise."""
-    try:
-        return await bot_views.own_appointment(client.id, callback_data.appointment_id)
-    except DomainError:
-        await _gone(callback, client, answer)
-        return None
-
-
-@router.callback_query(AppointmentCb.filter(F.action == Action.OPEN))
-async def on_open(
-    callback: CallbackQuery,
-    callback_data: AppointmentCb,
-    client: Client,
-    callback_answer: CallbackAnswer,
-) -> None:
-    appointment = await _own(callback, callback_data, client, callback_answer)
-    if appointment is None:
-        return
+async def on_open(callback: CallbackQuery, client: ClientProfile, appointment: Session) -> None:
     await show(callback, appointment_screen(appointment, client))
 
 
-@router.callback_query(AppointmentCb.filter(F.action == Action.CONFIRM))
 async def on_confirm(
     callback: CallbackQuery,
     callback_data: AppointmentCb,
-    client: Client,
+    client: ClientProfile,
     callback_answer: CallbackAnswer,
 ) -> None:
     try:
-        await bot_views.own_appointment(client.id, callback_data.appointment_id)
-        await appointments.confirm(callback_data.appointment_id, initiator_of(client))
+        appointment = await client_booking.confirm_own(
+            client.id, callback_data.appointment_id, initiator_of(client)
+        )
     except DomainError:
-        await _gone(callback, client, callback_answer)
+        await on_gone(callback, client, callback_answer)
         return
     callback_answer.text = _("Thank you! The session is confirmed.")
-    appointment = await bot_views.own_appointment(client.id, callback_data.appointment_id)
     await show(callback, appointment_screen(appointment, client))
 
 
-@router.callback_query(AppointmentCb.filter(F.action == Action.RESCHEDULE))
-async def on_reschedule(
-    callback: CallbackQuery,
-    callback_data: AppointmentCb,
-    client: Client,
-    callback_answer: CallbackAnswer,
-) -> None:
-    appointment = await _own(callback, callback_data, client, callback_answer)
-    if appointment is None:
-        return
+async def on_reschedule(callback: CallbackQuery, appointment: Session) -> None:
     name = appointment.psychologist.name
     markup = home_keyboard(
         _appointment_button(
@@ -150,16 +116,7 @@ async def on_reschedule(
     await show(callback, (_("How would you like to change the session?"), markup))
 
 
-@router.callback_query(AppointmentCb.filter(F.action == Action.MOVE))
-async def on_move(
-    callback: CallbackQuery,
-    callback_data: AppointmentCb,
-    client: Client,
-    callback_answer: CallbackAnswer,
-) -> None:
-    appointment = await _own(callback, callback_data, client, callback_answer)
-    if appointment is None:
-        return
+async def on_move(callback: CallbackQuery, client: ClientProfile, appointment: Session) -> None:
     week = await first_week_with_slots(appointment.psychologist, client)
     await show(
         callback,
@@ -167,28 +124,17 @@ async def on_move(
     )
 
 
-@router.callback_query(AppointmentCb.filter(F.action == Action.SWITCH))
-async def on_switch(
-    callback: CallbackQuery,
-    callback_data: AppointmentCb,
-    client: Client,
-    callback_answer: CallbackAnswer,
-) -> None:
-    appointment = await _own(callback, callback_data, client, callback_answer)
-    if appointment is None:
-        return
-    queries = list(appointment.ticket.queries) if appointment.ticket else []
-    people = await bot_views.matching_psychologists(
-        queries, None, exclude_id=appointment.psychologist_id
+async def on_switch(callback: CallbackQuery, client: ClientProfile, appointment: Session) -> None:
+    people = await choices.matching_psychologists(
+        appointment.queries, None, exclude_id=appointment.psychologist.id
     )
+    back = _appointment_button(_("↩ Back to the session"), Action.OPEN, appointment.id)
     if not people:
         await show(
             callback,
             (
                 _("No other psychologist has free times right now. Please try later."),
-                home_keyboard(
-                    _appointment_button(_("↩ Back to the session"), Action.OPEN, appointment.id)
-                ),
+                home_keyboard(back),
             ),
         )
         return
@@ -196,9 +142,7 @@ async def on_switch(
         callback,
         (
             _("Other psychologists for your requests; your requests stay as they are:"),
-            home_keyboard(
-                _appointment_button(_("↩ Back to the session"), Action.OPEN, appointment.id)
-            ),
+            home_keyboard(back),
         ),
     )
     for person in people:
@@ -206,20 +150,9 @@ async def on_switch(
         await callback.bot.send_message(client.telegram_id, text, reply_markup=markup)
 
 
-@router.callback_query(AppointmentCb.filter(F.action == Action.CANCEL))
 async def on_cancel(
-    callback: CallbackQuery,
-    callback_data: AppointmentCb,
-    state: FSMContext,
-    client: Client,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, state: FSMContext, client: ClientProfile, appointment: Session
 ) -> None:
-    appointment = await _own(callback, callback_data, client, callback_answer)
-    if appointment is None:
-        return
-    if not await _still_active(appointment):
-        await _gone(callback, client, callback_answer)
-        return
     await state.set_state(Cancelling.reason)
     await state.update_data(appointment_id=appointment.id)
     tz = zone_of(client)
@@ -238,13 +171,10 @@ async def on_cancel(
     await show(callback, (text, markup))
 
 
-async def _still_active(appointment: Appointment) -> bool:
-    return appointment.status in ACTIVE
-
-
-async def _cancel(client: Client, appointment_id: int, reason: str) -> str:
-    appointment = await bot_views.own_appointment(client.id, appointment_id)
-    await appointments.cancel(appointment.id, initiator_of(client), reason=reason)
+async def _cancel(client: ClientProfile, appointment_id: int, reason: str) -> str:
+    appointment = await client_booking.cancel_own(
+        client.id, appointment_id, initiator_of(client), reason=reason
+    )
     tz = zone_of(client)
     return _("The session with {name} on {when} ({zone}) is cancelled.").format(
         name=appointment.psychologist.name,
@@ -253,37 +183,32 @@ async def _cancel(client: Client, appointment_id: int, reason: str) -> str:
     )
 
 
-@router.callback_query(AppointmentCb.filter(F.action == Action.SKIP_REASON))
 async def on_cancel_without_reason(
     callback: CallbackQuery,
     callback_data: AppointmentCb,
     state: FSMContext,
-    client: Client,
+    client: ClientProfile,
     callback_answer: CallbackAnswer,
 ) -> None:
     await state.set_state(None)
     try:
         text = await _cancel(client, callback_data.appointment_id, "")
     except DomainError:
-        await _gone(callback, client, callback_answer)
+        await on_gone(callback, client, callback_answer)
         return
     await show(callback, (text, home_keyboard(menu_button(_("📅 Book a session"), Menu.BOOK))))
 
 
-@router.callback_query(AppointmentCb.filter(F.action == Action.KEEP))
 async def on_keep(
-    callback: CallbackQuery,
-    callback_data: AppointmentCb,
-    state: FSMContext,
-    client: Client,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, state: FSMContext, client: ClientProfile, appointment: Session
 ) -> None:
     await state.set_state(None)
-    await on_open(callback, callback_data, client, callback_answer)
+    await on_open(callback, client, appointment)
 
 
-@router.message(Cancelling.reason, F.text)
-async def process_cancel_reason(message: Message, state: FSMContext, client: Client) -> None:
+async def process_cancel_reason(
+    message: Message, state: FSMContext, client: ClientProfile
+) -> None:
     appointment_id = int((await state.get_data()).get("appointment_id") or 0)
     await state.set_state(None)
     try:
@@ -298,3 +223,30 @@ async def process_cancel_reason(message: Message, state: FSMContext, client: Cli
     await message.answer(
         text, reply_markup=home_keyboard(menu_button(_("📅 Book a session"), Menu.BOOK))
     )
+
+
+def router() -> Router:
+    """A session's buttons open on the client's own session (OwnAppointment injects it); the
+    tap of any other falls through to `on_gone`, registered last."""
+    routes = Router(name=__name__)
+    routes.message.filter(RegisteredClient())
+    routes.callback_query.filter(RegisteredClient())
+    taps = routes.callback_query
+
+    routes.message.register(cmd_sessions, Command("sessions"))
+    taps.register(on_sessions, MenuCb.filter(F.item == Menu.SESSIONS))
+    taps.register(on_open, AppointmentCb.filter(F.action == Action.OPEN), OwnAppointment())
+    taps.register(on_confirm, AppointmentCb.filter(F.action == Action.CONFIRM))
+    taps.register(
+        on_reschedule, AppointmentCb.filter(F.action == Action.RESCHEDULE), OwnAppointment()
+    )
+    taps.register(on_move, AppointmentCb.filter(F.action == Action.MOVE), OwnAppointment())
+    taps.register(on_switch, AppointmentCb.filter(F.action == Action.SWITCH), OwnAppointment())
+    taps.register(
+        on_cancel, AppointmentCb.filter(F.action == Action.CANCEL), OwnAppointment(active=True)
+    )
+    taps.register(on_cancel_without_reason, AppointmentCb.filter(F.action == Action.SKIP_REASON))
+    taps.register(on_keep, AppointmentCb.filter(F.action == Action.KEEP), OwnAppointment())
+    routes.message.register(process_cancel_reason, Cancelling.reason, F.text)
+    taps.register(on_gone, AppointmentCb.filter())
+    return routes

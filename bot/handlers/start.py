@@ -21,16 +21,15 @@ from bot.filters import Unregistered
 from bot.keyboards.common import contact_keyboard, home_keyboard
 from bot.states import Registration
 from bot.views import first_week_with_slots, main_menu, tier_label, week_screen
-from db.enums import TicketStatus
-from db.models import Client, Manager
-from domain import bot_views
-from domain.bot_views import Person
+from domain.booking import choices
 from domain.errors import InvalidInput, NotFound
-from domain.people import clients, invites
+from domain.people import invites, telegram_users
+from domain.people.profiles import ClientProfile
+from domain.people.telegram_users import TelegramUser
+from domain.tickets import help_hand_requests
 from domain.tickets.help_hand import TIERS
+from domain.values import Actor, TicketStatus
 from services import Services
-
-router = Router(name=__name__)
 
 PSYCHOLOGIST_PAYLOAD = re.compile(r"utm_psy_(\d{1,9})")
 HELP_HAND_PAYLOAD = re.compile(r"hh_[a-z0-9]{7}")
@@ -38,13 +37,12 @@ HELP_HAND_PAYLOAD = re.compile(r"hh_[a-z0-9]{7}")
 INVITE_PAYLOAD = re.compile(re.escape(invites.PAYLOAD_PREFIX) + r"([A-Za-z0-9_-]{1,48})")
 
 
-@router.message(CommandStart())
 async def cmd_start(
     message: Message,
     *,
     command: CommandObject,
     state: FSMContext,
-    person: Person,
+    person: TelegramUser,
     services: Services,
     bot: Bot,
 ) -> None:
@@ -73,7 +71,7 @@ async def cmd_start(
 
 
 async def staff_menu(
-    message: Message, person: Person, services: Services, bot: Bot, note: str = ""
+    message: Message, person: TelegramUser, services: Services, bot: Bot, note: str = ""
 ) -> None:
     """A psychologist's or manager's menu, and their mini app on the chat's menu button."""
     base_url = services.settings.base_url
@@ -95,7 +93,7 @@ async def join_the_team(message: Message, code: str, services: Services, bot: Bo
     note = problem = ""
     try:
         # A new psychologist keeps reading the language the bot speaks to them now.
-        joined = await invites.accept_invite(
+        joined = await telegram_users.join_by_invite(
             code, user.id, name=name, language=get_i18n().current_locale
         )
     except invites.AlreadyMember:
@@ -109,7 +107,7 @@ async def join_the_team(message: Message, code: str, services: Services, bot: Bo
     else:
         note = (
             _("Welcome to the team! You are now a manager.")
-            if isinstance(joined, Manager)
+            if joined == Actor.MANAGER
             else _(
                 "Welcome to the team! You are now one of our psychologists.\n"
                 "Next, open the schedule editor with the button below and add the times "
@@ -119,18 +117,18 @@ async def join_the_team(message: Message, code: str, services: Services, bot: Bo
     if problem:
         await message.answer(problem, reply_markup=ReplyKeyboardRemove())
         return
-    person = await bot_views.person_of(user.id, services.settings.admin_ids)
+    person = await telegram_users.telegram_user(user.id, services.settings.admin_ids)
     await staff_menu(message, person, services, bot, note=note)
 
 
 async def continue_with(
-    message: Message, client: Client, payload: str, services: Services
+    message: Message, client: ClientProfile, payload: str, services: Services
 ) -> None:
     """Where a deep link leads a registered client; the main menu otherwise."""
     psychologist_link = PSYCHOLOGIST_PAYLOAD.fullmatch(payload)
     if psychologist_link:
         try:
-            chosen = await bot_views.psychologist(int(psychologist_link.group(1)))
+            chosen = await choices.psychologist(int(psychologist_link.group(1)))
         except NotFound:
             await message.answer(_("This psychologist no longer takes bookings here."))
         else:
@@ -139,29 +137,30 @@ async def continue_with(
             await message.answer(text, reply_markup=markup)
             return
     elif HELP_HAND_PAYLOAD.fullmatch(payload):
-        ticket = await bot_views.claim_help_hand_link(client.id, payload)
-        if ticket is None:
+        request = await help_hand_requests.claim_link(client.id, payload)
+        if request is None:
             await message.answer(_("This help-hand link is not valid."))
         else:
-            tier = TIERS.index(ticket.price_tier) if ticket.price_tier in TIERS else -1
+            tier = TIERS.index(request.price_tier) if request.price_tier in TIERS else -1
             status = (
                 _("a psychologist will take it soon")
-                if ticket.status == TicketStatus.OPEN
+                if request.status == TicketStatus.OPEN
                 else _("a psychologist has taken it and will contact you")
             )
             await message.answer(
                 _("Your help-hand request {number} ({tier}): {status}.").format(
-                    number=ticket.number, tier=tier_label(tier), status=status
+                    number=request.number, tier=tier_label(tier), status=status
                 ),
                 reply_markup=home_keyboard(),
             )
             return
-    person = await bot_views.person_of(client.telegram_id or 0, services.settings.admin_ids)
+    person = await telegram_users.telegram_user(
+        client.telegram_id or 0, services.settings.admin_ids
+    )
     text, markup = main_menu(person, services.settings.base_url)
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Registration.contact, F.contact)
 async def process_contact(
     message: Message, state: FSMContext, services: Services, i18n: I18n
 ) -> None:
@@ -178,12 +177,12 @@ async def process_contact(
     try:
         # The sender's own contact: Telegram vouches for the number (it may link a record
         # a manager made for this phone).
-        client, _created = await clients.sign_in(
+        client = await telegram_users.register_by_own_contact(
             user.id,
             name=name,
             username=user.username,
             phone=contact.phone_number,
-            phone_verified=True,
+            language=i18n.current_locale,
         )
     except InvalidInput:
         await message.answer(
@@ -191,8 +190,6 @@ async def process_contact(
             reply_markup=contact_keyboard(),
         )
         return
-    await bot_views.set_language(user.id, i18n.current_locale)
-    client.language = i18n.current_locale
     payload = str((await state.get_data()).get("payload") or "")
     await state.set_state(None)
     await message.answer(
@@ -202,7 +199,6 @@ async def process_contact(
     await continue_with(message, client, payload, services)
 
 
-@router.message(Registration.contact)
 async def process_not_a_contact(message: Message) -> None:
     await message.answer(
         _("Please tap the button below to share your phone number."),
@@ -210,7 +206,6 @@ async def process_not_a_contact(message: Message) -> None:
     )
 
 
-@router.message(Unregistered())
 async def on_unregistered_message(message: Message, state: FSMContext) -> None:
     await state.set_state(Registration.contact)
     await message.answer(
@@ -219,7 +214,6 @@ async def on_unregistered_message(message: Message, state: FSMContext) -> None:
     )
 
 
-@router.callback_query(Unregistered())
 async def on_unregistered_tap(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(Registration.contact)
     if callback.from_user is not None and callback.bot is not None:
@@ -228,3 +222,13 @@ async def on_unregistered_tap(callback: CallbackQuery, state: FSMContext) -> Non
             _("First, please share your phone number with the button below."),
             reply_markup=contact_keyboard(),
         )
+
+
+def router() -> Router:
+    routes = Router(name=__name__)
+    routes.message.register(cmd_start, CommandStart())
+    routes.message.register(process_contact, Registration.contact, F.contact)
+    routes.message.register(process_not_a_contact, Registration.contact)
+    routes.message.register(on_unregistered_message, Unregistered())
+    routes.callback_query.register(on_unregistered_tap, Unregistered())
+    return routes

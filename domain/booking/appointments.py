@@ -29,7 +29,6 @@ from domain.errors import (
     Conflict,
     DomainError,
     HoldRequired,
-    InvalidInput,
     NotFound,
     SlotBooked,
     SlotHeld,
@@ -64,7 +63,7 @@ async def _refuse_unavailable(slot_id: int, client_id: int | None, now: datetime
         return SlotHeld(
             f"{when} is being booked by another client",
             field="slot_id",
-            held_until=slot.held_until.isoformat() if slot.held_until else None,
+            held_until=slot.held_until,
         )
     return HoldRequired(f"hold {when} first: the hold is missing or has run out", field="slot_id")
 
@@ -323,7 +322,7 @@ async def reschedule(
                 f"a {appointment.status.value} appointment cannot be moved", field="status"
             )
         if appointment.slot_id == new_slot_id:
-            raise InvalidInput("the appointment is already in this slot", field="slot_id")
+            return appointment  # already there: the move asked for is done
         taken = await Slot.filter(
             Q(id=new_slot_id, starts_at__gt=now)
             & (

@@ -1,4 +1,4 @@
-"""Video links for sessions: the provider chain of DESIGN section 5.
+"""Video links for sessions: a chain of providers.
 
 Providers are tried in order (Zoom, then Google Meet); a provider that is busy at that time
 (a conflicting or recurring meeting in its account) or fails hands over to the next; Jitsi,

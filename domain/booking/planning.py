@@ -1,4 +1,4 @@
-"""Planned events of an appointment (DESIGN section 5): the confirmation chain, the session
+"""Planned events of an appointment: the confirmation chain, the session
 reminder and the review request. Written in the transaction of the booking; a cancel cancels
 them, a reschedule moves them.
 """

@@ -15,7 +15,7 @@ from db.enums import TicketStatus
 from db.models import Appointment, Psychologist, Slot, Ticket
 from domain.audit import Initiator
 from domain.booking import appointments
-from domain.errors import AlreadyTaken, Conflict
+from domain.errors import AlreadyTaken, Conflict, NotFound
 from domain.people import psychologists
 from domain.schedule import schedules
 from domain.tickets import leads, matching
@@ -23,31 +23,53 @@ from domain.tickets.leads import TicketView
 from domain.tickets.matching import Match
 from domain.timerules import MSK, utcnow
 
-Mode = Literal["time", "psychologist"]
+IDS_SHOWN = 10
+
+# What the client is offered instead: another time with the same psychologist, or another
+# psychologist.
+Alternative = Literal["time", "psychologist"]
 
 
 @dataclass(frozen=True, slots=True)
 class ReassignmentView:
     ticket: TicketView
-    mode: Mode
+    mode: Alternative
     psychologists: list[str]
     texts: list[str]
 
 
+async def psychologist_ids_by_name(names: Sequence[str]) -> list[int]:
+    """The ids of the named active psychologists, in the order named; an unknown name is
+    NotFound (field "names")."""
+    return [p.id for p in await psychologists.by_names(names)]
+
+
+async def _psychologists(ids: Sequence[int]) -> list[Psychologist]:
+    """Every active psychologist of `ids`, in that order; an unknown one is NotFound."""
+    wanted = list(dict.fromkeys(ids))
+    storable = [i for i in wanted if 0 < i < 2**31]
+    found = {p.id: p for p in await Psychologist.filter(id__in=storable, is_active=True)}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        shown = ", ".join(str(i) for i in missing[:IDS_SHOWN])
+        raise NotFound(f"unknown psychologists: {shown}", field="psychologist_ids")
+    return [found[i] for i in wanted]
+
+
 async def reassign(
     lead_number: str,
-    names: Sequence[str],
+    psychologist_ids: Sequence[int],
     starts: Sequence[datetime],
     queries: list[str],
     initiator: Initiator,
     *,
     now: datetime | None = None,
 ) -> tuple[Match, str]:
-    """Move the lead's client to the most available named psychologist at the earliest named
-    slot. Returns the booking under the new lead and the previous lead's number."""
+    """Move the lead's client to the most available of the psychologists at the earliest of
+    the times. Returns the booking under the new lead and the previous lead's number."""
     now = now or utcnow()
     previous = await leads.by_number(lead_number)
-    people = await psychologists.by_names(names, field="filtered_psychologists")
+    people = await _psychologists(psychologist_ids)
     current = await leads.active_appointment(previous.id)
     client_id = previous.client_id or (current.client_id if current else None)
     if client_id is None:
@@ -91,7 +113,7 @@ async def reassign(
 
 
 async def reassignment_view(
-    lead_number: str, mode: Mode, tz: tzinfo = MSK, *, now: datetime | None = None
+    lead_number: str, mode: Alternative, tz: tzinfo = MSK, *, now: datetime | None = None
 ) -> ReassignmentView:
     """The lead and the schedule to choose from: in mode `time` the current psychologist's
     weeks; in mode `psychologist` the other psychologists (those who work with the lead's

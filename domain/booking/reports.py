@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,6 +24,51 @@ from db.models import Appointment, FormTracking, Psychologist, Slot, Ticket
 from domain.timerules import MSK, period, range_bounds
 
 MAX_REPORT_DAYS = 366
+
+
+@dataclass(frozen=True, slots=True)
+class PsychologistLoad:
+    psychologist_id: int
+    name: str
+    slots: int
+    booked: int
+    completed: int
+    load_percent: float
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelStep:
+    step: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDay:
+    date: date
+    new_requests: int
+    new_appointments: int
+    appointments: int
+    completed: int
+    cancelled: int
+    no_show: int
+
+
+@dataclass(frozen=True, slots=True)
+class Kpis:
+    date_from: date
+    date_to: date
+    new_requests: int
+    new_appointments: int
+    appointments: int
+    completed: int
+    completed_percent: float
+    repeat_visits_percent: float
+    cancellations: int
+    auto_cancellations: int
+    no_shows: int
+    psychologists: list[PsychologistLoad]
+    funnel: dict[str, list[FunnelStep]]
+    daily: list[ReportDay]
 
 
 def _percent(part: int, whole: int) -> float:
@@ -46,7 +92,7 @@ async def _repeat_visits(start: Any, end: Any) -> float:
     return _percent(len(returning), len(visits))
 
 
-async def _load(start: Any, end: Any) -> list[dict[str, Any]]:
+async def _load(start: Any, end: Any) -> list[PsychologistLoad]:
     slots = dict(
         await Slot.filter(starts_at__gte=start, starts_at__lt=end)
         .group_by("psychologist_id")
@@ -72,19 +118,19 @@ async def _load(start: Any, end: Any) -> list[dict[str, Any]]:
         booked = sum(counts.values()) - counts[AppointmentStatus.CANCELLED]
         offered = slots.get(psychologist_id, 0)
         load.append(
-            {
-                "psychologist_id": psychologist_id,
-                "name": name,
-                "slots": offered,
-                "booked": booked,
-                "completed": counts[AppointmentStatus.COMPLETED],
-                "load_percent": _percent(booked, offered),
-            }
+            PsychologistLoad(
+                psychologist_id=psychologist_id,
+                name=name,
+                slots=offered,
+                booked=booked,
+                completed=counts[AppointmentStatus.COMPLETED],
+                load_percent=_percent(booked, offered),
+            )
         )
     return load
 
 
-async def _funnel(start: Any, end: Any) -> dict[str, list[dict[str, Any]]]:
+async def _funnel(start: Any, end: Any) -> dict[str, list[FunnelStep]]:
     reached: dict[str, Counter[str]] = defaultdict(Counter)
     first_seen: dict[str, dict[str, int]] = defaultdict(dict)
     for form_type, steps in await FormTracking.filter(
@@ -96,7 +142,7 @@ async def _funnel(start: Any, end: Any) -> dict[str, list[dict[str, Any]]]:
             first_seen[form_type].setdefault(name, position)
     return {
         form_type: [
-            {"step": name, "count": count}
+            FunnelStep(name, count)
             for name, count in sorted(
                 counts.items(), key=lambda item: (-item[1], first_seen[form_type][item[0]])
             )
@@ -105,7 +151,7 @@ async def _funnel(start: Any, end: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-async def kpis(date_from: date, date_to: date) -> dict[str, Any]:
+async def kpis(date_from: date, date_to: date) -> Kpis:
     """The KPIs of the MSK days `date_from`..`date_to` (see the module's description): of
     the first MAX_REPORT_DAYS days, or of none when the period ends before it starts; the
     answer names the days it covers."""
@@ -141,30 +187,30 @@ async def kpis(date_from: date, date_to: date) -> dict[str, Any]:
         day["appointments"] += 1
         day[str(status)] += 1
 
-    return {
-        "date_from": date_from.isoformat(),
-        "date_to": date_to.isoformat(),
-        "new_requests": len(ticket_days),
-        "new_appointments": len(booked_days),
-        "appointments": len(sessions),
-        "completed": statuses[AppointmentStatus.COMPLETED],
-        "completed_percent": _percent(statuses[AppointmentStatus.COMPLETED], len(sessions)),
-        "repeat_visits_percent": await _repeat_visits(start, end),
-        "cancellations": statuses[AppointmentStatus.CANCELLED],
-        "auto_cancellations": auto_cancellations,
-        "no_shows": statuses[AppointmentStatus.NO_SHOW],
-        "psychologists": await _load(start, end),
-        "funnel": await _funnel(start, end),
-        "daily": [
-            {
-                "date": day.isoformat(),
-                "new_requests": series[day]["new_requests"],
-                "new_appointments": series[day]["new_appointments"],
-                "appointments": series[day]["appointments"],
-                "completed": series[day][AppointmentStatus.COMPLETED],
-                "cancelled": series[day][AppointmentStatus.CANCELLED],
-                "no_show": series[day][AppointmentStatus.NO_SHOW],
-            }
+    return Kpis(
+        date_from=date_from,
+        date_to=date_to,
+        new_requests=len(ticket_days),
+        new_appointments=len(booked_days),
+        appointments=len(sessions),
+        completed=statuses[AppointmentStatus.COMPLETED],
+        completed_percent=_percent(statuses[AppointmentStatus.COMPLETED], len(sessions)),
+        repeat_visits_percent=await _repeat_visits(start, end),
+        cancellations=statuses[AppointmentStatus.CANCELLED],
+        auto_cancellations=auto_cancellations,
+        no_shows=statuses[AppointmentStatus.NO_SHOW],
+        psychologists=await _load(start, end),
+        funnel=await _funnel(start, end),
+        daily=[
+            ReportDay(
+                date=day,
+                new_requests=series[day]["new_requests"],
+                new_appointments=series[day]["new_appointments"],
+                appointments=series[day]["appointments"],
+                completed=series[day][AppointmentStatus.COMPLETED],
+                cancelled=series[day][AppointmentStatus.CANCELLED],
+                no_show=series[day][AppointmentStatus.NO_SHOW],
+            )
             for day in days
         ],
-    }
+    )

@@ -1,77 +1,66 @@
-"""Inline keyboards the domain puts into Outbox rows, and their callback_data format.
+"""Buttons under a message the domain queues, described by what they are for. The bot turns a
+description into Telegram's keyboard, with its own callback data, when it sends the message.
 
-The format is the one aiogram's `CallbackData` packs (prefix and fields joined by ":"), so the
-bot parses these strings with factories declared as:
+A description is a plain JSON object in the Outbox row's reply_markup column, e.g.
 
-    class AppointmentAction(CallbackData, prefix="ap"):
-        action: str            # "confirm" | "reschedule" | "cancel"
-        appointment_id: int
-
-    class ReviewRating(CallbackData, prefix="rv"):
-        appointment_id: int
-        rating: int            # 1..5
-
-e.g. `ap:confirm:42`, `rv:42:5`. Values are ids and fixed words only (never ":" nor names), so
-every string stays far below Telegram's 64-byte limit.
+    {"buttons": "confirmation", "appointment_id": 42, "language": "ru"}
+    {"buttons": "rating", "appointment_id": 42}
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
-from domain.i18n import translate
-from domain.messaging import event_texts
-
-APPOINTMENT_PREFIX = "ap"
-REVIEW_PREFIX = "rv"
 RATINGS = (1, 2, 3, 4, 5)
 
 
-class AppointmentAction(StrEnum):
-    CONFIRM = "confirm"
-    RESCHEDULE = "reschedule"
-    CANCEL = "cancel"
+@dataclass(frozen=True, slots=True)
+class ConfirmationButtons:
+    """Confirm / reschedule / cancel the appointment, labelled in `language`."""
+
+    KIND: ClassVar[str] = "confirmation"
+    appointment_id: int
+    language: str
 
 
-def appointment_action(action: AppointmentAction, appointment_id: int) -> str:
-    """callback_data of an appointment button, e.g. `ap:confirm:42`."""
-    return f"{APPOINTMENT_PREFIX}:{action.value}:{appointment_id}"
+@dataclass(frozen=True, slots=True)
+class RatingButtons:
+    """One row of 1..5 stars rating the appointment."""
+
+    KIND: ClassVar[str] = "rating"
+    appointment_id: int
 
 
-def review_rating(appointment_id: int, rating: int) -> str:
-    """callback_data of a rating button, e.g. `rv:42:5`."""
-    return f"{REVIEW_PREFIX}:{appointment_id}:{rating}"
+Buttons = ConfirmationButtons | RatingButtons
+_KINDS: dict[str, type[Buttons]] = {
+    kind.KIND: kind for kind in (ConfirmationButtons, RatingButtons)
+}
 
 
-def _button(text: str, callback_data: str) -> dict[str, str]:
-    return {"text": text, "callback_data": callback_data}
+def describe(buttons: Buttons) -> dict[str, Any]:
+    """The JSON description stored with a queued message."""
+    return {"buttons": buttons.KIND, **asdict(buttons)}
+
+
+def read(description: Mapping[str, Any]) -> Buttons:
+    """The buttons a stored description names; ValueError when it names none."""
+    fields = dict(description)
+    kind = _KINDS.get(str(fields.pop("buttons", "")))
+    if kind is None:
+        raise ValueError(f"no buttons described by the keys {sorted(description)}")
+    try:
+        return kind(**fields)
+    except TypeError as exc:
+        raise ValueError(f"{kind.KIND} buttons: {exc}") from exc
 
 
 def confirmation_keyboard(appointment_id: int, language: str) -> dict[str, Any]:
-    """Confirm / reschedule / cancel, as a Bot API InlineKeyboardMarkup."""
-    labels = (
-        (AppointmentAction.CONFIRM, event_texts.BUTTON_CONFIRM),
-        (AppointmentAction.RESCHEDULE, event_texts.BUTTON_RESCHEDULE),
-        (AppointmentAction.CANCEL, event_texts.BUTTON_CANCEL),
-    )
-    return {
-        "inline_keyboard": [
-            [_button(translate(language, label), appointment_action(action, appointment_id))]
-            for action, label in labels
-        ]
-    }
+    """The description of the confirm / reschedule / cancel buttons."""
+    return describe(ConfirmationButtons(appointment_id, language))
 
 
 def rating_keyboard(appointment_id: int) -> dict[str, Any]:
-    """One row of 1..5 star buttons."""
-    return {
-        "inline_keyboard": [
-            [_button(f"{rating}⭐", review_rating(appointment_id, rating)) for rating in RATINGS]
-        ]
-    }
-
-
-def link_keyboard(text: str, url: str) -> dict[str, Any]:
-    """A single URL button."""
-    return {"inline_keyboard": [[{"text": text, "url": url}]]}
+    """The description of the 1..5 star buttons."""
+    return describe(RatingButtons(appointment_id))

@@ -168,11 +168,11 @@ async def retry(row_id: int, initiator: Initiator, *, now: datetime | None = Non
     async with in_transaction():
         row = await Outbox.filter(id=row_id).select_for_update().first()
         if row is None:
-            raise NotFound("delivery not found", field="id")
+            raise NotFound("delivery not found", field="row_id")
         if row.state != OutboxState.FAILED:
             raise Conflict(
                 f"only a failed delivery can be retried; this one is {row.state.value}",
-                field="id",
+                field="row_id",
                 state=row.state.value,
             )
         row.state, row.not_before, row.attempts = OutboxState.PENDING, now, 0

@@ -102,7 +102,7 @@ async def plan_client_events(
     if facts.starts_at is not None and facts.starts_at != appointment.starts_at:
         raise Conflict(
             f"the slot starts at {appointment.starts_at.astimezone(MSK):%Y-%m-%d %H:%M} MSK",
-            field="time",
+            field="starts_at",
         )
     meeting = {
         field: value

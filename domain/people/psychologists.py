@@ -62,14 +62,14 @@ async def by_secret(secret: str | None) -> Psychologist | None:
     return found
 
 
-async def by_name(name: str, field: str = "psychologist") -> Psychologist:
+async def by_name(name: str) -> Psychologist:
     found = await Psychologist.filter(name=name.strip(), is_active=True).first()
     if found is None:
-        raise NotFound(f"no psychologist named {name.strip()!r}", field=field)
+        raise NotFound(f"no psychologist named {name.strip()!r}", field="name")
     return found
 
 
-async def by_names(names: Iterable[str], field: str) -> list[Psychologist]:
+async def by_names(names: Iterable[str]) -> list[Psychologist]:
     """Every named active psychologist in the order named; any unknown name is a 404."""
     wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
     # A name longer than the column holds names nobody (and the ORM refuses to query it).
@@ -79,7 +79,7 @@ async def by_names(names: Iterable[str], field: str) -> list[Psychologist]:
     if missing:
         shown = ", ".join(name[:NAME_MAX_LENGTH] for name in missing[:NAMES_SHOWN])
         more = f" and {len(missing) - NAMES_SHOWN} more" if len(missing) > NAMES_SHOWN else ""
-        raise NotFound(f"unknown psychologists: {shown}{more}", field=field)
+        raise NotFound(f"unknown psychologists: {shown}{more}", field="names")
     return [found[name] for name in wanted]
 
 
@@ -99,7 +99,7 @@ async def save_anketa(
     async with in_transaction():
         namesake = await Psychologist.filter(name=name).exclude(telegram_id=telegram_id).first()
         if namesake is not None:
-            raise Conflict(f"another psychologist is already named {name!r}", field="anketa.name")
+            raise Conflict(f"another psychologist is already named {name!r}", field="name")
         psychologist = (
             await Psychologist.filter(telegram_id=telegram_id).select_for_update().first()
         )

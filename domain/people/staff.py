@@ -148,7 +148,7 @@ async def set_manager_active(
     async with in_transaction():
         manager = await Manager.filter(id=manager_id).select_for_update().first()
         if manager is None:
-            raise NotFound("no such manager", field="id")
+            raise NotFound("no such manager", field="manager_id")
         if manager.is_active == active:
             return _manager_entry(manager, admin.admin_ids)
         revoked = 0
@@ -190,7 +190,7 @@ async def set_psychologist_active(
     async with in_transaction():
         psychologist = await Psychologist.filter(id=psychologist_id).select_for_update().first()
         if psychologist is None:
-            raise NotFound("no such psychologist", field="id")
+            raise NotFound("no such psychologist", field="psychologist_id")
         if psychologist.is_active == active:
             return _psychologist_entry(psychologist)
         removed = 0

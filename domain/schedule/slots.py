@@ -104,5 +104,23 @@ async def remove_slot(psychologist_id: int, slot_id: int, *, now: datetime | Non
         raise SlotHeld(
             f"{when} is being booked by a client right now",
             field="slot",
-            held_until=slot.held_until.isoformat() if slot.held_until else None,
+            held_until=slot.held_until,
         )
+
+
+async def remove_slot_at(
+    psychologist_id: int, starts_at: datetime, *, now: datetime | None = None
+) -> None:
+    """Remove this psychologist's slot that starts at `starts_at` (as remove_slot does)."""
+    now = now or utcnow()
+    when = format_slot(starts_at, MSK)
+    if starts_at <= now:
+        raise SlotInPast(f"{when} is in the past", field="slot")
+    slot_id = (
+        await Slot.filter(psychologist_id=psychologist_id, starts_at=starts_at)
+        .first()
+        .values_list("id", flat=True)
+    )
+    if slot_id is None:
+        raise NotFound(f"you have no slot at {when}", field="slot")
+    await remove_slot(psychologist_id, slot_id, now=now)

@@ -48,7 +48,7 @@ def check_link_id(link_id: str) -> str:
 def check_tier(tier: str, *, allow_all: bool) -> str:
     choices = (*TIERS, ALL_TIERS) if allow_all else TIERS
     if tier.strip() not in choices:
-        raise InvalidInput(f"price must be one of: {', '.join(choices)}", field="price")
+        raise InvalidInput(f"price must be one of: {', '.join(choices)}", field="tier")
     return tier.strip()
 
 

@@ -122,7 +122,7 @@ async def track_step(
             await FormTracking.filter(ticket_number=ticket_number).select_for_update().first()
         )
         if tracking is None:
-            raise NotFound(f"no form tracking for ticket {ticket_number!r}", field="ticket_id")
+            raise NotFound(f"no form tracking for ticket {ticket_number!r}", field="ticket_number")
         tracking.steps = [*tracking.steps, {"step": step, "at": now.isoformat()}]
         await tracking.save(update_fields=["steps", "updated_at"])
     return tracking
@@ -203,12 +203,12 @@ async def ticket_for_slot(psychologist_id: int, starts_at: datetime) -> TicketVi
     slot = await Slot.filter(psychologist_id=psychologist_id, starts_at=starts_at).first()
     when = format_slot(starts_at, MSK)
     if slot is None:
-        raise NotFound(f"you have no slot at {when}", field="time")
+        raise NotFound(f"you have no slot at {when}", field="starts_at")
     appointment = await Appointment.filter(active_slot_id=slot.id).first()
     if appointment is None:
-        raise NotFound(f"nobody is booked at {when}", field="time")
+        raise NotFound(f"nobody is booked at {when}", field="starts_at")
     if appointment.ticket_id is None:
-        raise NotFound(f"the booking at {when} has no ticket", field="time")
+        raise NotFound(f"the booking at {when} has no ticket", field="starts_at")
     return await describe(await Ticket.get(id=appointment.ticket_id))
 
 

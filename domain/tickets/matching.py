@@ -84,16 +84,16 @@ async def coefficients(
 
 
 async def coefficient_of(name: str, *, now: datetime | None = None) -> Coefficient:
-    psychologist = await psychologists.by_name(name, field="psychologist_name")
+    psychologist = await psychologists.by_name(name)
     return (await coefficients([psychologist], now=now))[psychologist.id]
 
 
 async def top_free_text(names: Sequence[str], *, now: datetime | None = None) -> str:
     """The top-3 start times at which most of the named psychologists are free."""
     now = now or utcnow()
-    people = await psychologists.by_names(names, field="psychologist_list")
+    people = await psychologists.by_names(names)
     if not people:
-        raise NotFound("no psychologist named", field="psychologist_list")
+        raise NotFound("no psychologist named", field="names")
     rows = (
         await Slot.filter(
             free_now(now), psychologist_id__in=[p.id for p in people], starts_at__gt=now
@@ -184,9 +184,9 @@ async def automatch(
     A repeated call for a lead that already has an active booking answers that booking.
     """
     now = now or utcnow()
-    people = await psychologists.by_names(names, field="psychologists")
+    people = await psychologists.by_names(names)
     if not people:
-        raise NotFound("no psychologist named", field="psychologists")
+        raise NotFound("no psychologist named", field="names")
     person = await leads.client_for(client)
     if lead_number:
         known = await Ticket.filter(number=lead_number).first()

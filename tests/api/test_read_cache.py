@@ -24,12 +24,13 @@ from domain.booking.availability import available_slots
 from domain.changes import ChangeFeed
 from domain.messaging import jobs
 from domain.schedule.schedules import weekly_texts_until
-from domain.timerules import MSK, offset_zone, utcnow
+from domain.timerules import MSK, utcnow
 from services import Services
 from tests.api.conftest import Api, future_slot
-from tests.legacy.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
+from tests.integrations.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
 from webapp.api.schemas import BoardOut, SlotList
 from webapp.app import create_app
+from webapp.integrations.timetext import offset_zone
 from webapp.keys import SERVICES
 
 TEXTS = "/get-aggregated-schedule-by-psychologist-test-contur"

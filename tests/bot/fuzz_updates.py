@@ -2,10 +2,10 @@
 can make Telegram deliver to the bot, put into the Bot API emulator's update queue, and a
 watch on what the dispatcher made of each one.
 
-The emulator's person API covers texts, own contacts and taps on buttons the bot really sent,
-in private chats. Media, edits, forged callback data, taps on messages the bot can no longer
-see and anything in a group are not in it: `Chat` puts them into the emulator's queue through
-the same internals its own helpers use (`_person_message`, `_enqueue`, `_callback_query`)."""
+Besides texts, own contacts and taps on buttons the bot really sent, the emulator's person
+API can send what only a modified client would: any message fields, in a group too
+(`send_raw`), an edit (`edit_text`), and callback queries with forged data, about any
+message or about none the bot can see (`send_callback_query`)."""
 
 from __future__ import annotations
 
@@ -163,7 +163,6 @@ class Chat:
         self.outcomes = outcomes
         self.counts = counts
         self.pace = pace or Pace()
-        self._bot = emu._bot(token)
 
     # -- observation ------------------------------------------------------------------------
 
@@ -176,7 +175,9 @@ class Chat:
         return message
 
     def message(self, message_id: int) -> JsonDict:
-        return self._chat().messages[message_id]
+        message = self.emu.message(self.id, message_id, self.token)
+        assert message is not None, f"no message {message_id} in chat {self.id}"
+        return message
 
     def buttons(self, message: JsonDict | None = None) -> list[JsonDict]:
         markup = (message or self.last()).get("reply_markup") or {}
@@ -198,12 +199,8 @@ class Chat:
         raise AssertionError(f"no button {prefix!r} in chat {self.id}")
 
     def own_messages(self) -> list[JsonDict]:
-        return [m for m in self._chat().messages.values() if not m["from"].get("is_bot")]
-
-    def _chat(self) -> Any:
-        chat = self._bot.chats.get(self.id)
-        assert chat is not None, f"no chat with {self.id}"
-        return chat
+        messages = self.emu.messages(self.id, self.token)
+        return [m for m in messages if not m["from"].get("is_bot")]
 
     # -- updates ----------------------------------------------------------------------------
 
@@ -233,7 +230,7 @@ class Chat:
         """Any message (media, a contact card, a location...); a reply is expected."""
         await self.pace.take()
         before = self.sent_count()
-        update = self.emu._person_message(self.token, self.id, fields)
+        update = self.emu.send_raw(self.token, self.id, fields)
         return self._expect_reply(
             category, await self._settle(update["update_id"], before, repr(fields))
         )
@@ -250,21 +247,15 @@ class Chat:
 
     def inject_tap(self, data: str, message: JsonDict) -> tuple[int, str]:
         """Tap without waiting for anything; answers the update id and the query id."""
-        update_id = self._bot.next_update_id
-        return update_id, self.emu._callback_query(self._bot, self.id, message, data)
+        update = self.emu.send_callback_query(self.token, self.id, data, message)
+        return update["update_id"], update["callback_query"]["id"]
 
     async def edit(self, category: str, text: str) -> Reply:
         """Edit the person's newest own message: the bot deliberately ignores edits."""
         own = self.own_messages()
         assert own, "nothing to edit"
-        original = own[-1]
-        edited = {**original, "text": text, "edit_date": int(time.time())}
-        edited.pop("entities", None)
-        for key in ("sticker", "photo", "voice", "document", "contact", "location"):
-            edited.pop(key, None)
-        self._chat().messages[original["message_id"]] = edited
         before = self.sent_count()
-        update = self.emu._enqueue(self._bot, "edited_message", edited)
+        update = self.emu.edit_text(self.token, self.id, own[-1]["message_id"], text)
         reply = await self._settle(update["update_id"], before, f"edit to {text!r}")
         self.counts[category] += 1
         assert reply.outcome == "not handled", f"an edited message was acted on: {reply}"
@@ -280,30 +271,15 @@ class Chat:
             await self.pace.take()
         carrier = message or self.last()
         before = self.sent_count()
-        update_id = self._bot.next_update_id
-        query_id = self.emu._callback_query(self._bot, self.id, carrier, data)
-        return await self._answered(
-            category,
-            update_id=update_id,
-            query_id=query_id,
-            before=before,
-            carrier=carrier,
-            data=data,
-        )
+        update = self.emu.send_callback_query(self.token, self.id, data, carrier)
+        return await self._answered(category, update, before=before, carrier=carrier, data=data)
 
     async def in_group(self, category: str, group: JsonDict, fields: JsonDict) -> Reply:
         """A message from this person in a group the bot was added to: deliberately ignored
         (nothing is sent anywhere; the caller checks the group got nothing)."""
         await self.pace.take()
         before = self.sent_count()
-        message = {
-            "message_id": self._bot.next_update_id,
-            "from": self.emu._users[self.id],
-            "chat": group,
-            "date": int(time.time()),
-            **fields,
-        }
-        update = self.emu._enqueue(self._bot, "message", message)
+        update = self.emu.send_raw(self.token, self.id, fields, chat=group)
         reply = await self._settle(update["update_id"], before, f"in a group: {fields!r}")
         self.counts[category] += 1
         assert not reply.new, f"a group message was answered in private: {reply.texts()}"
@@ -315,21 +291,15 @@ class Chat:
         before = self.sent_count()
         carrier = {
             "message_id": 1,
-            "from": self._bot.sender,
+            "from": self.emu.bot_user(self.token),
             "chat": group,
             "date": int(time.time()),
             "text": "…",
             "reply_markup": {"inline_keyboard": [[{"text": "…", "callback_data": data}]]},
         }
-        update_id = self._bot.next_update_id
-        query_id = self.emu._callback_query(self._bot, self.id, carrier, data)
+        update = self.emu.send_callback_query(self.token, self.id, data, carrier)
         reply = await self._answered(
-            category,
-            update_id=update_id,
-            query_id=query_id,
-            before=before,
-            carrier=None,
-            data=f"{data!r} in a group",
+            category, update, before=before, carrier=None, data=f"{data!r} in a group"
         )
         assert not reply.new, f"a tap in a group was answered in private: {reply.texts()}"
         return reply
@@ -339,43 +309,31 @@ class Chat:
         message (no message at all)."""
         await self.pace.take()
         before = self.sent_count()
-        query_id = f"f{self.id}{self._bot.next_update_id}"
-        self._bot.queries[query_id] = {"user_id": self.id, "answered": False}
-        query: JsonDict = {
-            "id": query_id,
-            "from": self.emu._users[self.id],
-            "chat_instance": f"{self._bot.id}{self.id}",
-            "data": data,
-        }
         if inline:
-            query["inline_message_id"] = f"AAA{self.id}"
+            update = self.emu.send_callback_query(
+                self.token, self.id, data, inline_message_id=f"AAA{self.id}"
+            )
         else:
-            query["message"] = {"message_id": 1, "date": 0, "chat": self._chat().chat}
-        update = self.emu._enqueue(self._bot, "callback_query", query)
+            inaccessible = {"message_id": 1, "date": 0, "chat": self.last()["chat"]}
+            update = self.emu.send_callback_query(self.token, self.id, data, inaccessible)
         what = f"{data!r} on {'an inline' if inline else 'an inaccessible'} message"
-        return await self._answered(
-            category,
-            update_id=update["update_id"],
-            query_id=query_id,
-            before=before,
-            carrier=None,
-            data=what,
-        )
+        return await self._answered(category, update, before=before, carrier=None, data=what)
 
     async def _answered(
         self,
         category: str,
+        update: JsonDict,
         *,
-        update_id: int,
-        query_id: str,
         before: int,
         carrier: JsonDict | None,
         data: str,
     ) -> Reply:
-        reply = await self._settle(update_id, before, f"tap {data!r}")
+        """What the bot did about the tap in the callback_query `update`."""
+        query_id = update["callback_query"]["id"]
+        reply = await self._settle(update["update_id"], before, f"tap {data!r}")
         reply.answer = self.emu.callback_answer(query_id)
         if carrier is not None:
-            reply.carrier = self._chat().messages.get(carrier["message_id"])
+            reply.carrier = self.emu.message(self.id, carrier["message_id"], self.token)
         self.counts[category] += 1
         assert reply.outcome == "handled", f"{category}: {reply.what} not handled"
         assert reply.answer is not None, f"{category}: callback {query_id} left spinning"

@@ -34,8 +34,7 @@ from aiogram import Bot
 from bot.handlers.booking import initiator_of
 from db.enums import AppointmentStatus, SlotStatus, TicketKind
 from db.models import Appointment, Client, Manager, Psychologist, Review, Slot, Ticket
-from domain import bot_views
-from domain.booking import appointments
+from domain.booking import appointments, client_booking
 from domain.booking.statuses import ACTIVE
 from domain.people.clients import normalise_phone
 from domain.tickets import help_hand
@@ -206,16 +205,11 @@ async def first_free_slot(psychologist: Psychologist) -> Slot:
 
 async def book_directly(client: Client, psychologist: Psychologist) -> Appointment:
     slot = await first_free_slot(psychologist)
-    ticket = await bot_views.open_request(
-        client.id, ["anxiety"], {}, psychologist.name, slot.starts_at
+    await appointments.hold_slot(client.id, slot.id)
+    booked = await client_booking.book_with_request(
+        client.id, slot.id, ["anxiety"], {}, initiator_of(client), max_active=0
     )
-    return await appointments.book(
-        client.id,
-        slot.id,
-        initiator_of(client),
-        ticket_id=ticket.id,
-        require_own_hold=False,
-    )
+    return await Appointment.get(id=booked.id)
 
 
 async def menu_message(chat: Chat) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup
 
+from bot.keyboards.outbox import outbox_keyboard
 from db.enums import AppointmentStatus, ReviewAuthor
 from db.models import Appointment, AuditLog, Review
 from domain.messaging import buttons
@@ -16,7 +16,7 @@ from tests.bot.conftest import Person, hours_from_now, make_psychologist, regist
 
 async def _review_request(bot: Bot, someone: Person, appointment_id: int) -> int:
     """The scheduler's review request as the sender delivers it: text and 1..5 star buttons."""
-    markup = InlineKeyboardMarkup.model_validate(buttons.rating_keyboard(appointment_id))
+    markup = outbox_keyboard(buttons.rating_keyboard(appointment_id))
     sent = await bot.send_message(someone.id, "How was the session?", reply_markup=markup)
     return sent.message_id
 

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.keyboards.outbox import outbox_keyboard
 from db.enums import Actor, AppointmentStatus, SlotStatus
 from db.models import Appointment, Client, Psychologist, Slot, Ticket
-from domain import bot_views
 from domain.audit import Initiator
-from domain.booking import appointments
+from domain.booking import appointments, client_booking
 from domain.messaging import buttons
 from tests.bot.conftest import Person, make_psychologist, register
 
@@ -20,16 +20,11 @@ from tests.bot.conftest import Person, make_psychologist, register
 async def book_for(client: Client, psychologist: Psychologist, queries: list[str]) -> Appointment:
     slot = await Slot.filter(psychologist_id=psychologist.id).order_by("starts_at").first()
     assert slot is not None
-    ticket = await bot_views.open_request(
-        client.id, queries, {}, psychologist.name, slot.starts_at
+    await appointments.hold_slot(client.id, slot.id)
+    booked = await client_booking.book_with_request(
+        client.id, slot.id, queries, {}, Initiator(Actor.CLIENT), max_active=0
     )
-    return await appointments.book(
-        client.id,
-        slot.id,
-        Initiator(Actor.CLIENT),
-        ticket_id=ticket.id,
-        require_own_hold=False,
-    )
+    return await Appointment.get(id=booked.id)
 
 
 async def open_session(someone: Person) -> dict:
@@ -120,9 +115,7 @@ async def test_the_schedulers_confirm_button(
     maria = await make_psychologist("Maria Ivanova")
     anna = person("en")
     appointment = await book_for(await register(anna), maria, ["anxiety"])
-    markup = InlineKeyboardMarkup.model_validate(
-        buttons.confirmation_keyboard(appointment.id, "en")
-    )
+    markup = outbox_keyboard(buttons.confirmation_keyboard(appointment.id, "en"))
     reminder = await running_bot.send_message(anna.id, "Please confirm", reply_markup=markup)
 
     answer = await anna.click("✅ I will come", reminder.message_id)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.keyboards.outbox import outbox_keyboard
 from db.enums import (
     Actor,
     AppointmentStatus,
@@ -21,7 +22,6 @@ from db.models import Manager, Outbox, Review, ScheduledEvent, Slot
 from domain.audit import Initiator
 from domain.booking import appointments, reviews
 from domain.errors import Forbidden
-from domain.messaging import buttons
 from domain.messaging.events import EVENT_LEASE, EventLinks, run_due_events
 from domain.timerules import MSK, format_slot
 from tests.delivery.conftest import BY_CLIENT, booked, hours
@@ -32,6 +32,13 @@ pytestmark = pytest.mark.usefixtures("database")
 
 async def event_messages(chat_id: int) -> list[Outbox]:
     return await Outbox.filter(chat_id=chat_id, kind__startswith="event.").order_by("id")
+
+
+def callback_data(row: Outbox) -> list[list[str | None]]:
+    """The callback data of the buttons the sender sends with the row, row by row."""
+    markup = outbox_keyboard(row.reply_markup)
+    assert markup is not None
+    return [[button.callback_data for button in line] for line in markup.inline_keyboard]
 
 
 async def event_row(appointment_id: int, kind: EventKind) -> ScheduledEvent:
@@ -48,7 +55,7 @@ async def test_confirmation_chain_fires_at_its_times_and_auto_cancels() -> None:
     await run_due_events(now=starts - hours(24))
     [ask] = await event_messages(client.telegram_id)
     assert "Подтвердите, пожалуйста, что придёте" in ask.text
-    callbacks = [row[0]["callback_data"] for row in ask.reply_markup["inline_keyboard"]]
+    callbacks = [row[0] for row in callback_data(ask)]
     assert callbacks == [
         f"ap:confirm:{appointment.id}",
         f"ap:reschedule:{appointment.id}",
@@ -101,8 +108,8 @@ async def test_confirmed_session_gets_only_the_session_reminder_and_review() -> 
     assert len(await event_messages(client.telegram_id)) == 2
     await run_due_events(now=end + hours(1))
     review_ask = (await event_messages(client.telegram_id))[-1]
-    ratings = [b["callback_data"] for b in review_ask.reply_markup["inline_keyboard"][0]]
-    assert ratings == [buttons.review_rating(appointment.id, n) for n in range(1, 6)]
+    ratings = callback_data(review_ask)[0]
+    assert ratings == [f"rv:{appointment.id}:{n}" for n in range(1, 6)]
     assert len(await event_messages(psychologist.telegram_id)) == 2
 
     saved = await reviews.save_review(

@@ -34,9 +34,16 @@ async def test_delivers_each_row_once_with_its_keyboard(
     emulator: BotApiEmulator, bot: Bot
 ) -> None:
     emulator.user(4001)
-    keyboard = buttons.confirmation_keyboard(17, "ru")
+    keyboard = {
+        "inline_keyboard": [
+            [{"text": "✅ Приду", "callback_data": "ap:confirm:17"}],
+            [{"text": "🔁 Перенести", "callback_data": "ap:reschedule:17"}],
+            [{"text": "❌ Отменить", "callback_data": "ap:cancel:17"}],
+        ]
+    }
+    described = buttons.confirmation_keyboard(17, "ru")
     rows = [await queue_message(4001, f"message {n}") for n in range(3)]
-    rows.append(await queue_message(4001, "with buttons", reply_markup=keyboard))
+    rows.append(await queue_message(4001, "with buttons", reply_markup=described))
 
     async with running_sender(bot, rate=100, **FAST):
         sent = await emulator.wait_for_sent(4001, 4)

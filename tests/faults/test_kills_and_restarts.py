@@ -1,4 +1,4 @@
-"""Faults, for real (issue 10; DESIGN sections 3 and 9).
+"""Faults, for real: kills and restarts of every part under load.
 
 Two instances of `python main.py` run as processes of their own on a PostgreSQL and a Redis
 that belong to this test (conftest.py), and send to one Bot API emulator in this process,

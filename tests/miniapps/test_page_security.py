@@ -27,7 +27,7 @@ from tests.miniapps.conftest import Screen, Site
 from tests.miniapps.test_board import MANAGER, card_in, open_board
 from webapp.app import create_app
 
-# What every page's policy holds, and what the mini apps' holds besides (DESIGN 10.1).
+# What every page's policy holds, and what the mini apps' holds besides.
 EVERY_PAGE = {"object-src": "'none'", "base-uri": "'none'"}
 MINI_APPS = {
     "script-src": "'self' https://telegram.org",

@@ -1,4 +1,4 @@
-"""What a caller sees of the contract (DESIGN 10.1): a 405 carries Allow, a malformed
+"""What a caller sees of the contract: a 405 carries Allow, a malformed
 Content-Type is a 400 naming it, input is refused exactly where the OpenAPI document says so
 (pydantic's lax reading of "12" as 12 or "0" as a date included), answers have the shapes the
 document gives them."""

@@ -32,7 +32,7 @@ from tests.bot.conftest import (  # noqa: F401 (fixtures)
     running_bot,
     services,
 )
-from tests.legacy.helpers import ANKETA
+from tests.integrations.helpers import ANKETA
 from webapp.app import MAX_REQUEST_LINE_BYTES
 
 pytestmark = pytest.mark.usefixtures("database")

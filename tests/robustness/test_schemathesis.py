@@ -1,7 +1,7 @@
 """Contract fuzzing: schemathesis runs every phase it has (examples, coverage, fuzzing,
 stateful) with every check it has against /api/v1/openapi.json, as each kind of caller, as
 `schemathesis run --checks all` would. No answer may be a 5xx or break its schema, no request
-the document calls valid may be refused and none it calls invalid accepted (DESIGN 10.1).
+the document calls valid may be refused and none it calls invalid accepted.
 
 The seed changes with each commit and is printed: FUZZ_SEED from the environment if set, else
 derived from `git rev-parse HEAD`, else a random one. Replay a failure with FUZZ_SEED=<seed>

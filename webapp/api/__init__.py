@@ -1,4 +1,4 @@
-"""/api/v1 (seed 004): auth, catalogue, booking, board, live updates, import and reports;
+"""/api/v1: auth, catalogue, booking, board, live updates, import and reports;
 staff administration."""
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from webapp.openapi import documented
 from webapp.validation import parse_body
 
 if TYPE_CHECKING:
-    from db.models import Client
+    from domain.entities import Client
 
 routes = web.RouteTableDef()
 

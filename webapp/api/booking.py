@@ -9,10 +9,9 @@ from datetime import datetime
 from aiohttp import web
 
 from db.enums import Actor, ClientSource
-from db.models import Appointment, Client
-from domain.booking import appointments, board
+from domain.booking import appointments, board, ownership
 from domain.booking.availability import available_slots_until
-from domain.booking.statuses import ACTIVE
+from domain.entities import Client
 from domain.people import clients
 from webapp.api.schemas import (
     AppointmentList,
@@ -179,14 +178,8 @@ async def reschedule(request: web.Request) -> web.Response:
     body = await parse_body(request, RescheduleIn)
     if principal.role == Actor.CLIENT:
         client = await _own_client(principal)
-        if not await board.belongs_to(appointment_id, client.id):
+        if not await ownership.owns(client.id, appointment_id):
             raise ForbiddenRole("this appointment is not yours")
-    if await Appointment.filter(
-        id=appointment_id, slot_id=body.slot_id, status__in=ACTIVE
-    ).exists():
-        # already there: the move asked for is done (domain.booking.appointments would call it
-        # bad input, which no schema can state)
-        return await _answer(appointment_id)
     appointment = await appointments.reschedule(
         appointment_id, body.slot_id, principal.initiator()
     )

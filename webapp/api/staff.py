@@ -1,4 +1,4 @@
-"""Staff administration for admins (DESIGN 10.1): the list of managers and psychologists,
+"""Staff administration for admins: the list of managers and psychologists,
 invite links, deactivation and reactivation. The rules live in domain.people.staff."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from db.enums import Actor, InviteRole
 from domain.people import staff
 from webapp.api.schemas import Strict, json_answer, path_id
 from webapp.auth import require_role
-from webapp.errors import error_response
+from webapp.errors import error_response, wire_fields
 from webapp.keys import SERVICES
 from webapp.openapi import documented
 from webapp.validation import parse_body
@@ -138,7 +138,8 @@ async def create_invite(request: web.Request) -> web.Response:
 async def update_manager(request: web.Request) -> web.Response:
     admin = _admin(request)
     body = await parse_body(request, ActiveIn)
-    entry = await staff.set_manager_active(admin, path_id(request), body.active)
+    with wire_fields(manager_id="id"):
+        entry = await staff.set_manager_active(admin, path_id(request), body.active)
     return _answer(StaffManagerOut, entry)
 
 
@@ -159,5 +160,6 @@ async def update_manager(request: web.Request) -> web.Response:
 async def update_psychologist(request: web.Request) -> web.Response:
     admin = _admin(request)
     body = await parse_body(request, ActiveIn)
-    entry = await staff.set_psychologist_active(admin, path_id(request), body.active)
+    with wire_fields(psychologist_id="id"):
+        entry = await staff.set_psychologist_active(admin, path_id(request), body.active)
     return _answer(StaffPsychologistOut, entry)

@@ -128,4 +128,5 @@ async def kpi_report(request: web.Request) -> web.Response:
     query = parse_query(request, ReportsQuery)
     last = query.date_to or utcnow().astimezone(MSK).date()
     first = query.date_from or last - timedelta(days=REPORT_DAYS - 1)
-    return web.json_response(await reports.kpis(first, last))
+    report = ReportOut.model_validate(await reports.kpis(first, last), from_attributes=True)
+    return web.json_response(report.model_dump(mode="json"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from webapp.api import editor as editor_api
 from webapp.pages import headers, views
@@ -31,7 +31,17 @@ def build() -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     pages.add_routes(views.routes)
-    pages.router.add_static("/static", STATIC, name="static", append_version=True)
+    static = pages.router.add_static("/static", STATIC, name="static", append_version=True)
+
+    async def revalidate_unversioned(request: web.Request, response: web.StreamResponse) -> None:
+        """A template's url() gives each page's script a `?v=` of its content, but the script
+        is an ES module and the modules it imports are asked for without one: a browser must
+        check those with the server every time (their ETag, mostly a 304), so that after a
+        deploy a new page never runs beside an old module from its cache."""
+        if request.match_info.route.resource is static and "v" not in request.query:
+            response.headers[hdrs.CACHE_CONTROL] = "no-cache"
+
+    pages.on_response_prepare.append(revalidate_unversioned)
     return pages
 
 

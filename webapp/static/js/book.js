@@ -1,168 +1,165 @@
 /* The clients' booking calendar: pick a psychologist, tap a free time (FullCalendar), which
    holds it (POST /api/v1/slots/{id}/hold), then confirm (POST /api/v1/appointments). */
-"use strict";
 
-(() => {
-  const { t, el, request, toast } = App;
-  const pick = document.getElementById("pick");
-  const confirmPanel = document.getElementById("confirm");
-  const done = document.getElementById("done");
-  const contactPanel = document.getElementById("contact");
-  const chooser = document.getElementById("psychologist");
-  let calendar = null;
-  let chosen = null;
-  let holdTimer = null;
+import { request, sessionFor, signInNeeded, t, toast } from "./app.js";
+import { el } from "./dom.js";
+import { formatTime, isoDay } from "./format.js";
+import { newCalendar } from "./fullcalendar.js";
+import { backButton, haptic, initData, telegramApp } from "./telegram.js";
 
-  function showPanel(panel) {
-    for (const section of [pick, confirmPanel, done, contactPanel]) {
-      section.hidden = section !== panel;
-    }
-    if (panel === pick && calendar) calendar.updateSize();
-    back[panel === confirmPanel ? "show" : "hide"]();
+const pick = document.getElementById("pick");
+const confirmPanel = document.getElementById("confirm");
+const done = document.getElementById("done");
+const contactPanel = document.getElementById("contact");
+const chooser = document.getElementById("psychologist");
+let calendar = null;
+let chosen = null;
+let holdTimer = null;
+
+function showPanel(panel) {
+  for (const section of [pick, confirmPanel, done, contactPanel]) {
+    section.hidden = section !== panel;
   }
+  if (panel === pick && calendar) calendar.updateSize();
+  back[panel === confirmPanel ? "show" : "hide"]();
+}
 
-  const back = App.backButton(() => showPanel(pick));
+const back = backButton(() => showPanel(pick));
 
-  async function freeTimes(info) {
-    if (!chooser.value) return [];
-    const query = new URLSearchParams({
-      psychologist_id: chooser.value,
-      date_from: App.isoDay(info.start),
-      date_to: App.isoDay(new Date(info.end.getTime() - 1)),
-    });
-    const slots = await request("GET", `/api/v1/slots/available?${query}`);
-    document.getElementById("no-slots").hidden = slots.length > 0;
-    return slots.map((slot) => ({
-      id: String(slot.id),
-      title: slot.psychologist,
-      start: slot.starts_at,
-      end: new Date(Date.parse(slot.starts_at) + slot.duration_min * 60000),
-      classNames: ["bookable"],
-      extendedProps: { slot },
-    }));
-  }
-
-  async function loadPsychologists() {
-    const slots = await request("GET", "/api/v1/slots/available");
-    const names = new Map(slots.map((slot) => [slot.psychologist_id, slot.psychologist]));
-    chooser.replaceChildren(...[...names].map(([id, name]) => el("option", { value: id }, name)));
-    document.getElementById("no-slots").hidden = names.size > 0;
-  }
-
-  async function hold(slot) {
-    try {
-      const answer = await request("POST", `/api/v1/slots/${slot.id}/hold`);
-      chosen = slot;
-      const when = App.formatTime(slot.starts_at, { dateStyle: "full", timeStyle: "short" });
-      confirmPanel.querySelector(".when").textContent = when;
-      confirmPanel.querySelector(".who").textContent = slot.psychologist;
-      confirmPanel.querySelector(".held").textContent = t("held_until", {
-        time: App.formatTime(answer.held_until, { hour: "2-digit", minute: "2-digit" }),
-      });
-      confirmPanel.querySelector(".form-error").textContent = "";
-      clearTimeout(holdTimer);
-      holdTimer = setTimeout(() => {
-        confirmPanel.querySelector(".form-error").textContent = t("hold_ran_out");
-      }, Date.parse(answer.held_until) - Date.now());
-      showPanel(confirmPanel);
-      App.haptic("light");
-    } catch (error) {
-      toast(error.message);
-      calendar.refetchEvents();
-    }
-  }
-
-  async function book() {
-    const button = confirmPanel.querySelector(".book");
-    button.disabled = true;
-    try {
-      const appointment = await request("POST", "/api/v1/appointments", { slot_id: chosen.id });
-      clearTimeout(holdTimer);
-      done.querySelector(".done-text").textContent = t("booked_text", {
-        when: App.formatTime(appointment.starts_at, { dateStyle: "full", timeStyle: "short" }),
-        name: appointment.psychologist.name,
-      });
-      done.dataset.appointmentId = appointment.id;
-      showPanel(done);
-      App.haptic("success");
-    } catch (error) {
-      confirmPanel.querySelector(".form-error").textContent = error.message;
-      App.haptic("error");
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  function createCalendar() {
-    const phone = window.matchMedia("(max-width: 700px)").matches;
-    calendar = new FullCalendar.Calendar(document.getElementById("booking-calendar"), {
-      locale: document.documentElement.lang,
-      initialView: phone ? "listWeek" : "timeGridWeek",
-      headerToolbar: { left: "prev,next", center: "title", right: "today" },
-      firstDay: 1,
-      allDaySlot: false,
-      height: "auto",
-      validRange: { start: App.isoDay(new Date()) },
-      events: (info, ok, fail) => freeTimes(info).then(ok, fail),
-      eventSourceFailure: (error) => toast(error.message),
-      eventDidMount: (info) => { info.el.dataset.slotId = info.event.id; },
-      eventClick: (info) => {
-        info.jsEvent.preventDefault();
-        hold(info.event.extendedProps.slot);
-      },
-    });
-    calendar.render();
-  }
-
-  /* The client's own record (made on the first visit), and their phone as Telegram vouches
-     for it: asked once with requestContact where Telegram offers it. A phone-booked
-     client's sessions become theirs only this way. */
-  async function signInAsClient() {
-    const initData = App.initData();
-    if (!initData) return;
-    const answer = await request(
-      "POST", "/api/v1/clients/auth", { init_data: initData }, { anonymous: true });
-    const webApp = App.telegramApp();
-    if (answer.client.phone_verified || !webApp || !webApp.requestContact) return;
-    showPanel(contactPanel);
-    await new Promise((resolve) => {
-      contactPanel.querySelector(".skip").addEventListener("click", resolve, { once: true });
-      contactPanel.querySelector(".share").addEventListener("click", () => {
-        webApp.requestContact((shared, result) => {
-          const error = contactPanel.querySelector(".form-error");
-          if (!shared || !result || !result.response) {
-            error.textContent = t("contact_not_shared");
-            return;
-          }
-          request("POST", "/api/v1/clients/auth", { init_data: initData, contact: result.response },
-            { anonymous: true })
-            .then(() => { toast(t("contact_saved"), "success"); resolve(); })
-            .catch((problem) => { error.textContent = problem.message; });
-        });
-      });
-    });
-  }
-
-  chooser.addEventListener("change", () => calendar.refetchEvents());
-  confirmPanel.querySelector(".back").addEventListener("click", () => showPanel(pick));
-  confirmPanel.querySelector(".book").addEventListener("click", book);
-  done.querySelector(".again").addEventListener("click", () => {
-    calendar.refetchEvents();
-    showPanel(pick);
+async function freeTimes(info) {
+  if (!chooser.value) return [];
+  const query = new URLSearchParams({
+    psychologist_id: chooser.value,
+    date_from: isoDay(info.start),
+    date_to: isoDay(new Date(info.end.getTime() - 1)),
   });
+  const slots = await request("GET", `/api/v1/slots/available?${query}`);
+  document.getElementById("no-slots").hidden = slots.length > 0;
+  return slots.map((slot) => ({
+    id: String(slot.id),
+    title: slot.psychologist,
+    start: slot.starts_at,
+    end: new Date(Date.parse(slot.starts_at) + slot.duration_min * 60000),
+    classNames: ["bookable"],
+    extendedProps: { slot },
+  }));
+}
 
-  (async () => {
-    const session = await App.sessionFor(
-      (s) => s.token && s.role === "client", t("clients_only"));
-    if (!session) return;
-    try {
-      await signInAsClient();
-      await loadPsychologists();
-    } catch (error) {
-      App.signInNeeded(error.message);
-      return;
-    }
-    showPanel(pick);
-    createCalendar();
-  })();
+async function loadPsychologists() {
+  const slots = await request("GET", "/api/v1/slots/available");
+  const names = new Map(slots.map((slot) => [slot.psychologist_id, slot.psychologist]));
+  chooser.replaceChildren(...[...names].map(([id, name]) => el("option", { value: id }, name)));
+  document.getElementById("no-slots").hidden = names.size > 0;
+}
+
+async function hold(slot) {
+  try {
+    const answer = await request("POST", `/api/v1/slots/${slot.id}/hold`);
+    chosen = slot;
+    const when = formatTime(slot.starts_at, { dateStyle: "full", timeStyle: "short" });
+    confirmPanel.querySelector(".when").textContent = when;
+    confirmPanel.querySelector(".who").textContent = slot.psychologist;
+    confirmPanel.querySelector(".held").textContent = t("held_until", {
+      time: formatTime(answer.held_until, { hour: "2-digit", minute: "2-digit" }),
+    });
+    confirmPanel.querySelector(".form-error").textContent = "";
+    clearTimeout(holdTimer);
+    holdTimer = setTimeout(() => {
+      confirmPanel.querySelector(".form-error").textContent = t("hold_ran_out");
+    }, Date.parse(answer.held_until) - Date.now());
+    showPanel(confirmPanel);
+    haptic("light");
+  } catch (error) {
+    toast(error.message);
+    calendar.refetchEvents();
+  }
+}
+
+async function book() {
+  const button = confirmPanel.querySelector(".book");
+  button.disabled = true;
+  try {
+    const appointment = await request("POST", "/api/v1/appointments", { slot_id: chosen.id });
+    clearTimeout(holdTimer);
+    done.querySelector(".done-text").textContent = t("booked_text", {
+      when: formatTime(appointment.starts_at, { dateStyle: "full", timeStyle: "short" }),
+      name: appointment.psychologist.name,
+    });
+    done.dataset.appointmentId = appointment.id;
+    showPanel(done);
+    haptic("success");
+  } catch (error) {
+    confirmPanel.querySelector(".form-error").textContent = error.message;
+    haptic("error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function createCalendar() {
+  calendar = newCalendar(document.getElementById("booking-calendar"), {
+    phoneView: "listWeek",
+    view: "timeGridWeek",
+    headerToolbar: { left: "prev,next", center: "title", right: "today" },
+    validRange: { start: isoDay(new Date()) },
+    events: (info, ok, fail) => freeTimes(info).then(ok, fail),
+    eventDidMount: (info) => { info.el.dataset.slotId = info.event.id; },
+    eventClick: (info) => {
+      info.jsEvent.preventDefault();
+      hold(info.event.extendedProps.slot);
+    },
+  });
+  calendar.render();
+}
+
+/* The client's own record (made on the first visit), and their phone as Telegram vouches
+   for it: asked once with requestContact where Telegram offers it. A phone-booked
+   client's sessions become theirs only this way. */
+async function signInAsClient() {
+  const signed = initData();
+  if (!signed) return;
+  const answer = await request(
+    "POST", "/api/v1/clients/auth", { init_data: signed }, { anonymous: true });
+  const webApp = telegramApp();
+  if (answer.client.phone_verified || !webApp || !webApp.requestContact) return;
+  showPanel(contactPanel);
+  await new Promise((resolve) => {
+    contactPanel.querySelector(".skip").addEventListener("click", resolve, { once: true });
+    contactPanel.querySelector(".share").addEventListener("click", () => {
+      webApp.requestContact((shared, result) => {
+        const error = contactPanel.querySelector(".form-error");
+        if (!shared || !result || !result.response) {
+          error.textContent = t("contact_not_shared");
+          return;
+        }
+        request("POST", "/api/v1/clients/auth", { init_data: signed, contact: result.response },
+          { anonymous: true })
+          .then(() => { toast(t("contact_saved"), "success"); resolve(); })
+          .catch((problem) => { error.textContent = problem.message; });
+      });
+    });
+  });
+}
+
+chooser.addEventListener("change", () => calendar.refetchEvents());
+confirmPanel.querySelector(".back").addEventListener("click", () => showPanel(pick));
+confirmPanel.querySelector(".book").addEventListener("click", book);
+done.querySelector(".again").addEventListener("click", () => {
+  calendar.refetchEvents();
+  showPanel(pick);
+});
+
+(async () => {
+  const session = await sessionFor(
+    (s) => s.token && s.role === "client", t("clients_only"));
+  if (!session) return;
+  try {
+    await signInAsClient();
+    await loadPsychologists();
+  } catch (error) {
+    signInNeeded(error.message);
+    return;
+  }
+  showPanel(pick);
+  createCalendar();
 })();

@@ -1,242 +1,238 @@
 /* The psychologist's schedule editor: a week of slots in the psychologist's zone. Tapping an
    empty cell opens a slot, tapping an open slot closes it, tapping a booked one shows who is
    coming. Calls /api/v1/editor/* with the panel token or the editor link's secret. */
-"use strict";
 
-(() => {
-  const { t, el, toast } = App;
-  const FIRST_HOUR = 8;
-  const LAST_HOUR = 21;
-  const grid = document.getElementById("week");
-  const ticket = document.getElementById("ticket");
-  const back = App.backButton(() => closeTicket());
-  let weekStart = null;
-  let weekZone = null;
-  let busy = false;
+import { request as apiRequest, sessionFor, signInNeeded, t, toast } from "./app.js";
+import { detail, el, externalLink } from "./dom.js";
+import { locale } from "./format.js";
+import { backButton, haptic } from "./telegram.js";
 
-  const request = (method, path, body) => App.request(method, path, body, { scheduleSecret: true });
+const FIRST_HOUR = 8;
+const LAST_HOUR = 21;
+const grid = document.getElementById("week");
+const ticket = document.getElementById("ticket");
+const back = backButton(() => closeTicket());
+let weekStart = null;
+let weekZone = null;
+let busy = false;
 
-  /* A refusal in the reader's language when its kind is known, else the server's reason. */
-  function refusal(error) {
-    const code = error.body && error.body.error;
-    const known = ["slot_booked", "slot_held", "slot_exists", "slot_overlap", "slot_in_past"];
-    return known.includes(code) ? t(`refused_${code}`) : error.message;
+const request = (method, path, body) => apiRequest(method, path, body, { scheduleSecret: true });
+
+/* A refusal in the reader's language when its kind is known, else the server's reason. */
+function refusal(error) {
+  const code = error.body && error.body.error;
+  const known = ["slot_booked", "slot_held", "slot_exists", "slot_overlap", "slot_in_past"];
+  return known.includes(code) ? t(`refused_${code}`) : error.message;
+}
+
+function shiftDay(iso, days) {
+  const date = new Date(`${iso}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function dayLabel(iso) {
+  const date = new Date(`${iso}T12:00:00Z`);
+  const weekday = new Intl.DateTimeFormat(locale(), { weekday: "short", timeZone: "UTC" })
+    .format(date);
+  return [weekday, `${iso.slice(8, 10)}.${iso.slice(5, 7)}`];
+}
+
+function times(slots) {
+  const all = new Set();
+  for (let hour = FIRST_HOUR; hour <= LAST_HOUR; hour += 1) all.add(`${String(hour).padStart(2, "0")}:00`);
+  for (const slot of slots) all.add(slot.local.slice(11));
+  return [...all].sort();
+}
+
+function cell(local, slot, nowLocal) {
+  const status = slot ? slot.status : "empty";
+  const past = slot ? slot.past : local <= nowLocal;
+  return el("button", {
+    type: "button",
+    class: "cell",
+    role: "gridcell",
+    dataset: { slot: local, status, slotId: slot ? slot.id : "" },
+    disabled: past && status !== "booked",
+    "aria-label": `${local.replace("T", " ")} ${t(`slot_${status}`)}`,
+    title: t(`slot_${status}`),
+  }, slot ? local.slice(11) : "");
+}
+
+/* The psychologist's local "now", to grey out the past. */
+function localNow(zone) {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}`;
+}
+
+function render(week) {
+  weekStart = week.week_start;
+  const bySlot = new Map(week.slots.map((slot) => [slot.local, slot]));
+  const nowLocal = localNow(week.psychologist.timezone);
+  weekZone = week.psychologist.timezone;
+  const header = [el("div", { class: "corner" })];
+  for (const day of week.days) {
+    const [weekday, date] = dayLabel(day);
+    header.push(el("div", { class: "day", role: "columnheader" }, el("span", {}, weekday), el("small", {}, date)));
   }
+  const rows = times(week.slots).map((time) => [
+    el("div", { class: "time", role: "rowheader" }, time),
+    ...week.days.map((day) => {
+      const local = `${day}T${time}`;
+      return cell(local, bySlot.get(local), nowLocal);
+    }),
+  ]);
+  grid.replaceChildren(...header, ...rows.flat());
+  grid.setAttribute("aria-busy", "false");
+  const first = dayLabel(week.days[0])[1];
+  const last = dayLabel(week.days[6])[1];
+  document.getElementById("week-label").textContent = `${first} – ${last}`;
+  document.getElementById("zone").textContent = t("times_in_zone", { zone: week.psychologist.timezone });
+}
 
-  function shiftDay(iso, days) {
-    const date = new Date(`${iso}T12:00:00Z`);
-    date.setUTCDate(date.getUTCDate() + days);
-    return date.toISOString().slice(0, 10);
-  }
+async function load(start) {
+  grid.setAttribute("aria-busy", "true");
+  const query = start ? `?week_start=${start}` : "";
+  render(await request("GET", `/api/v1/editor/week${query}`));
+}
 
-  function dayLabel(iso) {
-    const date = new Date(`${iso}T12:00:00Z`);
-    const weekday = new Intl.DateTimeFormat(App.locale(), { weekday: "short", timeZone: "UTC" })
-      .format(date);
-    return [weekday, `${iso.slice(8, 10)}.${iso.slice(5, 7)}`];
-  }
+function markCell(node, slot) {
+  node.dataset.status = slot ? slot.status : "empty";
+  node.dataset.slotId = slot ? slot.id : "";
+  node.textContent = slot ? slot.local.slice(11) : "";
+  node.title = t(`slot_${node.dataset.status}`);
+}
 
-  function times(slots) {
-    const all = new Set();
-    for (let hour = FIRST_HOUR; hour <= LAST_HOUR; hour += 1) all.add(`${String(hour).padStart(2, "0")}:00`);
-    for (const slot of slots) all.add(slot.local.slice(11));
-    return [...all].sort();
-  }
-
-  function cell(local, slot, nowLocal) {
-    const status = slot ? slot.status : "empty";
-    const past = slot ? slot.past : local <= nowLocal;
-    return el("button", {
-      type: "button",
-      class: "cell",
-      role: "gridcell",
-      dataset: { slot: local, status, slotId: slot ? slot.id : "" },
-      disabled: past && status !== "booked",
-      "aria-label": `${local.replace("T", " ")} ${t(`slot_${status}`)}`,
-      title: t(`slot_${status}`),
-    }, slot ? local.slice(11) : "");
-  }
-
-  /* The psychologist's local "now", to grey out the past. */
-  function localNow(zone) {
-    const parts = new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-    }).formatToParts(new Date());
-    const part = (type) => parts.find((p) => p.type === type).value;
-    return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}`;
-  }
-
-  function render(week) {
-    weekStart = week.week_start;
-    const bySlot = new Map(week.slots.map((slot) => [slot.local, slot]));
-    const nowLocal = localNow(week.psychologist.timezone);
-    weekZone = week.psychologist.timezone;
-    const header = [el("div", { class: "corner" })];
-    for (const day of week.days) {
-      const [weekday, date] = dayLabel(day);
-      header.push(el("div", { class: "day", role: "columnheader" }, el("span", {}, weekday), el("small", {}, date)));
-    }
-    const rows = times(week.slots).map((time) => [
-      el("div", { class: "time", role: "rowheader" }, time),
-      ...week.days.map((day) => {
-        const local = `${day}T${time}`;
-        return cell(local, bySlot.get(local), nowLocal);
-      }),
-    ]);
-    grid.replaceChildren(...header, ...rows.flat());
-    grid.setAttribute("aria-busy", "false");
-    const first = dayLabel(week.days[0])[1];
-    const last = dayLabel(week.days[6])[1];
-    document.getElementById("week-label").textContent = `${first} – ${last}`;
-    document.getElementById("zone").textContent = t("times_in_zone", { zone: week.psychologist.timezone });
-  }
-
-  async function load(start) {
-    grid.setAttribute("aria-busy", "true");
-    const query = start ? `?week_start=${start}` : "";
-    render(await request("GET", `/api/v1/editor/week${query}`));
-  }
-
-  function markCell(node, slot) {
-    node.dataset.status = slot ? slot.status : "empty";
-    node.dataset.slotId = slot ? slot.id : "";
-    node.textContent = slot ? slot.local.slice(11) : "";
-    node.title = t(`slot_${node.dataset.status}`);
-  }
-
-  async function tap(node) {
-    if (busy) return;
-    busy = true;
-    node.classList.add("saving");
-    try {
-      const status = node.dataset.status;
-      if (status === "empty") {
-        markCell(node, await request("POST", "/api/v1/editor/slots", { local: node.dataset.slot }));
-        App.haptic("light");
-      } else if (status === "free" || status === "held") {
-        await request("DELETE", `/api/v1/editor/slots/${node.dataset.slotId}`);
-        markCell(node, null);
-        App.haptic("light");
-      } else {
-        await showTicket(node);
-      }
-    } catch (error) {
-      toast(refusal(error));
-      if (error.status === 409) await load(weekStart).catch(() => {});
-    } finally {
-      node.classList.remove("saving");
-      busy = false;
-    }
-  }
-
-  function detail(label, value) {
-    if (value === null || value === undefined || value === "") return null;
-    return [el("dt", {}, label), el("dd", {}, value)];
-  }
-
-  async function showTicket(node) {
-    const booking = await request("GET", `/api/v1/editor/slots/${node.dataset.slotId}/booking`);
-    ticket.querySelector("#ticket-title").textContent = booking.local.replace("T", " ");
-    const link = App.externalLink(booking.meeting_link);
-    ticket.querySelector(".drawer-body").replaceChildren(
-      el("dl", {},
-        detail(t("client"), booking.client_first_name || t("no_name")),
-        detail(t("confirmation"), booking.confirmed ? t("confirmed_yes") : t("confirmed_not_yet")),
-        detail(t("requests"), booking.queries.length ? booking.queries.join(", ") : null),
-        detail(t("lead_number"), booking.lead_number),
-        detail(t("meeting_link"), link),
-      ),
-      el("button", {
-        type: "button", class: "remove-booked", onclick: () => removeBooked(node),
-      }, t("remove_slot")),
-    );
-    ticket.hidden = false;
-    back.show();
-  }
-
-  async function removeBooked(node) {
-    try {
+async function tap(node) {
+  if (busy) return;
+  busy = true;
+  node.classList.add("saving");
+  try {
+    const status = node.dataset.status;
+    if (status === "empty") {
+      markCell(node, await request("POST", "/api/v1/editor/slots", { local: node.dataset.slot }));
+      haptic("light");
+    } else if (status === "free" || status === "held") {
       await request("DELETE", `/api/v1/editor/slots/${node.dataset.slotId}`);
       markCell(node, null);
-      closeTicket();
-    } catch (error) {
-      toast(refusal(error));
+      haptic("light");
+    } else {
+      await showTicket(node);
     }
+  } catch (error) {
+    toast(refusal(error));
+    if (error.status === 409) await load(weekStart).catch(() => {});
+  } finally {
+    node.classList.remove("saving");
+    busy = false;
   }
+}
 
-  function closeTicket() {
-    ticket.hidden = true;
-    back.hide();
+async function showTicket(node) {
+  const booking = await request("GET", `/api/v1/editor/slots/${node.dataset.slotId}/booking`);
+  ticket.querySelector("#ticket-title").textContent = booking.local.replace("T", " ");
+  const link = externalLink(booking.meeting_link);
+  ticket.querySelector(".drawer-body").replaceChildren(
+    el("dl", {},
+      detail(t("client"), booking.client_first_name || t("no_name")),
+      detail(t("confirmation"), booking.confirmed ? t("confirmed_yes") : t("confirmed_not_yet")),
+      detail(t("requests"), booking.queries.length ? booking.queries.join(", ") : null),
+      detail(t("lead_number"), booking.lead_number),
+      detail(t("meeting_link"), link),
+    ),
+    el("button", {
+      type: "button", class: "remove-booked", onclick: () => removeBooked(node),
+    }, t("remove_slot")),
+  );
+  ticket.hidden = false;
+  back.show();
+}
+
+async function removeBooked(node) {
+  try {
+    await request("DELETE", `/api/v1/editor/slots/${node.dataset.slotId}`);
+    markCell(node, null);
+    closeTicket();
+  } catch (error) {
+    toast(refusal(error));
   }
+}
 
-  /* How many of the asked slots were added and skipped, in a toast. */
-  function report(result) {
-    toast(t("added_skipped", { added: result.added.length, skipped: result.skipped.length }),
-      result.added.length ? "success" : "error");
-    App.haptic(result.added.length ? "success" : "warning");
+function closeTicket() {
+  ticket.hidden = true;
+  back.hide();
+}
+
+/* How many of the asked slots were added and skipped, in a toast. */
+function report(result) {
+  toast(t("added_skipped", { added: result.added.length, skipped: result.skipped.length }),
+    result.added.length ? "success" : "error");
+  haptic(result.added.length ? "success" : "warning");
+}
+
+async function copyLastWeek() {
+  if (busy || !weekStart) return;
+  busy = true;
+  try {
+    const result = await request("POST", "/api/v1/editor/copy-week", { week_start: weekStart });
+    if (!result.added.length && !result.skipped.length) toast(t("nothing_to_copy"));
+    else report(result);
+    await load(weekStart);
+  } catch (error) {
+    toast(error.message);
+  } finally {
+    busy = false;
   }
+}
 
-  async function copyLastWeek() {
-    if (busy || !weekStart) return;
-    busy = true;
-    try {
-      const result = await request("POST", "/api/v1/editor/copy-week", { week_start: weekStart });
-      if (!result.added.length && !result.skipped.length) toast(t("nothing_to_copy"));
-      else report(result);
-      await load(weekStart);
-    } catch (error) {
-      toast(error.message);
-    } finally {
-      busy = false;
-    }
+const rangeDialog = document.getElementById("range");
+const rangeForm = document.getElementById("range-form");
+
+function openRange() {
+  if (!weekStart) return;
+  rangeForm.querySelector(".form-error").textContent = "";
+  const today = localNow(weekZone).slice(0, 10);
+  // the shown week's Monday, or today when the week has already begun
+  rangeForm.elements.date.value = today > weekStart ? today : weekStart;
+  rangeDialog.showModal();
+}
+
+rangeForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const fields = rangeForm.elements;
+  const body = { date: fields.date.value, start: fields.start.value, end: fields.end.value };
+  try {
+    const result = await request("POST", "/api/v1/editor/bulk", body);
+    rangeDialog.close();
+    report(result);
+    await load(body.date);
+  } catch (error) {
+    rangeForm.querySelector(".form-error").textContent = error.message;
   }
+});
+rangeForm.querySelector(".cancel").addEventListener("click", () => rangeDialog.close());
+document.getElementById("copy-week").addEventListener("click", copyLastWeek);
+document.getElementById("add-range").addEventListener("click", openRange);
 
-  const rangeDialog = document.getElementById("range");
-  const rangeForm = document.getElementById("range-form");
+grid.addEventListener("click", (event) => {
+  const node = event.target.closest(".cell");
+  if (node && !node.disabled) tap(node);
+});
+ticket.querySelector(".close").addEventListener("click", closeTicket);
+document.getElementById("previous-week").addEventListener("click", () => load(shiftDay(weekStart, -7)).catch((e) => toast(e.message)));
+document.getElementById("next-week").addEventListener("click", () => load(shiftDay(weekStart, 7)).catch((e) => toast(e.message)));
 
-  function openRange() {
-    if (!weekStart) return;
-    rangeForm.querySelector(".form-error").textContent = "";
-    const today = localNow(weekZone).slice(0, 10);
-    // the shown week's Monday, or today when the week has already begun
-    rangeForm.elements.date.value = today > weekStart ? today : weekStart;
-    rangeDialog.showModal();
+(async () => {
+  const session = await sessionFor(
+    (s) => s.secret || s.role === "psychologist", t("psychologists_only"));
+  if (!session) return;
+  try {
+    await load(null);
+  } catch (error) {
+    signInNeeded(error.message);
   }
-
-  rangeForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const fields = rangeForm.elements;
-    const body = { date: fields.date.value, start: fields.start.value, end: fields.end.value };
-    try {
-      const result = await request("POST", "/api/v1/editor/bulk", body);
-      rangeDialog.close();
-      report(result);
-      await load(body.date);
-    } catch (error) {
-      rangeForm.querySelector(".form-error").textContent = error.message;
-    }
-  });
-  rangeForm.querySelector(".cancel").addEventListener("click", () => rangeDialog.close());
-  document.getElementById("copy-week").addEventListener("click", copyLastWeek);
-  document.getElementById("add-range").addEventListener("click", openRange);
-
-  grid.addEventListener("click", (event) => {
-    const node = event.target.closest(".cell");
-    if (node && !node.disabled) tap(node);
-  });
-  ticket.querySelector(".close").addEventListener("click", closeTicket);
-  document.getElementById("previous-week").addEventListener("click", () => load(shiftDay(weekStart, -7)).catch((e) => toast(e.message)));
-  document.getElementById("next-week").addEventListener("click", () => load(shiftDay(weekStart, 7)).catch((e) => toast(e.message)));
-
-  (async () => {
-    const session = await App.sessionFor(
-      (s) => s.secret || s.role === "psychologist", t("psychologists_only"));
-    if (!session) return;
-    try {
-      await load(null);
-    } catch (error) {
-      App.signInNeeded(error.message);
-    }
-  })();
 })();

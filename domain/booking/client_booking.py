@@ -1,0 +1,136 @@
+"""A client's own steps in the bot: hold a time, book it for a new request, move a session to
+another time or another psychologist, confirm it, cancel it. Each checks that the session is
+the client's and calls the booking core (domain.booking.appointments)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from db.enums import TicketStatus
+from db.models import Slot, Ticket
+from domain.audit import Initiator
+from domain.booking import appointments, reassignment, sessions
+from domain.booking.choices import ChosenTime, chosen_time
+from domain.booking.sessions import Session
+from domain.errors import DomainError, HoldRequired
+from domain.tickets import leads
+from domain.timerules import MSK, format_slot, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class HeldTime:
+    """A time held for the client, and until when."""
+
+    time: ChosenTime
+    held_until: datetime
+
+
+async def hold(client_id: int, slot_id: int) -> HeldTime:
+    """Hold the time for the client for five minutes (their previous hold is given back)."""
+    held = await appointments.hold_slot(client_id, slot_id)
+    return HeldTime(await chosen_time(held.slot_id), held.held_until)
+
+
+async def hold_to_book(
+    client_id: int, slot_id: int, max_active: int, *, now: datetime | None = None
+) -> HeldTime:
+    """Hold a time for a new booking; a client with `max_active` upcoming sessions already is
+    told so before a time is held for nothing."""
+    now = now or utcnow()
+    await appointments.check_booking_limit(client_id, max_active, now)
+    held = await appointments.hold_slot(client_id, slot_id, now=now)
+    return HeldTime(await chosen_time(held.slot_id), held.held_until)
+
+
+async def current_hold(client_id: int, slot_id: int, *, now: datetime | None = None) -> HeldTime:
+    """The client's hold of the time; HoldRequired when it has run out or is not theirs."""
+    now = now or utcnow()
+    time = await chosen_time(slot_id)
+    held_until = (
+        await Slot.filter(id=slot_id, held_by_id=client_id, held_until__gt=now)
+        .first()
+        .values_list("held_until", flat=True)
+    )
+    if held_until is None:
+        raise HoldRequired("the hold has run out", field="slot_id")
+    return HeldTime(time, held_until)
+
+
+async def book_with_request(
+    client_id: int,
+    slot_id: int,
+    queries: Sequence[str],
+    preferences: dict[str, object],
+    initiator: Initiator,
+    *,
+    max_active: int,
+    now: datetime | None = None,
+) -> Session:
+    """Book the time the client holds under a new request (lead) of theirs for `queries`; at
+    most `max_active` upcoming sessions (0: no limit). A booking refused leaves no request."""
+    now = now or utcnow()
+    time = await chosen_time(slot_id)
+    request = await Ticket.create(
+        number=leads.new_ticket_number(now),
+        client_id=client_id,
+        queries=list(queries),
+        preferences=dict(preferences),
+        psychologists=[time.psychologist.name],
+        slots=[format_slot(time.starts_at, MSK)],
+    )
+    try:
+        booked = await appointments.book(
+            client_id, slot_id, initiator, ticket_id=request.id, max_active=max_active, now=now
+        )
+    except DomainError:
+        await Ticket.filter(id=request.id, status=TicketStatus.OPEN).delete()
+        raise
+    return await sessions.own_session(client_id, booked.id)
+
+
+async def move_own(
+    client_id: int, appointment_id: int, slot_id: int, initiator: Initiator
+) -> Session:
+    """Move the client's session to another time of the same psychologist (held or free)."""
+    await sessions.require_own(client_id, appointment_id)
+    await appointments.reschedule(appointment_id, slot_id, initiator)
+    return await sessions.own_session(client_id, appointment_id)
+
+
+async def switch_own(
+    client_id: int, appointment_id: int, slot_id: int, initiator: Initiator
+) -> Session:
+    """Move the client's session to another psychologist's time, keeping its requests: under
+    a new lead that points at the session's one (a session with no lead simply moves)."""
+    session = await sessions.own_session(client_id, appointment_id)
+    if session.lead_number is None:
+        return await move_own(client_id, appointment_id, slot_id, initiator)
+    time = await chosen_time(slot_id)
+    # reassign() takes only free slots: give back the hold right before it books.
+    await appointments.release_hold(client_id)
+    match, _previous = await reassignment.reassign(
+        session.lead_number,
+        [time.psychologist.id],
+        [time.starts_at],
+        list(session.queries),
+        initiator,
+    )
+    return await sessions.own_session(client_id, match.appointment.id)
+
+
+async def confirm_own(client_id: int, appointment_id: int, initiator: Initiator) -> Session:
+    """The client confirms they will come to their session."""
+    await sessions.require_own(client_id, appointment_id)
+    await appointments.confirm(appointment_id, initiator)
+    return await sessions.own_session(client_id, appointment_id)
+
+
+async def cancel_own(
+    client_id: int, appointment_id: int, initiator: Initiator, *, reason: str
+) -> Session:
+    """The client cancels their session; answers the session as it was."""
+    session = await sessions.own_session(client_id, appointment_id)
+    await appointments.cancel(appointment_id, initiator, reason=reason)
+    return session
