@@ -133,11 +133,6 @@ async def load(appointment_id: int) -> AppointmentCard:
     return _card(rows[0])
 
 
-async def belongs_to(appointment_id: int, client_id: int) -> bool:
-    """Whether the appointment is this client's (a missing one is nobody's)."""
-    return await Appointment.filter(id=appointment_id, client_id=client_id).exists()
-
-
 async def client_appointments(client_id: int) -> list[AppointmentCard]:
     """A client's appointments, the latest session first."""
     return [_card(row) for row in await fetch(_OF_CLIENT_SQL, client_id)]
