@@ -11,7 +11,7 @@ from aiohttp import BodyPartReader, web
 from domain.booking import reports
 from domain.people import importer
 from domain.timerules import MSK, utcnow
-from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery
+from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery, model_answer
 from webapp.auth import STAFF, require_role
 from webapp.errors import error_response
 from webapp.keys import SERVICES
@@ -128,5 +128,4 @@ async def kpi_report(request: web.Request) -> web.Response:
     query = parse_query(request, ReportsQuery)
     last = query.date_to or utcnow().astimezone(MSK).date()
     first = query.date_from or last - timedelta(days=REPORT_DAYS - 1)
-    report = ReportOut.model_validate(await reports.kpis(first, last), from_attributes=True)
-    return web.json_response(report.model_dump(mode="json"))
+    return model_answer(ReportOut, await reports.kpis(first, last))
