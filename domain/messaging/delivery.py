@@ -4,11 +4,16 @@ the admin's view of pending and failed deliveries.
 A row is `pending` until a sender claims it (`sending`, with a lease); the sender records
 `sent` (with Telegram's message id) or `failed` (with the reason). A sender that dies leaves
 its rows to be claimed again when the lease runs out. An admin may put a failed row back.
+
+Senders wait on their process's OutboxSignal between claims; the domain wakes the one bound to
+the code that queued rows (`bound_to`, as for the change feed in domain/changes.py), and
+wakes nobody when none is bound.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -21,6 +26,7 @@ from db.enums import OutboxState
 from db.models import Client, Outbox
 from domain import audit
 from domain.audit import Initiator
+from domain.binding import Binding
 from domain.changes import data_changed
 from domain.errors import Conflict, NotFound
 from domain.timerules import utcnow
@@ -52,7 +58,19 @@ class OutboxSignal:
             self._waiters.discard(waiter)
 
 
-outbox_signal = OutboxSignal()
+_signal: Binding[OutboxSignal] = Binding("outbox_signal")
+
+
+def bound_to(signal: OutboxSignal) -> contextlib.AbstractContextManager[OutboxSignal]:
+    """Wake the senders waiting on `signal` when the block (or a task it starts) queues rows."""
+    return _signal.bound_to(signal)
+
+
+def rows_queued() -> None:
+    """Rows were queued (and committed): wake the senders of the signal bound to the caller."""
+    signal = _signal.get()
+    if signal is not None:
+        signal.announce()
 
 
 def claimable_rows(now: datetime) -> Q:
@@ -181,7 +199,7 @@ async def retry(row_id: int, initiator: Initiator, *, now: datetime | None = Non
         if row.client_id is not None:
             await Client.filter(id=row.client_id).update(blocked_bot=False)
         await audit.record(initiator, "delivery.retried", "outbox", row.id)
-    outbox_signal.announce()
+    rows_queued()
     if row.client_id is not None:
         await data_changed("client.updated")
     return row
