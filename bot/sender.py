@@ -35,9 +35,9 @@ from aiogram.types import InlineKeyboardMarkup
 from pydantic import ValidationError
 
 import db
-from db.models import Outbox
 from domain.changes import AppointmentChange, Change
 from domain.messaging import delivery
+from domain.messaging.delivery import ClaimedMessage
 from services import Signals
 
 log = logging.getLogger(__name__)
@@ -116,14 +116,14 @@ class OutboxSender:
         self._backoff_s = backoff_s
         self._poll_s = poll_s
         self._capacity = max(10, math.ceil(rate * LOOKAHEAD_S))
-        self._queues: dict[int, deque[Outbox]] = {}
+        self._queues: dict[int, deque[ClaimedMessage]] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._queued = 0
-        self._current: dict[int, Outbox] = {}  # chat -> the row being delivered
+        self._current: dict[int, ClaimedMessage] = {}  # chat -> the row being delivered
         self._on_the_wire: set[int] = set()  # rows whose request may have reached Telegram
         self._stopping = False
-        self._unsent: list[Outbox] = []  # claimed, never sent, to give back on stop
-        self._claiming: asyncio.Task[list[Outbox]] | None = None
+        self._unsent: list[ClaimedMessage] = []  # claimed, never sent, to give back on stop
+        self._claiming: asyncio.Task[list[ClaimedMessage]] | None = None
 
     async def run(self) -> None:
         # Bound for the whole run, the chats' tasks (started inside) included: a blocked
@@ -191,7 +191,7 @@ class OutboxSender:
             del self._tasks[chat_id]
             self._signals.outbox.announce()
 
-    async def _deliver(self, row: Outbox) -> bool:
+    async def _deliver(self, row: ClaimedMessage) -> bool:
         """Send one row until it is sent or given up; True when the recipient blocked us."""
         try:
             markup = (
@@ -248,7 +248,7 @@ class OutboxSender:
             self._on_the_wire.discard(row.id)
             return False
 
-    async def _record_sent(self, row: Outbox, message_id: int, attempts: int) -> None:
+    async def _record_sent(self, row: ClaimedMessage, message_id: int, attempts: int) -> None:
         """Record a delivered message, waiting out a database outage: given up, the row's
         claim would run out and the person get the message twice."""
         while True:
