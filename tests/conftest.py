@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from tortoise import Tortoise, connections
 
 import db
-from config import load_settings
-from services import Services
+from config import Settings, load_settings
+from services import Services, Signals
 from webapp.app import create_app
 
 IS_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -60,15 +60,36 @@ async def database(database_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def web_client(database: str, tmp_path: Path) -> AsyncIterator[TestClient]:
-    """The real web app on a loopback port, on the test database, with this run's Redis."""
-    settings = load_settings(
+async def signals() -> AsyncIterator[Signals]:
+    """The in-memory announcements of the process under test. The test body runs bound to
+    them, as the process's own code runs (a request, an update, a job): what it asks of the
+    domain reaches the listeners of the app, bot, scheduler and sender under test."""
+    signals = Signals()
+    with signals.bound():
+        yield signals
+
+
+@pytest.fixture
+def settings(database: str, tmp_path: Path) -> Settings:
+    return load_settings(
         database_url=database,
         redis_url=os.environ.get("REDIS_URL", ""),
         data_dir=tmp_path / "data",
         # the suite makes many calls a minute from one address; tests/robustness tests the limit
         rate_limit_per_min=100_000,
     )
-    app = create_app(Services(settings=settings), own_database=False)
+
+
+@pytest.fixture
+def services(settings: Settings, signals: Signals) -> Services:
+    """The process's container, as main.py builds it: the web app and the bot under test
+    share it (one process, one container)."""
+    return Services(settings=settings, signals=signals)
+
+
+@pytest.fixture
+async def web_client(services: Services) -> AsyncIterator[TestClient]:
+    """The real web app on a loopback port, on the test database, with this run's Redis."""
+    app = create_app(services, own_database=False)
     async with TestClient(TestServer(app)) as client:
         yield client

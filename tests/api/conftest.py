@@ -18,6 +18,7 @@ from config import Settings
 from db.enums import Actor, ManagerRole
 from db.models import Client, Manager, Psychologist, Slot
 from domain.timerules import utcnow
+from services import Services
 from tests.helpers import make_client, make_psychologist
 from webapp.auth import Principal, issue_token
 from webapp.keys import SERVICES
@@ -53,8 +54,12 @@ class Api:
     http: TestClient
 
     @property
+    def services(self) -> Services:
+        return self.http.app[SERVICES]
+
+    @property
     def settings(self) -> Settings:
-        return self.http.app[SERVICES].settings
+        return self.services.settings
 
     def token(self, role: Actor, telegram_id: int) -> str:
         return issue_token(self.settings, Principal(telegram_id, role))

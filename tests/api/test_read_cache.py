@@ -21,7 +21,6 @@ from config import load_settings
 from db.models import Psychologist, Slot
 from domain.booking import appointments, board
 from domain.booking.availability import available_slots
-from domain.changes import ChangeFeed
 from domain.messaging import jobs
 from domain.schedule.schedules import weekly_texts_until
 from domain.timerules import MSK, utcnow
@@ -55,7 +54,7 @@ async def readers(
         jwt_secret=api.settings.jwt_secret.get_secret_value(),
         rate_limit_per_min=100_000,
     )
-    other = create_app(Services(settings=settings, changes=ChangeFeed()), own_database=False)
+    other = create_app(Services(settings=settings), own_database=False)
     async with TestClient(TestServer(other)) as second:
         yield [api.http, second]
 
@@ -271,7 +270,7 @@ async def test_an_instance_answers_uncached_while_its_redis_is_unreachable(
         jwt_secret=api.settings.jwt_secret.get_secret_value(),
         rate_limit_per_min=0,
     )
-    app = create_app(Services(settings=settings, changes=ChangeFeed()), own_database=False)
+    app = create_app(Services(settings=settings), own_database=False)
     slot = await future_slot()
     reads = Reads(api, await Psychologist.get(id=slot.psychologist_id), msk_day(slot))
     async with TestClient(TestServer(app)) as cut_off:

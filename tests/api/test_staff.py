@@ -19,11 +19,11 @@ from domain.timerules import MSK, utcnow
 from sandbox import BotApiEmulator
 from services import Services
 from tests.api.conftest import Api, future_slot
-from tests.bot.conftest import TOKEN, Person, emu, person, running_bot, services
+from tests.bot.conftest import TOKEN, Person, emu, person, running_bot
 from tests.helpers import make_client, make_psychologist
 from webapp.app import create_app
 
-__all__ = ["emu", "person", "running_bot", "services"]  # the bot harness's fixtures
+__all__ = ["emu", "person", "running_bot"]  # the bot harness's fixtures
 ADMIN = 9001
 LINK_PREFIX = "https://t.me/sandbox_bot?start=mgr_"
 

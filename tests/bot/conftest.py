@@ -4,11 +4,9 @@ on the test database; a `Person` helper acts as a Telegram user."""
 from __future__ import annotations
 
 import itertools
-import os
 import random
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,6 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.dispatcher import build_dispatcher
 from bot.runtime import run_bot
-from config import load_settings
 from db.models import Client, Psychologist, Slot
 from domain.timerules import utcnow
 from sandbox import SANDBOX_TOKEN, BotApiEmulator, run_emulator
@@ -100,17 +97,6 @@ class Person:
 async def emu() -> AsyncIterator[BotApiEmulator]:
     async with run_emulator() as emulator:
         yield emulator
-
-
-@pytest.fixture
-def services(database: str, tmp_path: Path) -> Services:
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-        public_url="http://127.0.0.1:8080",
-    )
-    return Services(settings=settings)
 
 
 @pytest.fixture

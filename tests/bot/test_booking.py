@@ -27,7 +27,7 @@ async def test_a_full_booking(person: Callable[..., Person], services: Services)
     async def listen(change: AppointmentChange) -> None:
         heard.append(change)
 
-    unsubscribe = services.changes.subscribe(listen)
+    unsubscribe = services.signals.changes.subscribe(listen)
     anna = person("en")
     client = await register(anna)
 

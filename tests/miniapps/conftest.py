@@ -3,7 +3,6 @@ manager's or psychologist's token, the console watched for errors, screenshots s
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from playwright.sync_api import ConsoleMessage, Error, Page
 
-from config import Settings, load_settings
+from config import Settings
 from db.enums import Actor, ManagerRole
 from db.models import Manager
 from services import Services
@@ -49,15 +48,10 @@ class Site:
 
 
 @pytest.fixture
-async def site(database: str, tmp_path: Path, serve_app: ServeApp) -> AsyncIterator[Site]:
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-    )
-    server = await serve_app(create_app(Services(settings=settings), own_database=False))
+async def site(services: Services, serve_app: ServeApp) -> AsyncIterator[Site]:
+    server = await serve_app(create_app(services, own_database=False))
     async with ClientSession() as http:
-        yield Site(server, settings, http)
+        yield Site(server, services.settings, http)
 
 
 @dataclass

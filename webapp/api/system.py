@@ -14,6 +14,7 @@ from domain.timerules import MSK, utcnow
 from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery, model_answer
 from webapp.auth import STAFF, require_role
 from webapp.errors import error_response
+from webapp.import_files import table_in
 from webapp.keys import SERVICES
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_query
@@ -107,7 +108,7 @@ async def import_clients(request: web.Request) -> web.Response:
     settings = request.config_dict[SERVICES].settings
     with await _uploaded_file(request, settings.import_max_bytes) as upload:
         report = await importer.import_clients(
-            upload, principal.initiator(), max_rows=settings.import_max_rows
+            table_in(upload), principal.initiator(), max_rows=settings.import_max_rows
         )
     return web.json_response(report.as_dict())
 
