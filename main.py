@@ -49,8 +49,8 @@ from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
 from config import Settings, make_private
 from db import backup as backups
-from domain.messaging.events import EventLinks
-from domain.messaging.jobs import cron_jobs
+from domain.followup.events import EventLinks
+from domain.followup.jobs import cron_jobs
 from infra.scheduler import Scheduler
 from sandbox import BotApiEmulator, run_emulator
 from sandbox.chat import setup_sandbox_chat

@@ -1,5 +1,5 @@
 """The scheduler: runs periodic jobs on aiocron (their names, times and bodies are the domain's,
-domain/messaging/jobs.py `cron_jobs`) and the loop that runs due scheduled events.
+domain/followup/jobs.py `cron_jobs`) and the loop that runs due scheduled events.
 
 Every instance runs a Scheduler; each cron tick runs on one of them only: the first to set the
 Redis key `cron:<job>:<tick minute>` (SET NX PX) runs it, the others skip; without Redis an
@@ -30,8 +30,8 @@ import aiocron
 from redis.asyncio import Redis
 
 from domain.changes import AppointmentChange, Change
-from domain.messaging.events import EVENT_BATCH, EventLinks, run_due_events
-from domain.messaging.jobs import CronJob
+from domain.followup.events import EVENT_BATCH, EventLinks, run_due_events
+from domain.followup.jobs import CronJob
 from domain.timerules import MSK, utcnow
 from services import Signals
 

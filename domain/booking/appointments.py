@@ -22,7 +22,6 @@ from domain import audit
 from domain.audit import Initiator
 from domain.booking import planning
 from domain.booking.conference import check_meeting_link
-from domain.booking.statuses import ACTIVE, AFTER_START, check_transition
 from domain.changes import appointment_changed, data_changed
 from domain.errors import (
     BookingLimitReached,
@@ -36,6 +35,7 @@ from domain.errors import (
 )
 from domain.messaging.notices import Notice, notify_sides
 from domain.schedule.slots import free_now
+from domain.statuses import ACTIVE, AFTER_START, check_transition
 from domain.timerules import MSK, format_slot, utcnow
 
 HOLD_TTL = timedelta(minutes=5)

@@ -12,8 +12,8 @@ from typing import Any
 from db.enums import Actor, AppointmentStatus
 from db.models import Appointment, AuditLog, Client, Manager, Psychologist, Slot
 from db.plain_sql import fetch, instant
-from domain.booking.statuses import allowed_targets
 from domain.errors import NotFound
+from domain.statuses import allowed_targets
 from domain.timerules import MSK, period, range_bounds, utcnow
 
 DEFAULT_BOARD_DAYS = 14

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Psychologist, Slot, Ticket
 from domain import timerules
-from domain.booking.statuses import ACTIVE
 from domain.errors import InvalidInput, NotFound, SlotExists, SlotInPast, SlotOverlap
 from domain.people import psychologists
 from domain.schedule import slots
+from domain.statuses import ACTIVE
 from domain.timerules import client_zone, range_bounds, utcnow, week_start
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"

@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from db.enums import SlotStatus
 from db.models import Appointment, Slot
 from db.plain_sql import fetch, instant
-from domain.booking.statuses import ACTIVE
 from domain.people import psychologists
 from domain.schedule.schedule_text import SlotMark, weekly_schedule_texts
+from domain.statuses import ACTIVE
 from domain.timerules import MSK, period, range_bounds, utcnow
 
 # Four calendar weeks from this Monday end at most 28 days from now; a day more covers any zone.

@@ -21,7 +21,7 @@ from config import load_settings
 from db.models import Psychologist, Slot
 from domain.booking import appointments, board
 from domain.booking.availability import available_slots
-from domain.messaging import jobs
+from domain.followup import jobs
 from domain.schedule.schedules import weekly_texts_until
 from domain.timerules import MSK, utcnow
 from services import Services

@@ -10,7 +10,7 @@ from db.models import Appointment, Manager, Outbox, Slot, Ticket
 from domain.audit import Initiator
 from domain.booking import appointments
 from domain.changes import AppointmentChange
-from domain.messaging.events import run_due_events
+from domain.followup.events import run_due_events
 from domain.timerules import utcnow
 from services import Services
 from tests.bot.conftest import Person, free_times_of, make_psychologist, register

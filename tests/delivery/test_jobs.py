@@ -13,9 +13,9 @@ from db.enums import Actor, AppointmentStatus, EventKind, EventState
 from db.models import Outbox, ScheduledEvent
 from domain.audit import Initiator
 from domain.booking import appointments
-from domain.messaging import jobs
-from domain.messaging.events import EventLinks
-from domain.messaging.jobs import CronJob, cron_jobs
+from domain.followup import jobs
+from domain.followup.events import EventLinks
+from domain.followup.jobs import CronJob, cron_jobs
 from domain.timerules import MSK, utcnow
 from infra.scheduler import Scheduler, tick_of
 from services import Signals

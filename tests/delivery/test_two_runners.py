@@ -17,7 +17,7 @@ from aiogram import Bot
 from bot.sender import running_sender
 from db.enums import AppointmentStatus, EventKind, EventState, OutboxState
 from db.models import Appointment, Client, Outbox, ScheduledEvent
-from domain.messaging.events import run_due_events
+from domain.followup.events import run_due_events
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
 from services import Signals

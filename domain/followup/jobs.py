@@ -21,12 +21,12 @@ from db.enums import AppointmentStatus
 from db.models import Appointment, Psychologist, ScheduledEvent, Slot
 from domain.audit import SYSTEM
 from domain.booking import appointments, planning
-from domain.booking.statuses import ACTIVE
 from domain.errors import DomainError
+from domain.followup.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.i18n import translate
 from domain.messaging import event_texts
-from domain.messaging.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.messaging.outbox import enqueue
+from domain.statuses import ACTIVE
 from domain.timerules import MSK, format_day_month, range_bounds, utcnow, week_start
 
 log = logging.getLogger(__name__)
