@@ -39,10 +39,11 @@ def new_link_id() -> str:
 
 
 def check_link_id(link_id: str) -> str:
-    body = link_id.strip().removeprefix(LINK_PREFIX)
-    if not link_id.strip().startswith(LINK_PREFIX) or len(body) != LINK_LENGTH:
+    """The id as given (an adapter strips what its callers may pad it with: stripping here
+    again, by another rule of what whitespace is, would refuse an id the adapter took)."""
+    if not link_id.startswith(LINK_PREFIX) or len(link_id) != len(LINK_PREFIX) + LINK_LENGTH:
         raise InvalidInput(f"expected {LINK_PREFIX} and {LINK_LENGTH} characters", field="link_id")
-    return link_id.strip()
+    return link_id
 
 
 def check_tier(tier: str, *, allow_all: bool) -> str:

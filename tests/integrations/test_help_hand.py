@@ -125,6 +125,9 @@ async def test_confirm_refuses_bad_links_and_no_token(
         ({"telegram_id": "6001", "link_id": "hh_short"}, 400),
         ({"telegram_id": "6001", "link_id": "xx_1234567"}, 400),
         ({"telegram_id": "6001", "link_id": "hh_zzzzzzz"}, 404),
+        # the API keeps information separators (only the spaces around go): 7 characters, so
+        # no such request rather than a malformed id
+        ({"telegram_id": "6001", "link_id": " hh_zzzzz\x1c\x1d "}, 404),
         ({"telegram_id": "6002", "link_id": link_id}, 403),
         ({"telegram_id": "abc", "link_id": link_id}, 400),
     ]
