@@ -16,7 +16,8 @@ from config import load_settings
 from db.enums import Actor, ManagerRole
 from db.models import Manager
 from services import Services
-from tests.bot.conftest import Person, free_times_of, make_psychologist, register
+from tests.harness.bot_users import Person, free_times_of, register
+from tests.harness.builders import make_bookable_psychologist
 from webapp.app import create_app
 from webapp.auth import Principal, issue_token
 from webapp.keys import SERVICES
@@ -65,7 +66,7 @@ async def test_a_hold_and_a_booking_in_the_bot_show_on_the_next_read(
     person: Callable[..., Person], web: TestClient
 ) -> None:
     await Manager.create(telegram_id=MANAGER_ID, name="Olga", role=ManagerRole.MANAGER)
-    maria = await make_psychologist("Maria Ivanova", queries=["anxiety"], min_price=3000)
+    maria = await make_bookable_psychologist("Maria Ivanova", queries=["anxiety"], min_price=3000)
     view = ManagerView(web)
     free = await view.free_slot_ids(maria.id)
     assert len(free) == 3

@@ -17,8 +17,16 @@ from domain.messaging import jobs
 from domain.messaging.events import EventLinks
 from domain.timerules import MSK, utcnow
 from infra.scheduler import CronJob, Scheduler, seed_jobs, tick_of
-from tests.delivery.conftest import BY_CLIENT, REDIS_URL, booked, hours
-from tests.helpers import NOW, make_client, make_psychologist, make_slot
+from tests.harness.builders import (
+    BY_CLIENT,
+    NOW,
+    booked,
+    hours,
+    make_client,
+    make_psychologist,
+    make_slot,
+)
+from tests.harness.stores import REDIS_URL
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -19,7 +19,7 @@ from db.models import Appointment, Client, Outbox, ScheduledEvent
 from domain.messaging.events import run_due_events
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
-from tests.helpers import make_psychologist
+from tests.harness.builders import make_psychologist
 
 pytestmark = pytest.mark.usefixtures("database")
 

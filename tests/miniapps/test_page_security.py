@@ -20,11 +20,9 @@ from domain.booking import appointments
 from sandbox import BotApiEmulator
 from sandbox.chat import setup_sandbox_chat
 from services import Services
-from tests.api.conftest import future_slot
-from tests.browser.conftest import BrowserPage
-from tests.helpers import make_client, make_psychologist
-from tests.miniapps.conftest import Screen, Site
-from tests.miniapps.test_board import MANAGER, card_in, open_board
+from tests.harness.browser import BrowserPage
+from tests.harness.builders import future_slot, make_client, make_psychologist
+from tests.harness.mini_apps import MANAGER, Screen, Site, card_in, open_board
 from webapp.app import create_app
 
 # What every page's policy holds, and what the mini apps' holds besides.
