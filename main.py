@@ -49,7 +49,8 @@ from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
 from config import Settings, make_private
 from db import backup as backups
-from domain.messaging.events import EventLinks
+from domain.followup.events import EventLinks
+from domain.followup.jobs import cron_jobs
 from infra.scheduler import Scheduler
 from sandbox import BotApiEmulator, run_emulator
 from sandbox.chat import setup_sandbox_chat
@@ -87,8 +88,14 @@ async def background(services: Services) -> AsyncIterator[None]:
         preparation_url=settings.preparation_url, admin_ids=frozenset(settings.admin_ids)
     )
     async with (
-        Scheduler(redis=services.redis, event_tick_s=settings.event_tick_s, links=links),
-        running_sender(services.bot, rate=settings.send_rate),
+        Scheduler(
+            services.signals,
+            jobs=cron_jobs(links),
+            redis=services.redis,
+            event_tick_s=settings.event_tick_s,
+            links=links,
+        ),
+        running_sender(services.bot, services.signals, rate=settings.send_rate),
     ):
         yield
 
@@ -231,7 +238,9 @@ async def worker(settings: Settings) -> None:
     try:
         async with contextlib.AsyncExitStack() as stack:
             # the web instances' read caches hear of this process's changes through Redis
-            await stack.enter_async_context(read_cache.following(services.changes, services.redis))
+            await stack.enter_async_context(
+                read_cache.following(services.signals.changes, services.redis)
+            )
             api_base = settings.telegram_api_base
             if settings.uses_sandbox and not api_base:
                 emulator = await stack.enter_async_context(run_emulator())

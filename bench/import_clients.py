@@ -1,5 +1,6 @@
-"""Import: a generated 100,000-row CSV through domain.people.importer on PostgreSQL,
-in a process of its own; the time and the peak resident memory of that process.
+"""Import: a generated 100,000-row CSV through the upload's reader (webapp/import_files.py) and
+domain.people.importer on PostgreSQL, in a process of its own; the time and the peak resident
+memory of that process.
 
     python -m bench.import_clients [--rows 100000] [--quick] [DATABASE_URL]
 
@@ -24,6 +25,7 @@ from bench.common import ROOT, Row, database_url, fresh_database, print_table
 from db.enums import Actor
 from domain.audit import Initiator
 from domain.people.importer import import_clients
+from webapp.import_files import table_in
 
 ROWS = 100_000
 TARGET_S = 60.0
@@ -47,7 +49,7 @@ async def import_once(url: str, rows: int, folder: Path) -> None:
     started = time.perf_counter()
     with source.open("rb") as stream:
         report = await import_clients(
-            stream, Initiator(Actor.ADMIN, source="bench"), max_rows=rows
+            table_in(stream), Initiator(Actor.ADMIN, source="bench"), max_rows=rows
         )
     elapsed = time.perf_counter() - started
     await db.close_db()

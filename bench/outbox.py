@@ -17,6 +17,7 @@ from config import Settings
 from domain.messaging import outbox
 from domain.timerules import utcnow
 from sandbox import run_emulator
+from services import Signals
 
 TARGET_SHARE = 0.9
 PER_CHAT_MIN_GAP_S = 1.0
@@ -51,7 +52,7 @@ async def run(quick: bool, *, messages: int = 1000, chats: int = 100) -> list[Ro
             bot = emu.make_bot()
             try:
                 began = time.monotonic()
-                async with running_sender(bot, rate=rate):
+                async with running_sender(bot, Signals(), rate=rate):
                     await emu.wait_for(
                         lambda: sum(len(emu.sent(c)) for c in chat_ids) >= messages,
                         DONE_TIMEOUT_S,

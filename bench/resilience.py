@@ -32,7 +32,7 @@ from bench.seed import psychologists_with_slots, registered_clients
 from config import Settings
 from db.enums import Actor
 from db.models import Appointment, Slot
-from domain.booking.statuses import ACTIVE
+from domain.statuses import ACTIVE
 from webapp.auth import Principal, issue_token
 
 TARGET_RECOVERY_S = 10.0

@@ -18,6 +18,7 @@ from bot.middlewares import (
     PersonMiddleware,
     PrivateChatsOnly,
     RefusedTapMiddleware,
+    SignalsMiddleware,
     ThrottlingMiddleware,
     make_i18n,
 )
@@ -66,6 +67,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
     # user is turned away at once instead of queueing there ahead of everyone else (and
     # InFlight before both, so a stop also waits for the taps being turned away).
     dp.update.outer_middleware.unregister(dp.fsm)
+    dp.update.outer_middleware(SignalsMiddleware())
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ThrottlingMiddleware())

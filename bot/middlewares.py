@@ -1,4 +1,5 @@
-"""Middlewares: who the user is (person), which language they read (i18n), and throttling."""
+"""Middlewares: the process's signals, who the user is (person), which language they read
+(i18n), and throttling."""
 
 from __future__ import annotations
 
@@ -41,6 +42,16 @@ def locale_key(data: dict[str, Any]) -> StorageKey | None:
         user_id=context.user_id,
         destiny=LOCALE_DESTINY,
     )
+
+
+class SignalsMiddleware(BaseMiddleware):
+    """What the update changes is announced on its process's signals (services.Signals): the
+    web app, the scheduler and the outbox sender of the same process hear it."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        services: Services = data["services"]
+        with services.signals.bound():
+            return await handler(event, data)
 
 
 class InFlight(BaseMiddleware):

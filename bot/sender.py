@@ -6,6 +6,10 @@ an exponential backoff up to `max_errors`; a 403 (the person blocked the bot) ma
 unreachable and fails the row and the rest of that chat's queue; other 4xx answers fail the row
 at once. Every outcome is stored on the row (`sent_at` and `telegram_message_id`, or
 `last_error`), where the admin's deliveries view shows it.
+
+The sender waits on its process's outbox signal between claims, and takes a committed
+appointment change on the process's change feed as a sign that rows were queued; what it
+records is announced on the same signals (services.Signals).
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from aiogram.exceptions import (
 
 import db
 from bot.keyboards.outbox import UnreadableKeyboard, outbox_keyboard
-from db.models import Outbox
-from domain.changes import AppointmentChange, Change, feed
+from domain.changes import AppointmentChange, Change
 from domain.messaging import delivery
-from domain.messaging.delivery import outbox_signal
+from domain.messaging.delivery import ClaimedMessage
+from services import Signals
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,7 @@ class OutboxSender:
     def __init__(
         self,
         bot: Bot,
+        signals: Signals,
         *,
         rate: float,
         per_chat_s: float = PER_CHAT_INTERVAL_S,
@@ -104,34 +109,38 @@ class OutboxSender:
         poll_s: float = POLL_S,
     ) -> None:
         self._bot = bot
+        self._signals = signals
         self._pacer = SendPacer(rate, per_chat_s)
         self._max_errors = max_errors
         self._backoff_s = backoff_s
         self._poll_s = poll_s
         self._capacity = max(10, math.ceil(rate * LOOKAHEAD_S))
-        self._queues: dict[int, deque[Outbox]] = {}
+        self._queues: dict[int, deque[ClaimedMessage]] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._queued = 0
-        self._current: dict[int, Outbox] = {}  # chat -> the row being delivered
+        self._current: dict[int, ClaimedMessage] = {}  # chat -> the row being delivered
         self._on_the_wire: set[int] = set()  # rows whose request may have reached Telegram
         self._stopping = False
-        self._unsent: list[Outbox] = []  # claimed, never sent, to give back on stop
-        self._claiming: asyncio.Task[list[Outbox]] | None = None
+        self._unsent: list[ClaimedMessage] = []  # claimed, never sent, to give back on stop
+        self._claiming: asyncio.Task[list[ClaimedMessage]] | None = None
 
     async def run(self) -> None:
-        unsubscribe = feed.subscribe(self._on_change)
-        try:
-            while True:
-                if not await self._claim_more():
-                    await outbox_signal.wait(self._poll_s)
-        finally:
-            unsubscribe()
-            await self._stop_chats()
+        # Bound for the whole run, the chats' tasks (started inside) included: a blocked
+        # recipient is announced to the process's read caches.
+        with self._signals.bound() as signals:
+            unsubscribe = signals.changes.subscribe(self._on_change)
+            try:
+                while True:
+                    if not await self._claim_more():
+                        await signals.outbox.wait(self._poll_s)
+            finally:
+                unsubscribe()
+                await self._stop_chats()
 
     async def _on_change(self, change: Change) -> None:
         # A committed appointment change usually queued messages: look now, not at the poll.
         if isinstance(change, AppointmentChange):
-            outbox_signal.announce()
+            self._signals.outbox.announce()
 
     async def _claim_more(self) -> bool:
         room = self._capacity - self._queued
@@ -179,9 +188,9 @@ class OutboxSender:
                     self._unsent.append(current)
             del self._queues[chat_id]
             del self._tasks[chat_id]
-            outbox_signal.announce()
+            self._signals.outbox.announce()
 
-    async def _deliver(self, row: Outbox) -> bool:
+    async def _deliver(self, row: ClaimedMessage) -> bool:
         """Send one row until it is sent or given up; True when the recipient blocked us."""
         try:
             markup = outbox_keyboard(row.reply_markup)
@@ -236,7 +245,7 @@ class OutboxSender:
             self._on_the_wire.discard(row.id)
             return False
 
-    async def _record_sent(self, row: Outbox, message_id: int, attempts: int) -> None:
+    async def _record_sent(self, row: ClaimedMessage, message_id: int, attempts: int) -> None:
         """Record a delivered message, waiting out a database outage: given up, the row's
         claim would run out and the person get the message twice."""
         while True:
@@ -281,10 +290,10 @@ class OutboxSender:
 
 @contextlib.asynccontextmanager
 async def running_sender(
-    bot: Bot, *, rate: float, **options: float
+    bot: Bot, signals: Signals, *, rate: float, **options: float
 ) -> AsyncIterator[OutboxSender]:
-    """Run an OutboxSender for the `async with` block."""
-    sender = OutboxSender(bot, rate=rate, **options)
+    """Run an OutboxSender on the process's `signals` for the `async with` block."""
+    sender = OutboxSender(bot, signals, rate=rate, **options)
     task = asyncio.create_task(sender.run(), name="outbox-sender")
     try:
         yield sender

@@ -1,18 +1,30 @@
 """Changes, announced after their transaction commits.
 
 Every change, whatever its source (bot, board, legacy API, jobs), goes through the domain, and
-the domain announces it here: appointment changes (the live board and the bot listen) and
-changes of the data the read caches answer from (slots and holds, psychologists, clients, the
-catalogue). A Redis relay carries appointment changes between instances; the read cache keeps
-its own generation in Redis (webapp/read_cache.py).
+the domain announces it here: appointment changes (the live board, the scheduler and the
+outbox sender listen) and changes of the data the read caches answer from (slots and holds,
+psychologists, clients, the catalogue, staff). A Redis relay carries appointment changes
+between instances; the read cache keeps its own generation in Redis (webapp/read_cache.py).
+
+The domain holds no feed of its own: a change reaches the feed bound to the code that made it.
+Each adapter binds its process's feed (services.Signals) for what it runs: a web request, a
+bot update, a job or the sender's work:
+
+    with changes.bound_to(feed):
+        ...                     # the domain's announcements in here reach `feed`'s listeners
+
+With nothing bound an announcement reaches no listener (a script, a test of the domain alone).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
+
+from domain.binding import Binding
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +69,26 @@ class ChangeFeed:
                 log.exception("change listener failed for %s", change)
 
 
-feed = ChangeFeed()
+_feed: Binding[ChangeFeed] = Binding("change_feed")
+
+
+def bound_to(feed: ChangeFeed) -> contextlib.AbstractContextManager[ChangeFeed]:
+    """Announce the changes made in the block (and in tasks it starts) on `feed`."""
+    return _feed.bound_to(feed)
+
+
+async def publish(change: Change) -> None:
+    """Announce a committed change on the feed bound to the caller, if any."""
+    feed = _feed.get()
+    if feed is not None:
+        await feed.publish(change)
+
+
+async def appointment_changed(kind: ChangeKind, appointment_id: int) -> None:
+    """Announce a committed change of an appointment."""
+    await publish(AppointmentChange(kind, appointment_id))
 
 
 async def data_changed(kind: DataKind) -> None:
     """Announce a committed change of the data the read caches answer from."""
-    await feed.publish(DataChange(kind))
+    await publish(DataChange(kind))

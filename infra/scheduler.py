@@ -1,9 +1,14 @@
-"""The scheduler: the cron jobs of seed 000 on aiocron (Europe/Moscow), and the due-event loop.
+"""The scheduler: runs periodic jobs on aiocron (their names, times and bodies are the domain's,
+domain/followup/jobs.py `cron_jobs`) and the loop that runs due scheduled events.
 
 Every instance runs a Scheduler; each cron tick runs on one of them only: the first to set the
 Redis key `cron:<job>:<tick minute>` (SET NX PX) runs it, the others skip; without Redis an
 in-process guard does the same for the tasks of one process. Scheduled events need no such
 lock: the runner claims them row by row, so every instance runs the loop.
+
+A job and the event loop run bound to the process's signals (services.Signals): what they
+change reaches the process's listeners, and the outbox sender is woken once they are done; a
+committed appointment change wakes the event loop (it may have planned an event due now).
 
 aiocron binds its loop when a job is created and would start at once: jobs are created with
 `start=False` inside the running loop (`async with Scheduler(...)`), started there and
@@ -18,47 +23,22 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any
 
 import aiocron
 from redis.asyncio import Redis
 
-from domain.changes import AppointmentChange, Change, feed
-from domain.messaging import jobs
-from domain.messaging.delivery import outbox_signal
-from domain.messaging.events import EVENT_BATCH, EventLinks, run_due_events
+from domain.changes import AppointmentChange, Change
+from domain.followup.events import EVENT_BATCH, EventLinks, run_due_events
+from domain.followup.jobs import CronJob
 from domain.timerules import MSK, utcnow
+from services import Signals
 
 log = logging.getLogger(__name__)
 
 # Long enough to cover clock skew between instances, far shorter than any job's period.
 TICK_LOCK_TTL_MS = 10 * 60 * 1000
-
-JobBody = Callable[[], Awaitable[Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class CronJob:
-    name: str
-    spec: str  # crontab, in MSK
-    body: JobBody
-
-
-def seed_jobs(links: EventLinks) -> list[CronJob]:
-    """The cron jobs of seed 000."""
-    return [
-        # Обновление количества сессий: every day at 21:00 MSK.
-        CronJob("sessions_provided", "0 21 * * *", jobs.update_sessions_provided),
-        # Напоминание о внесении слотов: Wednesday and Saturday at 19:00 MSK.
-        CronJob("slots_reminder", "0 19 * * 3,6", jobs.remind_to_enter_slots),
-        # Обновление статусов сессий: a finished session becomes completed within 10 minutes.
-        CronJob("session_statuses", "*/10 * * * *", jobs.complete_finished_sessions),
-        # Автоотмена, напоминания о сессиях и об отзывах: hourly checks under the event loop.
-        CronJob("hourly_checks", "0 * * * *", lambda: jobs.hourly_checks(links=links)),
-    ]
 
 
 def tick_of(instant: datetime) -> str:
@@ -93,15 +73,16 @@ class Scheduler:
 
     def __init__(
         self,
+        signals: Signals,
         *,
+        jobs: list[CronJob],
         redis: Redis | None = None,
         event_tick_s: float = 15.0,
         links: EventLinks | None = None,
-        jobs_list: list[CronJob] | None = None,
     ) -> None:
         self.links = links or EventLinks()
-        jobs_list = seed_jobs(self.links) if jobs_list is None else jobs_list
-        self.jobs = {job.name: job for job in jobs_list}
+        self.jobs = {job.name: job for job in jobs}
+        self._signals = signals
         self._guard = TickGuard(redis)
         self._event_tick_s = event_tick_s
         self._running: dict[str, asyncio.Lock] = {name: asyncio.Lock() for name in self.jobs}
@@ -115,8 +96,9 @@ class Scheduler:
             cron = aiocron.crontab(job.spec, func=self._ticker(job.name), start=False, tz=MSK)
             cron.start()
             self._crons.append(cron)
-        self._unsubscribe = feed.subscribe(self._on_change)
-        self._loop_task = asyncio.create_task(self._event_loop(), name="due-events")
+        self._unsubscribe = self._signals.changes.subscribe(self._on_change)
+        with self._signals.bound():  # the loop's task starts bound, for its whole life
+            self._loop_task = asyncio.create_task(self._event_loop(), name="due-events")
         log.info(
             "scheduler started: %s", ", ".join(f"{j.name} [{j.spec}]" for j in self.jobs.values())
         )
@@ -146,7 +128,7 @@ class Scheduler:
         if isinstance(change, AppointmentChange):  # it may have planned events due now
             self.wake()
 
-    def _ticker(self, name: str) -> JobBody:
+    def _ticker(self, name: str) -> Callable[[], Awaitable[None]]:
         async def tick() -> None:
             await self.run_job(name, tick=tick_of(utcnow()))
 
@@ -160,12 +142,13 @@ class Scheduler:
             if lock.locked() or not await self._guard.first(name, tick):
                 return False
             async with lock:
-                result = await self.jobs[name].body()
+                with self._signals.bound():
+                    result = await self.jobs[name].body()
         except Exception:
             log.exception("cron job %s failed at tick %s", name, tick)
             return True
         log.info("cron job %s ran at tick %s: %s", name, tick, result)
-        outbox_signal.announce()
+        self._signals.outbox.announce()
         return True
 
     async def _event_loop(self) -> None:
@@ -175,7 +158,7 @@ class Scheduler:
             try:
                 report = await run_due_events(links=self.links)
                 if report:
-                    outbox_signal.announce()
+                    self._signals.outbox.announce()
                 more = sum(report.values()) >= EVENT_BATCH
             except Exception:
                 log.exception("the due-event runner failed; it runs again next tick")

@@ -16,9 +16,9 @@ from aiogram import Bot
 from aiohttp.test_utils import TestClient, TestServer
 
 import db
-from config import load_settings
+from config import Settings, load_settings
 from sandbox import BotApiEmulator, run_emulator
-from services import Services
+from services import Services, Signals
 from tests.harness.api_callers import Api
 from tests.harness.bot_users import Person
 from tests.harness.bots import polling
@@ -48,16 +48,37 @@ async def database(database_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def web_client(database: str, tmp_path: Path) -> AsyncIterator[TestClient]:
-    """The real web app on a loopback port, on the test database, with this run's Redis."""
-    settings = load_settings(
+async def signals() -> AsyncIterator[Signals]:
+    """The in-memory announcements of the process under test. The test body runs bound to
+    them, as the process's own code runs (a request, an update, a job): what it asks of the
+    domain reaches the listeners of the app, bot, scheduler and sender under test."""
+    signals = Signals()
+    with signals.bound():
+        yield signals
+
+
+@pytest.fixture
+def settings(database: str, tmp_path: Path) -> Settings:
+    return load_settings(
         database_url=database,
         redis_url=os.environ.get("REDIS_URL", ""),
         data_dir=tmp_path / "data",
         # the suite makes many calls a minute from one address; tests/robustness tests the limit
         rate_limit_per_min=100_000,
     )
-    app = create_app(Services(settings=settings), own_database=False)
+
+
+@pytest.fixture
+def services(settings: Settings, signals: Signals) -> Services:
+    """The process's container, as main.py builds it: the web app and the bot under test
+    share it (one process, one container)."""
+    return Services(settings=settings, signals=signals)
+
+
+@pytest.fixture
+async def web_client(services: Services) -> AsyncIterator[TestClient]:
+    """The real web app on a loopback port, on the test database, with this run's Redis."""
+    app = create_app(services, own_database=False)
     async with TestClient(TestServer(app)) as client:
         yield client
 
@@ -89,17 +110,6 @@ async def bot(emulator: BotApiEmulator) -> AsyncIterator[Bot]:
         yield bot
     finally:
         await bot.session.close()
-
-
-@pytest.fixture
-def services(database: str, tmp_path: Path) -> Services:
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-        public_url="http://127.0.0.1:8080",
-    )
-    return Services(settings=settings)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from db.models import Appointment, AuditLog, Outbox, ScheduledEvent, Slot
 from domain.audit import Initiator
 from domain.booking import appointments
 from domain.booking.planning import PLANNED
-from domain.changes import AppointmentChange, feed
+from domain.changes import AppointmentChange
 from domain.errors import (
     Conflict,
     DomainError,
@@ -25,6 +25,7 @@ from domain.errors import (
     SlotHeld,
     SlotInPast,
 )
+from services import Signals
 from tests.harness.builders import NOW, make_client, make_psychologist, make_slot
 from webapp.errors import refusal_body
 
@@ -160,7 +161,7 @@ async def test_booking_within_four_hours_counts_as_confirmed() -> None:
     assert {m.chat_id for m in await Outbox.all()} == {alice.telegram_id, psychologist.telegram_id}
 
 
-async def test_every_change_is_announced_after_commit() -> None:
+async def test_every_change_is_announced_after_commit(signals: Signals) -> None:
     psychologist = await make_psychologist()
     slot = await make_slot(psychologist)
     alice = await make_client()
@@ -171,7 +172,7 @@ async def test_every_change_is_announced_after_commit() -> None:
         assert await Appointment.filter(id=change.appointment_id).exists()
         heard.append(change)
 
-    unsubscribe = feed.subscribe(listen)
+    unsubscribe = signals.changes.subscribe(listen)
     try:
         appointment = await appointments.book(
             alice.id, slot.id, BY_CLIENT, require_own_hold=False, now=NOW

@@ -9,8 +9,8 @@ import pytest
 from db.enums import AppointmentStatus as S
 from db.enums import EventKind as K
 from domain.booking.planning import plan_for
-from domain.booking.statuses import allowed_targets, check_transition
 from domain.errors import IllegalTransition
+from domain.statuses import allowed_targets, check_transition
 from tests.harness.builders import NOW
 from webapp.errors import refusal_status
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
@@ -35,6 +35,16 @@ MAX_REQUEST_LINE_BYTES = 64 * 1024
 MAX_HEADER_BYTES = 8 * 1024
 MAX_HEADERS = 100
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def signals_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """What the request changes is announced on its process's signals: this app's listeners
+    (and the bot's, the scheduler's and the sender's in the same process) hear it."""
+    with request.config_dict[SERVICES].signals.bound():
+        return await handler(request)
+
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     await db.open_db(app[SERVICES].settings.database_url)
@@ -46,7 +56,7 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     if services.settings.redis_url:
         services.redis = connect_redis(services.settings.redis_url)
-    async with read_cache.following(services.changes, services.redis) as generation:
+    async with read_cache.following(services.signals.changes, services.redis) as generation:
         app[READ_CACHE].generation = generation
         yield
     if services.redis is not None:
@@ -59,7 +69,7 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     (tests, or a process that runs several apps on one connection)."""
     setup_log_redaction()
     app = web.Application(
-        middlewares=[error_middleware],
+        middlewares=[signals_middleware, error_middleware],
         client_max_size=MAX_BODY_BYTES,
         handler_args={
             "max_line_size": MAX_REQUEST_LINE_BYTES,

@@ -1,9 +1,9 @@
 """Messages between the instances that share one database, over a Redis channel: each instance
 publishes what happened on it and hears what happened on the others (never its own).
 
-Several apps in one process (tests) share the domain's change feed: a change made while one
-app serves a request is that app's to hear and relay, and the others hear it over Redis, as
-separate processes would. A change made outside any request (the bot, jobs) is every app's.
+An instance hears its own changes on its process's change feed (services.Signals); several
+apps in one process (tests) each with a container of their own hear each other only here, as
+separate processes do.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextvars import ContextVar
 from typing import Any
 
 from aiohttp import web
@@ -27,32 +26,13 @@ log = logging.getLogger(__name__)
 RETRY_S = 1.0
 
 Receiver = Callable[[Any], Awaitable[None]]
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 INSTANCE_ID = web.AppKey("instance_id", str)
-_serving: ContextVar[str | None] = ContextVar("serving_instance", default=None)
-
-
-@web.middleware
-async def serving_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Mark what the request changes as this instance's."""
-    marker = _serving.set(request.config_dict[INSTANCE_ID])
-    try:
-        return await handler(request)
-    finally:
-        _serving.reset(marker)
-
-
-def made_elsewhere(instance_id: str) -> bool:
-    """Whether a change announced now was made while another app served a request."""
-    serving = _serving.get()
-    return serving is not None and serving != instance_id
 
 
 def setup(app: web.Application) -> None:
-    """Give `app` an identity among the instances, and mark its requests' changes."""
+    """Give `app` an identity among the instances (its messages are not sent back to it)."""
     app[INSTANCE_ID] = uuid.uuid4().hex
-    app.middlewares.append(serving_middleware)
 
 
 def channel_for(topic: str, database_url: str) -> str:

@@ -21,7 +21,7 @@ from db.enums import Actor
 from domain.changes import Change, DataChange
 from domain.people.access import role_of
 from webapp.keys import SERVICES
-from webapp.relay import INSTANCE_ID, Relay, channel_for, made_elsewhere
+from webapp.relay import INSTANCE_ID, Relay, channel_for
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,6 @@ class RoleBook:
         self._version = 0
         self._listeners: list[Listener] = []
         self._relay: Relay | None = None
-        self._instance_id = ""  # the app's, when it runs
 
     async def role(self, telegram_id: int) -> Actor:
         """The role of `telegram_id` now (at most ROLE_TTL_S old)."""
@@ -75,8 +74,6 @@ class RoleBook:
     async def _on_change(self, change: Change) -> None:
         if not (isinstance(change, DataChange) and change.kind == "staff.changed"):
             return
-        if made_elsewhere(self._instance_id):
-            return
         await self._forget()
         if self._relay is not None:  # with Redis down the others forget within ROLE_TTL_S
             await self._relay.publish(change.kind)
@@ -88,14 +85,13 @@ class RoleBook:
         """cleanup_ctx: hear staff changes (and, with Redis, the other instances') while the
         app runs."""
         services = app[SERVICES]
-        self._instance_id = app[INSTANCE_ID]
-        unsubscribe = services.changes.subscribe(self._on_change)
+        unsubscribe = services.signals.changes.subscribe(self._on_change)
         try:
             if services.redis is None:
                 yield
                 return
             channel = channel_for("staff", services.settings.database_url)
-            self._relay = Relay(self._instance_id, services.redis, channel, self._heard)
+            self._relay = Relay(app[INSTANCE_ID], services.redis, channel, self._heard)
             async with self._relay.listening():
                 yield
         finally:

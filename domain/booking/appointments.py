@@ -22,8 +22,7 @@ from domain import audit
 from domain.audit import Initiator
 from domain.booking import planning
 from domain.booking.conference import check_meeting_link
-from domain.booking.statuses import ACTIVE, AFTER_START, check_transition
-from domain.changes import AppointmentChange, data_changed, feed
+from domain.changes import appointment_changed, data_changed
 from domain.errors import (
     BookingLimitReached,
     Conflict,
@@ -36,6 +35,7 @@ from domain.errors import (
 )
 from domain.messaging.notices import Notice, notify_sides
 from domain.schedule.slots import free_now
+from domain.statuses import ACTIVE, AFTER_START, check_transition
 from domain.timerules import MSK, format_slot, utcnow
 
 HOLD_TTL = timedelta(minutes=5)
@@ -217,7 +217,7 @@ async def book(
         await notify_sides(
             appointment, client, psychologist, "booked", initiator=initiator, now=now
         )
-    await feed.publish(AppointmentChange("appointment.created", appointment.id))
+    await appointment_changed("appointment.created", appointment.id)
     return appointment
 
 
@@ -231,7 +231,7 @@ async def confirm(
         if appointment.status == AppointmentStatus.CONFIRMED:
             return appointment  # a second tap on "confirm" changes nothing
         await _confirm_locked(appointment, initiator, now)
-    await feed.publish(AppointmentChange("appointment.updated", appointment.id))
+    await appointment_changed("appointment.updated", appointment.id)
     return appointment
 
 
@@ -268,7 +268,7 @@ async def cancel(
         if only_unconfirmed and appointment.confirmed:
             raise Conflict("the appointment has been confirmed", field="confirmed")
         await _cancel_locked(appointment, initiator, reason, auto, now)
-    await feed.publish(AppointmentChange("appointment.updated", appointment.id))
+    await appointment_changed("appointment.updated", appointment.id)
     return appointment
 
 
@@ -374,7 +374,7 @@ async def reschedule(
             now=now,
             old_starts_at=old_starts_at,
         )
-    await feed.publish(AppointmentChange("appointment.updated", appointment.id))
+    await appointment_changed("appointment.updated", appointment.id)
     return appointment
 
 
@@ -427,5 +427,5 @@ async def change_status(
                 await notify_sides(
                     appointment, client, psychologist, "status", initiator=initiator, now=now
                 )
-    await feed.publish(AppointmentChange("appointment.updated", appointment.id))
+    await appointment_changed("appointment.updated", appointment.id)
     return appointment

@@ -1,86 +1,141 @@
-"""The managers' board and the appointment as callers see it (DESIGN section 8).
+"""The managers' board and the appointment as callers see it.
 
-Every read here is one query: the appointment's client, psychologist and service come
-with it through joins (select_related), never one query per card."""
+Every read of cards is one query (plain SQL, the same on both databases): the appointment's
+client, psychologist and service come with it through joins, never one query per card."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from tortoise import connections
-from tortoise.queryset import QuerySet
-
-import db
 from db.enums import Actor, AppointmentStatus
 from db.models import Appointment, AuditLog, Client, Manager, Psychologist, Slot
-from domain.booking.statuses import allowed_targets
+from db.plain_sql import fetch, instant
 from domain.errors import NotFound
+from domain.statuses import allowed_targets
 from domain.timerules import MSK, period, range_bounds, utcnow
 
 DEFAULT_BOARD_DAYS = 14
 MAX_BOARD_DAYS = 92
-_RELATED = ("client", "psychologist", "service")
 
 
-def _with_sides() -> QuerySet[Appointment]:
-    return Appointment.all().select_related(*_RELATED)
+@dataclass(frozen=True, slots=True)
+class CardClient:
+    id: int
+    name: str
+    phone: str | None
+    telegram_id: int | None
+    unreachable: bool  # the client blocked the bot: messages do not reach them
 
 
-def appointment_json(appointment: Appointment) -> dict[str, Any]:
-    """An appointment loaded with its client, psychologist and service, as JSON."""
-    client, psychologist, service = (
-        appointment.client,
-        appointment.psychologist,
-        appointment.service,
+@dataclass(frozen=True, slots=True)
+class CardPsychologist:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardService:
+    id: int
+    name: str
+    price: int
+    duration_min: int
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentCard:
+    """An appointment with its client, psychologist and service, as the board shows it."""
+
+    id: int
+    status: AppointmentStatus
+    starts_at: datetime
+    duration_min: int
+    client: CardClient
+    psychologist: CardPsychologist
+    service: CardService | None
+    meeting_link: str
+    confirmed: bool
+    created_by: Actor
+    price: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def allowed_statuses(self) -> tuple[AppointmentStatus, ...]:
+        """The columns the card may move to, in board order."""
+        return _ALLOWED[self.status]
+
+
+# Worked out once: a board asks this of every card.
+_ALLOWED = {
+    status: tuple(AppointmentStatus(target) for target in allowed_targets(status))
+    for status in AppointmentStatus
+}
+
+
+# The columns of a card, in the order _card reads them.
+_CARDS_SQL = """
+SELECT a.id, a.status, a.starts_at, a.duration_min,
+       c.id, c.name, c.phone, c.telegram_id, c.blocked_bot,
+       p.id, p.name,
+       s.id, s.name, s.price, s.duration_min,
+       a.meeting_link, a.confirmed, a.created_by, a.price, a.created_at, a.updated_at
+FROM appointments a
+JOIN clients c ON c.id = a.client_id
+JOIN psychologists p ON p.id = a.psychologist_id
+LEFT JOIN services s ON s.id = a.service_id
+"""
+_ONE_SQL = _CARDS_SQL + "WHERE a.id = $1"
+_OF_CLIENT_SQL = _CARDS_SQL + "WHERE a.client_id = $1 ORDER BY a.starts_at DESC, a.id DESC"
+_BOARD_SQL = (
+    _CARDS_SQL
+    + """WHERE a.starts_at >= $1 AND a.starts_at < $2
+  AND (CAST($3 AS INTEGER) IS NULL OR s.branch_id = $3)
+  AND (CAST($4 AS INTEGER) IS NULL OR a.psychologist_id = $4)
+ORDER BY a.starts_at, a.id
+"""
+)
+
+
+def _card(row: Any) -> AppointmentCard:
+    (
+        appointment_id, status, starts_at, duration_min,
+        client_id, client_name, phone, telegram_id, blocked_bot,
+        psychologist_id, psychologist_name,
+        service_id, service_name, service_price, service_duration_min,
+        meeting_link, confirmed, created_by, price, created_at, updated_at,
+    ) = row  # fmt: skip
+    return AppointmentCard(
+        id=appointment_id,
+        status=AppointmentStatus(status),
+        starts_at=instant(starts_at),
+        duration_min=duration_min,
+        client=CardClient(client_id, client_name, phone, telegram_id, bool(blocked_bot)),
+        psychologist=CardPsychologist(psychologist_id, psychologist_name),
+        service=None
+        if service_id is None
+        else CardService(service_id, service_name, service_price, service_duration_min),
+        meeting_link=meeting_link,
+        confirmed=bool(confirmed),
+        created_by=Actor(created_by),
+        price=price,
+        created_at=instant(created_at),
+        updated_at=instant(updated_at),
     )
-    return {
-        "id": appointment.id,
-        "status": appointment.status.value,
-        "starts_at": appointment.starts_at.isoformat(),
-        "duration_min": appointment.duration_min,
-        "client": {
-            "id": client.id,
-            "name": client.name,
-            "phone": client.phone,
-            "telegram_id": client.telegram_id,
-            "unreachable": client.blocked_bot,
-        },
-        "psychologist": {"id": psychologist.id, "name": psychologist.name},
-        "service": None
-        if service is None
-        else {
-            "id": service.id,
-            "name": service.name,
-            "price": service.price,
-            "duration_min": service.duration_min,
-        },
-        "meeting_link": appointment.meeting_link,
-        "confirmed": appointment.confirmed,
-        "created_by": appointment.created_by.value,
-        "price": appointment.price,
-        "allowed_statuses": allowed_targets(appointment.status),
-        "created_at": appointment.created_at.isoformat(),
-        "updated_at": appointment.updated_at.isoformat(),
-    }
 
 
-async def load(appointment_id: int) -> Appointment:
+async def load(appointment_id: int) -> AppointmentCard:
     """The appointment with its client, psychologist and service."""
-    appointment = await _with_sides().filter(id=appointment_id).first()
-    if appointment is None:
+    rows = await fetch(_ONE_SQL, appointment_id)
+    if not rows:
         raise NotFound("appointment not found", field="id")
-    return appointment
+    return _card(rows[0])
 
 
-async def belongs_to(appointment_id: int, client_id: int) -> bool:
-    """Whether the appointment is this client's (a missing one is nobody's)."""
-    return await Appointment.filter(id=appointment_id, client_id=client_id).exists()
-
-
-async def client_appointments(client_id: int) -> list[Appointment]:
+async def client_appointments(client_id: int) -> list[AppointmentCard]:
     """A client's appointments, the latest session first."""
-    return await _with_sides().filter(client_id=client_id).order_by("-starts_at", "-id")
+    return [_card(row) for row in await fetch(_OF_CLIENT_SQL, client_id)]
 
 
 def board_range(
@@ -98,108 +153,36 @@ async def board(
     *,
     branch_id: int | None = None,
     psychologist_id: int | None = None,
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[AppointmentStatus, list[AppointmentCard]]:
     """Appointments of the MSK days `date_from`..`date_to` (at most MAX_BOARD_DAYS of them),
-    by status column, by time."""
-    columns: dict[str, list[dict[str, Any]]] = {status.value: [] for status in AppointmentStatus}
+    by status column (every column, empty ones too), by time."""
+    columns: dict[AppointmentStatus, list[AppointmentCard]] = {
+        status: [] for status in AppointmentStatus
+    }
     days = period(date_from, date_to, MAX_BOARD_DAYS)
     if days is None:
         return columns
     start, end = range_bounds(*days, MSK)
-    if db.dialect() == "postgres":
-        _, rows = await connections.get("default").execute_query(
-            _BOARD_SQL, [start, end, branch_id, psychologist_id]
-        )
-        cards = [_card(dict(zip(_CARD_FIELDS, row, strict=True))) for row in rows]
-    else:
-        query = Appointment.filter(starts_at__gte=start, starts_at__lt=end)
-        if branch_id is not None:
-            query = query.filter(service__branch_id=branch_id)
-        if psychologist_id is not None:
-            query = query.filter(psychologist_id=psychologist_id)
-        rows = await query.order_by("starts_at", "id").values(*_CARD_FIELDS)
-        cards = [_card(row) for row in rows]
-    for card in cards:
-        columns[card["status"]].append(card)
+    for row in await fetch(_BOARD_SQL, start, end, branch_id, psychologist_id):
+        card = _card(row)
+        columns[card.status].append(card)
     return columns
 
 
-_CARD_FIELDS = (
-    "id",
-    "status",
-    "starts_at",
-    "duration_min",
-    "client__id",
-    "client__name",
-    "client__phone",
-    "client__telegram_id",
-    "client__blocked_bot",
-    "psychologist__id",
-    "psychologist__name",
-    "service__id",
-    "service__name",
-    "service__price",
-    "service__duration_min",
-    "meeting_link",
-    "confirmed",
-    "created_by",
-    "price",
-    "created_at",
-    "updated_at",
-)
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One change of an appointment: who (kind, name when known, reference, channel), what
+    (the action and its data) and when."""
 
-
-# The board's query written once, in _CARD_FIELDS order: building it with Tortoise costs more
-# than running it on this hot read (bench/README.md). PostgreSQL only; SQLite keeps the ORM.
-_BOARD_SQL = """
-SELECT a.id, a.status, a.starts_at, a.duration_min,
-       c.id, c.name, c.phone, c.telegram_id, c.blocked_bot,
-       p.id, p.name,
-       s.id, s.name, s.price, s.duration_min,
-       a.meeting_link, a.confirmed, a.created_by, a.price, a.created_at, a.updated_at
-FROM appointments a
-JOIN clients c ON c.id = a.client_id
-JOIN psychologists p ON p.id = a.psychologist_id
-LEFT JOIN services s ON s.id = a.service_id
-WHERE a.starts_at >= $1 AND a.starts_at < $2
-  AND ($3::int IS NULL OR s.branch_id = $3::int)
-  AND ($4::int IS NULL OR a.psychologist_id = $4::int)
-ORDER BY a.starts_at, a.id
-"""
-
-
-def _card(row: dict[str, Any]) -> dict[str, Any]:
-    """appointment_json of a row of _CARD_FIELDS."""
-    status = AppointmentStatus(row["status"])
-    return {
-        "id": row["id"],
-        "status": status.value,
-        "starts_at": row["starts_at"].isoformat(),
-        "duration_min": row["duration_min"],
-        "client": {
-            "id": row["client__id"],
-            "name": row["client__name"],
-            "phone": row["client__phone"],
-            "telegram_id": row["client__telegram_id"],
-            "unreachable": row["client__blocked_bot"],
-        },
-        "psychologist": {"id": row["psychologist__id"], "name": row["psychologist__name"]},
-        "service": None
-        if row["service__id"] is None
-        else {
-            "id": row["service__id"],
-            "name": row["service__name"],
-            "price": row["service__price"],
-            "duration_min": row["service__duration_min"],
-        },
-        "meeting_link": row["meeting_link"],
-        "confirmed": row["confirmed"],
-        "created_by": Actor(row["created_by"]).value,
-        "price": row["price"],
-        "allowed_statuses": allowed_targets(status),
-        "created_at": row["created_at"].isoformat(),
-        "updated_at": row["updated_at"].isoformat(),
-    }
+    at: datetime
+    actor: Actor
+    actor_name: str | None
+    actor_ref: str
+    source: str
+    action: str
+    # The action's data as recorded; a move adds the starts of the slots it left and took
+    # (from_starts_at, to_starts_at: None once a slot is gone).
+    details: dict[str, Any]
 
 
 _PEOPLE: dict[Actor, type[Client] | type[Manager] | type[Psychologist]] = {
@@ -208,6 +191,7 @@ _PEOPLE: dict[Actor, type[Client] | type[Manager] | type[Psychologist]] = {
     Actor.MANAGER: Manager,
     Actor.ADMIN: Manager,
 }
+_MOVED = "appointment.rescheduled"
 
 
 async def _names(rows: list[AuditLog]) -> dict[tuple[Actor, str], str]:
@@ -224,10 +208,8 @@ async def _names(rows: list[AuditLog]) -> dict[tuple[Actor, str], str]:
     return names
 
 
-async def appointment_history(appointment_id: int) -> list[dict[str, Any]]:
-    """What happened to an appointment, oldest first, from the audit log: who (kind, name
-    when known, reference, channel), what (the action and its details) and when. A move
-    carries the starts of the slots it left and took."""
+async def appointment_history(appointment_id: int) -> list[HistoryEntry]:
+    """What happened to an appointment, oldest first, from the audit log."""
     if not await Appointment.filter(id=appointment_id).exists():
         raise NotFound("appointment not found", field="id")
     rows = await AuditLog.filter(entity="appointment", entity_id=appointment_id).order_by(
@@ -237,7 +219,7 @@ async def appointment_history(appointment_id: int) -> list[dict[str, Any]]:
     slot_ids = {
         row.data[key]
         for row in rows
-        if row.action == "appointment.rescheduled"
+        if row.action == _MOVED
         for key in ("from_slot", "to_slot")
         if isinstance(row.data.get(key), int)
     }
@@ -245,19 +227,18 @@ async def appointment_history(appointment_id: int) -> list[dict[str, Any]]:
     history = []
     for row in rows:
         details = dict(row.data)
-        if row.action == "appointment.rescheduled":
+        if row.action == _MOVED:
             for key in ("from", "to"):
-                starts_at = starts.get(details.get(f"{key}_slot"))
-                details[f"{key}_starts_at"] = starts_at.isoformat() if starts_at else None
+                details[f"{key}_starts_at"] = starts.get(details.get(f"{key}_slot"))
         history.append(
-            {
-                "at": row.created_at.isoformat(),
-                "actor": row.actor.value,
-                "actor_name": names.get((row.actor, row.actor_ref)),
-                "actor_ref": row.actor_ref,
-                "source": row.source,
-                "action": row.action,
-                "details": details,
-            }
+            HistoryEntry(
+                at=row.created_at,
+                actor=row.actor,
+                actor_name=names.get((row.actor, row.actor_ref)),
+                actor_ref=row.actor_ref,
+                source=row.source,
+                action=row.action,
+                details=details,
+            )
         )
     return history

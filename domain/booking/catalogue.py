@@ -4,6 +4,7 @@ A removed service is retired, not deleted: past appointments keep naming it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -15,31 +16,39 @@ from domain.changes import data_changed
 from domain.errors import Conflict, NotFound
 
 
-def service_json(service: Service) -> dict[str, Any]:
-    return {
-        "id": service.id,
-        "name": service.name,
-        "price": service.price,
-        "duration_min": service.duration_min,
-        "branch_id": service.branch_id,
-    }
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    id: int
+    name: str
+    price: int  # whole roubles
+    duration_min: int
+    branch_id: int | None
+
+    @classmethod
+    def of(cls, service: Service) -> ServiceView:
+        return cls(
+            service.id, service.name, service.price, service.duration_min, service.branch_id
+        )
 
 
-def branch_json(branch: Branch) -> dict[str, Any]:
-    return {
-        "id": branch.id,
-        "name": branch.name,
-        "address": branch.address,
-        "timezone": branch.timezone,
-    }
+@dataclass(frozen=True, slots=True)
+class BranchView:
+    id: int
+    name: str
+    address: str
+    timezone: str
+
+    @classmethod
+    def of(cls, branch: Branch) -> BranchView:
+        return cls(branch.id, branch.name, branch.address, branch.timezone)
 
 
-async def list_services(branch_id: int | None = None) -> list[Service]:
+async def list_services(branch_id: int | None = None) -> list[ServiceView]:
     """Services on offer, optionally of one branch, by name."""
     query = Service.filter(is_active=True)
     if branch_id is not None:
         query = query.filter(branch_id=branch_id)
-    return await query.order_by("name", "id")
+    return [ServiceView.of(service) for service in await query.order_by("name", "id")]
 
 
 async def _check_branch(branch_id: int | None) -> None:
@@ -54,17 +63,17 @@ async def _active_service(service_id: int) -> Service:
     return service
 
 
-async def create_service(initiator: Initiator, **values: Any) -> Service:
+async def create_service(initiator: Initiator, **values: Any) -> ServiceView:
     """Add a service (name, price, duration_min, branch_id)."""
     async with in_transaction():
         await _check_branch(values.get("branch_id"))
         service = await Service.create(**values)
         await audit.record(initiator, "service.created", "service", service.id, **values)
     await data_changed("catalogue.updated")
-    return service
+    return ServiceView.of(service)
 
 
-async def update_service(initiator: Initiator, service_id: int, **changes: Any) -> Service:
+async def update_service(initiator: Initiator, service_id: int, **changes: Any) -> ServiceView:
     """Change the given fields of a service."""
     async with in_transaction():
         service = await _active_service(service_id)
@@ -74,10 +83,10 @@ async def update_service(initiator: Initiator, service_id: int, **changes: Any) 
         await service.save()
         await audit.record(initiator, "service.updated", "service", service.id, **changes)
     await data_changed("catalogue.updated")
-    return service
+    return ServiceView.of(service)
 
 
-async def retire_service(initiator: Initiator, service_id: int) -> Service:
+async def retire_service(initiator: Initiator, service_id: int) -> ServiceView:
     """Take a service off the list; appointments that name it keep it."""
     async with in_transaction():
         service = await _active_service(service_id)
@@ -85,11 +94,11 @@ async def retire_service(initiator: Initiator, service_id: int) -> Service:
         await service.save(update_fields=["is_active"])
         await audit.record(initiator, "service.retired", "service", service.id)
     await data_changed("catalogue.updated")
-    return service
+    return ServiceView.of(service)
 
 
-async def list_branches() -> list[Branch]:
-    return await Branch.all().order_by("name", "id")
+async def list_branches() -> list[BranchView]:
+    return [BranchView.of(branch) for branch in await Branch.all().order_by("name", "id")]
 
 
 async def _branch(branch_id: int) -> Branch:
@@ -104,17 +113,17 @@ async def _check_name_free(name: str, except_id: int | None = None) -> None:
         raise Conflict(f"a branch named {name!r} already exists", field="name")
 
 
-async def create_branch(initiator: Initiator, **values: Any) -> Branch:
+async def create_branch(initiator: Initiator, **values: Any) -> BranchView:
     """Add a branch (name, address, timezone); names are unique."""
     async with in_transaction():
         await _check_name_free(values["name"])
         branch = await Branch.create(**values)
         await audit.record(initiator, "branch.created", "branch", branch.id, **values)
     await data_changed("catalogue.updated")
-    return branch
+    return BranchView.of(branch)
 
 
-async def update_branch(initiator: Initiator, branch_id: int, **changes: Any) -> Branch:
+async def update_branch(initiator: Initiator, branch_id: int, **changes: Any) -> BranchView:
     async with in_transaction():
         branch = await _branch(branch_id)
         if "name" in changes:
@@ -123,7 +132,7 @@ async def update_branch(initiator: Initiator, branch_id: int, **changes: Any) ->
         await branch.save()
         await audit.record(initiator, "branch.updated", "branch", branch.id, **changes)
     await data_changed("catalogue.updated")
-    return branch
+    return BranchView.of(branch)
 
 
 async def delete_branch(initiator: Initiator, branch_id: int) -> None:

@@ -11,10 +11,10 @@ from tortoise.expressions import Q, Subquery
 
 from db.enums import SlotStatus
 from db.models import Psychologist, Slot
+from domain.booking import matching
 from domain.errors import NotFound
 from domain.people.profiles import PsychologistProfile, psychologist_profile
 from domain.schedule.slots import free_now
-from domain.tickets import matching
 from domain.timerules import range_bounds, utcnow
 
 MAX_CARDS = 5

@@ -23,7 +23,7 @@ from typing import Protocol
 from db.models import Appointment, Psychologist
 from domain import audit
 from domain.audit import Initiator
-from domain.changes import AppointmentChange, feed
+from domain.changes import appointment_changed
 from domain.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,6 @@ async def ensure_link(
             appointment.id,
             provider=meeting.provider,
         )
-        await feed.publish(AppointmentChange("appointment.updated", appointment.id))
+        await appointment_changed("appointment.updated", appointment.id)
         return appointment, meeting.provider
     return appointment, "existing"

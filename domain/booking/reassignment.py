@@ -14,13 +14,13 @@ from tortoise.transactions import in_transaction
 from db.enums import TicketStatus
 from db.models import Appointment, Psychologist, Slot, Ticket
 from domain.audit import Initiator
-from domain.booking import appointments
+from domain.booking import appointments, matching
+from domain.booking.matching import Match
 from domain.errors import AlreadyTaken, Conflict, NotFound
 from domain.people import psychologists
 from domain.schedule import schedules
-from domain.tickets import leads, matching
+from domain.tickets import leads
 from domain.tickets.leads import TicketView
-from domain.tickets.matching import Match
 from domain.timerules import MSK, utcnow
 
 IDS_SHOWN = 10

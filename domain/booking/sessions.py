@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from db.enums import AppointmentStatus
 from db.models import Appointment
 from domain.booking.ownership import owns
-from domain.booking.statuses import ACTIVE
 from domain.errors import Conflict, Forbidden, NotFound
 from domain.people.profiles import PsychologistProfile, psychologist_profile
+from domain.statuses import ACTIVE
 from domain.timerules import utcnow
 
 

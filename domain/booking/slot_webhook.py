@@ -17,8 +17,8 @@ from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Outbox
 from domain.audit import Initiator
 from domain.booking import appointments
-from domain.booking.statuses import ACTIVE
 from domain.messaging.notices import Notice, notice_key_prefix, notify_sides
+from domain.statuses import ACTIVE
 from domain.timerules import utcnow
 
 FREED_REASON = "the slot was freed in the database"

@@ -4,13 +4,20 @@ the admin's view of pending and failed deliveries.
 A row is `pending` until a sender claims it (`sending`, with a lease); the sender records
 `sent` (with Telegram's message id) or `failed` (with the reason). A sender that dies leaves
 its rows to be claimed again when the lease runs out. An admin may put a failed row back.
+
+Senders wait on their process's OutboxSignal between claims; the domain wakes the one bound to
+the code that queued rows (`bound_to`, as for the change feed in domain/changes.py), and
+wakes nobody when none is bound.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -21,12 +28,38 @@ from db.enums import OutboxState
 from db.models import Client, Outbox
 from domain import audit
 from domain.audit import Initiator
+from domain.binding import Binding
 from domain.changes import data_changed
 from domain.errors import Conflict, NotFound
 from domain.timerules import utcnow
 
 SEND_LEASE = timedelta(minutes=5)
 BLOCKED_REASON = "the recipient blocked the bot"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedMessage:
+    """A row a sender has claimed: what to send, to whom, and the claim it holds."""
+
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    parse_mode: str | None
+    attempts: int
+    claimed_until: datetime | None
+
+    @classmethod
+    def of(cls, row: Outbox) -> ClaimedMessage:
+        return cls(
+            row.id,
+            row.chat_id,
+            row.text,
+            row.reply_markup,
+            row.parse_mode,
+            row.attempts,
+            row.claimed_until,
+        )
 
 
 class OutboxSignal:
@@ -52,7 +85,19 @@ class OutboxSignal:
             self._waiters.discard(waiter)
 
 
-outbox_signal = OutboxSignal()
+_signal: Binding[OutboxSignal] = Binding("outbox_signal")
+
+
+def bound_to(signal: OutboxSignal) -> contextlib.AbstractContextManager[OutboxSignal]:
+    """Wake the senders waiting on `signal` when the block (or a task it starts) queues rows."""
+    return _signal.bound_to(signal)
+
+
+def rows_queued() -> None:
+    """Rows were queued (and committed): wake the senders of the signal bound to the caller."""
+    signal = _signal.get()
+    if signal is not None:
+        signal.announce()
 
 
 def claimable_rows(now: datetime) -> Q:
@@ -67,7 +112,7 @@ async def claim_rows(
     skip_chats: Iterable[int] = (),
     per_chat: int | None = None,
     now: datetime | None = None,
-) -> list[Outbox]:
+) -> list[ClaimedMessage]:
     """Take up to `limit` rows that are due, oldest first, at most `per_chat` per chat,
     leaving out the chats in `skip_chats` (the sender is still busy with them)."""
     now = now or utcnow()
@@ -86,16 +131,17 @@ async def claim_rows(
     )
     if not ids:
         return []
-    return await Outbox.filter(id__in=ids).order_by("not_before", "id")
+    rows = await Outbox.filter(id__in=ids).order_by("not_before", "id")
+    return [ClaimedMessage.of(row) for row in rows]
 
 
-def _owned(row: Outbox) -> Q:
+def _owned(row: ClaimedMessage) -> Q:
     """Still this sender's claim (an admin or a lease expiry has not taken it over)."""
     return Q(id=row.id, state=OutboxState.SENDING, claimed_until=row.claimed_until)
 
 
 async def mark_sent(
-    row: Outbox, message_id: int, attempts: int, *, now: datetime | None = None
+    row: ClaimedMessage, message_id: int, attempts: int, *, now: datetime | None = None
 ) -> None:
     await Outbox.filter(id=row.id, state=OutboxState.SENDING).update(
         state=OutboxState.SENT,
@@ -107,25 +153,25 @@ async def mark_sent(
     )
 
 
-async def release(rows: Iterable[Outbox]) -> None:
+async def release(rows: Iterable[ClaimedMessage]) -> None:
     """Give claimed rows that were never tried back to the queue (a sender stopping)."""
     for row in rows:
         await Outbox.filter(_owned(row)).update(state=OutboxState.PENDING, claimed_until=None)
 
 
-async def note_error(row: Outbox, error: str, attempts: int) -> None:
+async def note_error(row: ClaimedMessage, error: str, attempts: int) -> None:
     """A failed try that will be tried again: keep the reason for the board."""
     await Outbox.filter(_owned(row)).update(attempts=attempts, last_error=error[:300])
 
 
-async def mark_failed(row: Outbox, error: str, attempts: int) -> None:
+async def mark_failed(row: ClaimedMessage, error: str, attempts: int) -> None:
     """Give up on the row: it stays `failed` with the reason until an admin retries it."""
     await Outbox.filter(id=row.id, state=OutboxState.SENDING).update(
         state=OutboxState.FAILED, attempts=attempts, last_error=error[:300], claimed_until=None
     )
 
 
-async def mark_unreachable(row: Outbox, error: str, attempts: int) -> int:
+async def mark_unreachable(row: ClaimedMessage, error: str, attempts: int) -> int:
     """The recipient blocked the bot: the row fails, the client is marked unreachable, and
     the chat's other waiting rows, claimed or not, fail too (trying them would only repeat
     the 403).
@@ -181,7 +227,7 @@ async def retry(row_id: int, initiator: Initiator, *, now: datetime | None = Non
         if row.client_id is not None:
             await Client.filter(id=row.client_id).update(blocked_bot=False)
         await audit.record(initiator, "delivery.retried", "outbox", row.id)
-    outbox_signal.announce()
+    rows_queued()
     if row.client_id is not None:
         await data_changed("client.updated")
     return row

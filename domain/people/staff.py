@@ -23,11 +23,11 @@ from db.enums import Actor, InviteRole, SlotStatus
 from db.models import Appointment, Invite, Manager, Psychologist, Slot
 from domain import audit
 from domain.audit import Initiator
-from domain.booking.statuses import ACTIVE
 from domain.changes import data_changed
 from domain.errors import Conflict, Forbidden, NotFound
 from domain.people import invites
 from domain.people.access import role_for, role_of
+from domain.statuses import ACTIVE
 from domain.timerules import utcnow
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from db.enums import SlotStatus
+from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Psychologist, Slot, Ticket
 from domain import timerules
-from domain.booking.statuses import ACTIVE
 from domain.errors import InvalidInput, NotFound, SlotExists, SlotInPast, SlotOverlap
+from domain.people import psychologists
 from domain.schedule import slots
+from domain.statuses import ACTIVE
 from domain.timerules import client_zone, range_bounds, utcnow, week_start
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -24,28 +24,77 @@ MAX_BULK_SLOTS = 24 * 60 // MIN_STEP_MIN
 
 
 @dataclass(frozen=True, slots=True)
-class EditorWeek:
-    psychologist: Psychologist
-    zone: ZoneInfo
-    monday: date
-    slots: list[dict[str, Any]]
+class EditorPsychologist:
+    """The psychologist the editor is open for, and the zone they work in."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "psychologist": {
-                "id": self.psychologist.id,
-                "name": self.psychologist.name,
-                "timezone": self.zone.key,
-            },
-            "week_start": self.monday.isoformat(),
-            "days": [(self.monday + timedelta(days=i)).isoformat() for i in range(7)],
-            "slots": self.slots,
-        }
+    id: int
+    name: str
+    zone: ZoneInfo
+
+    @property
+    def timezone(self) -> str:
+        return self.zone.key
+
+
+@dataclass(frozen=True, slots=True)
+class EditorSlot:
+    id: int
+    local: datetime  # the start in the psychologist's zone
+    starts_at: datetime
+    duration_min: int
+    status: SlotStatus  # a hold that ran out counts as free
+    past: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EditorWeek:
+    psychologist: EditorPsychologist
+    week_start: date  # its Monday
+    slots: list[EditorSlot]
+
+    @property
+    def days(self) -> list[date]:
+        return [self.week_start + timedelta(days=i) for i in range(7)]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotBooking:
+    """Who is booked into a slot: the client's first name only, and the request (ticket)
+    the booking came from."""
+
+    slot_id: int
+    local: datetime
+    appointment_id: int
+    status: AppointmentStatus
+    confirmed: bool
+    meeting_link: str
+    client_first_name: str
+    lead_number: str | None
+    queries: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedSlot:
+    slot: datetime  # the local start asked for
+    error: str  # the refusal's code
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddedSlots:
+    """The local starts added, and those skipped with the reason."""
+
+    added: list[datetime]
+    skipped: list[SkippedSlot]
 
 
 def zone_of(psychologist: Psychologist) -> ZoneInfo:
     """The zone the psychologist works in (MSK when unset)."""
     return client_zone(psychologist.timezone)
+
+
+def _editor_psychologist(psychologist: Psychologist) -> EditorPsychologist:
+    return EditorPsychologist(psychologist.id, psychologist.name, zone_of(psychologist))
 
 
 def effective_status(slot: Slot, now: datetime) -> SlotStatus:
@@ -55,37 +104,43 @@ def effective_status(slot: Slot, now: datetime) -> SlotStatus:
     return slot.status
 
 
-def slot_json(slot: Slot, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
-    return {
-        "id": slot.id,
-        "local": slot.starts_at.astimezone(zone).strftime(LOCAL_FORMAT),
-        "starts_at": slot.starts_at.isoformat(),
-        "duration_min": slot.duration_min,
-        "status": effective_status(slot, now).value,
-        "past": slot.starts_at <= now,
-    }
+def _editor_slot(slot: Slot, zone: ZoneInfo, now: datetime) -> EditorSlot:
+    return EditorSlot(
+        id=slot.id,
+        local=slot.starts_at.astimezone(zone),
+        starts_at=slot.starts_at,
+        duration_min=slot.duration_min,
+        status=effective_status(slot, now),
+        past=slot.starts_at <= now,
+    )
 
 
-async def by_telegram_id(telegram_id: int) -> Psychologist:
+async def by_telegram_id(telegram_id: int) -> EditorPsychologist:
     """The active psychologist with this Telegram id."""
     found = await Psychologist.filter(telegram_id=telegram_id, is_active=True).first()
     if found is None:
         raise NotFound("no active psychologist has this Telegram account", field="token")
-    return found
+    return _editor_psychologist(found)
+
+
+async def by_secret(secret: str) -> EditorPsychologist | None:
+    """The active psychologist whose schedule secret this is, or None."""
+    found = await psychologists.by_secret(secret)
+    return None if found is None else _editor_psychologist(found)
 
 
 async def week(
-    psychologist: Psychologist, monday: date | None = None, *, now: datetime | None = None
+    psychologist: EditorPsychologist, monday: date | None = None, *, now: datetime | None = None
 ) -> EditorWeek:
     """The psychologist's slots of the local week starting `monday` (default: this week)."""
     now = now or utcnow()
-    zone = zone_of(psychologist)
+    zone = psychologist.zone
     monday = week_start(monday or now.astimezone(zone).date())
     start, end = range_bounds(monday, monday + timedelta(days=6), zone)
     found = await Slot.filter(
         psychologist_id=psychologist.id, starts_at__gte=start, starts_at__lt=end
     ).order_by("starts_at")
-    return EditorWeek(psychologist, zone, monday, [slot_json(s, zone, now) for s in found])
+    return EditorWeek(psychologist, monday, [_editor_slot(s, zone, now) for s in found])
 
 
 def parse_local(text: str, zone: ZoneInfo, field: str = "local") -> datetime:
@@ -97,25 +152,27 @@ def parse_local(text: str, zone: ZoneInfo, field: str = "local") -> datetime:
 
 
 async def add(
-    psychologist: Psychologist,
+    psychologist: EditorPsychologist,
     local: str,
     duration_min: int = slots.DEFAULT_DURATION_MIN,
     *,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> EditorSlot:
     """Add a free slot at the local time `local` of the psychologist's zone."""
     now = now or utcnow()
-    zone = zone_of(psychologist)
+    zone = psychologist.zone
     slot = await slots.add_slot(psychologist.id, parse_local(local, zone), duration_min, now=now)
-    return slot_json(slot, zone, now)
+    return _editor_slot(slot, zone, now)
 
 
-async def remove(psychologist: Psychologist, slot_id: int, *, now: datetime | None = None) -> None:
+async def remove(
+    psychologist: EditorPsychologist, slot_id: int, *, now: datetime | None = None
+) -> None:
     """Remove a slot of the psychologist; a booked or held one is refused with the reason."""
     await slots.remove_slot(psychologist.id, slot_id, now=now)
 
 
-async def booking_in_slot(psychologist: Psychologist, slot_id: int) -> dict[str, Any]:
+async def booking_in_slot(psychologist: EditorPsychologist, slot_id: int) -> SlotBooking:
     """Who is booked into the psychologist's slot: the client's first name, the confirmation
     state, the meeting link, and the request (ticket) it came from."""
     slot = await Slot.filter(id=slot_id, psychologist_id=psychologist.id).first()
@@ -131,45 +188,43 @@ async def booking_in_slot(psychologist: Psychologist, slot_id: int) -> dict[str,
     ticket = (
         await Ticket.filter(id=appointment.ticket_id).first() if appointment.ticket_id else None
     )
-    zone = zone_of(psychologist)
-    return {
-        "slot_id": slot.id,
-        "local": slot.starts_at.astimezone(zone).strftime(LOCAL_FORMAT),
-        "appointment_id": appointment.id,
-        "status": appointment.status.value,
-        "confirmed": appointment.confirmed,
-        "meeting_link": appointment.meeting_link,
-        "client_first_name": (appointment.client.name or "").split(" ")[0],
-        "lead_number": ticket.number if ticket else None,
-        "queries": list(ticket.queries) if ticket else [],
-    }
+    return SlotBooking(
+        slot_id=slot.id,
+        local=slot.starts_at.astimezone(psychologist.zone),
+        appointment_id=appointment.id,
+        status=appointment.status,
+        confirmed=appointment.confirmed,
+        meeting_link=appointment.meeting_link,
+        client_first_name=(appointment.client.name or "").split(" ")[0],
+        lead_number=ticket.number if ticket else None,
+        queries=list(ticket.queries) if ticket else [],
+    )
 
 
 async def _add_each(
     psychologist_id: int,
     wanted: list[tuple[datetime, int]],
     now: datetime,
-) -> dict[str, Any]:
+) -> AddedSlots:
     """Add every (local start, duration) through domain.schedule.slots; a refusal (past, duplicate,
     overlap) is reported with its reason and the rest go on."""
-    added: list[str] = []
-    skipped: list[dict[str, str]] = []
+    added: list[datetime] = []
+    skipped: list[SkippedSlot] = []
     for starts_at, duration_min in wanted:
-        local = starts_at.strftime(LOCAL_FORMAT)
         try:
             # As UTC: SQLite compares stored instants as text, so an offset other than
             # +00:00 would slip past the overlap check in domain.schedule.slots.
             await slots.add_slot(psychologist_id, starts_at.astimezone(UTC), duration_min, now=now)
         except (SlotInPast, SlotExists, SlotOverlap) as refusal:
-            skipped.append({"slot": local, "error": refusal.code, "reason": refusal.message})
+            skipped.append(SkippedSlot(starts_at, refusal.code, refusal.message))
         else:
-            added.append(local)
-    return {"added": added, "skipped": skipped}
+            added.append(starts_at)
+    return AddedSlots(added, skipped)
 
 
 async def copy_previous_week(
     psychologist_id: int, week_start: date, tz: ZoneInfo, *, now: datetime | None = None
-) -> dict[str, Any]:
+) -> AddedSlots:
     """Repeat the previous week's slots (same weekday, same local time and length in `tz`) in
     the week holding `week_start`; past, duplicate and overlapping ones are skipped."""
     now = now or utcnow()
@@ -201,7 +256,7 @@ async def bulk_add(
     step_min: int = 60,
     duration_min: int = slots.DEFAULT_DURATION_MIN,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> AddedSlots:
     """Add slots on the local `day` every `step_min` minutes from `start` up to (not
     including) `end` (none when `end` is not after `start`); past, duplicate and overlapping
     ones are skipped. One day at the shortest step bounds the count (MAX_BULK_SLOTS)."""

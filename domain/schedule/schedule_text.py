@@ -1,4 +1,4 @@
-"""Seed-000 schedule texts: the four-week schedule and the top of the most free start times."""
+"""Schedule texts: the four-week schedule and the top of the most free start times."""
 
 from __future__ import annotations
 

@@ -1,20 +1,17 @@
-"""Read-side queries behind the seed-000 schedule answers: the four weekly texts, a
-psychologist's own slots with their state. Each answer costs a fixed number of queries."""
+"""Read-side queries behind the schedule answers: the four weekly texts, a psychologist's own
+slots with their state. Each answer costs a fixed number of queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from tortoise import connections
-from tortoise.expressions import Q
-
-import db
 from db.enums import SlotStatus
 from db.models import Appointment, Slot
-from domain.booking.statuses import ACTIVE
+from db.plain_sql import fetch, instant
 from domain.people import psychologists
 from domain.schedule.schedule_text import SlotMark, weekly_schedule_texts
+from domain.statuses import ACTIVE
 from domain.timerules import MSK, period, range_bounds, utcnow
 
 # Four calendar weeks from this Monday end at most 28 days from now; a day more covers any zone.
@@ -33,15 +30,8 @@ class SlotView:
     lead_number: str | None
 
 
-async def _marks(where: Q, now: datetime) -> list[SlotMark]:
-    rows = await Slot.filter(
-        where, starts_at__gte=now, starts_at__lt=now + TEXT_HORIZON
-    ).values_list("starts_at", "status")
-    return [SlotMark(starts_at, status == SlotStatus.BOOKED) for starts_at, status in rows]
-
-
-# _marks by name written once: building the query with Tortoise costs more than running it on
-# this hot read (bench/README.md). PostgreSQL only; SQLite keeps the ORM query.
+# The marks of the active psychologist with this name: one query, the same on both databases
+# (db/plain_sql.py says why this hot read is plain SQL).
 _MARKS_BY_NAME_SQL = """
 SELECT s.starts_at, s.status = 'booked'
 FROM slots s JOIN psychologists p ON p.id = s.psychologist_id
@@ -49,11 +39,9 @@ WHERE p.name = $1 AND p.is_active AND s.starts_at >= $2 AND s.starts_at < $3
 """
 
 
-async def _marks_by_name_on_postgres(name: str, now: datetime) -> list[SlotMark]:
-    _, rows = await connections.get("default").execute_query(
-        _MARKS_BY_NAME_SQL, [name, now, now + TEXT_HORIZON]
-    )
-    return [SlotMark(starts_at, booked) for starts_at, booked in rows]
+async def _marks_by_name(name: str, now: datetime) -> list[SlotMark]:
+    rows = await fetch(_MARKS_BY_NAME_SQL, name, now, now + TEXT_HORIZON)
+    return [SlotMark(instant(starts_at), bool(booked)) for starts_at, booked in rows]
 
 
 async def weekly_texts_until(
@@ -63,10 +51,7 @@ async def weekly_texts_until(
     time alone changes them: the first listed slot starts, or a new day begins in `tz` (the
     weeks move on on Mondays)."""
     now = now or utcnow()
-    if db.dialect() == "postgres":
-        marks = await _marks_by_name_on_postgres(name.strip(), now)
-    else:
-        marks = await _marks(Q(psychologist__name=name.strip(), psychologist__is_active=True), now)
+    marks = await _marks_by_name(name.strip(), now)
     if not marks:
         await psychologists.by_name(name)  # an empty schedule of an unknown name is a 404
     tomorrow = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(), tz)
@@ -79,7 +64,10 @@ async def free_texts_of(
 ) -> list[str]:
     """The four weekly texts of several psychologists together (a start is free if any is)."""
     now = now or utcnow()
-    marks = await _marks(Q(psychologist_id__in=psychologist_ids), now)
+    rows = await Slot.filter(
+        psychologist_id__in=psychologist_ids, starts_at__gte=now, starts_at__lt=now + TEXT_HORIZON
+    ).values_list("starts_at", "status")
+    marks = [SlotMark(starts_at, status == SlotStatus.BOOKED) for starts_at, status in rows]
     return weekly_schedule_texts(marks, now, tz)
 
 

@@ -14,9 +14,9 @@ from db.enums import ClientSource
 from db.models import Appointment, Client, FormTracking, Psychologist, Slot, Ticket
 from domain import audit
 from domain.audit import Initiator
-from domain.booking.statuses import ACTIVE
 from domain.changes import data_changed
 from domain.errors import NotFound
+from domain.statuses import ACTIVE
 from domain.timerules import MSK, format_slot, utcnow
 
 

@@ -18,8 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from config import load_settings
 from db.models import Psychologist, Slot
 from domain.booking import appointments
-from domain.changes import ChangeFeed
-from domain.messaging import jobs
+from domain.followup import jobs
 from domain.timerules import MSK, utcnow
 from services import Services
 from tests.harness.api_callers import Api
@@ -49,7 +48,7 @@ async def readers(
         jwt_secret=api.settings.jwt_secret.get_secret_value(),
         rate_limit_per_min=100_000,
     )
-    other = create_app(Services(settings=settings, changes=ChangeFeed()), own_database=False)
+    other = create_app(Services(settings=settings), own_database=False)
     async with TestClient(TestServer(other)) as second:
         yield [api.http, second]
 
@@ -197,7 +196,7 @@ async def test_an_instance_answers_uncached_while_its_redis_is_unreachable(
         jwt_secret=api.settings.jwt_secret.get_secret_value(),
         rate_limit_per_min=0,
     )
-    app = create_app(Services(settings=settings, changes=ChangeFeed()), own_database=False)
+    app = create_app(Services(settings=settings), own_database=False)
     slot = await future_slot()
     reads = Reads(api, await Psychologist.get(id=slot.psychologist_id), msk_day(slot))
     async with TestClient(TestServer(app)) as cut_off:

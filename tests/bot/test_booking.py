@@ -10,7 +10,7 @@ from db.models import Appointment, Manager, Outbox, Slot, Ticket
 from domain.audit import Initiator
 from domain.booking import appointments
 from domain.changes import AppointmentChange
-from domain.messaging.events import run_due_events
+from domain.followup.events import run_due_events
 from domain.timerules import utcnow
 from services import Services
 from tests.harness.bot_users import Person, free_times_of, register
@@ -28,7 +28,7 @@ async def test_a_full_booking(person: Callable[..., Person], services: Services)
     async def listen(change: AppointmentChange) -> None:
         heard.append(change)
 
-    unsubscribe = services.changes.subscribe(listen)
+    unsubscribe = services.signals.changes.subscribe(listen)
     anna = person("en")
     client = await register(anna)
 

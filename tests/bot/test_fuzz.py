@@ -35,8 +35,8 @@ from bot.handlers.booking import initiator_of
 from db.enums import AppointmentStatus, SlotStatus, TicketKind
 from db.models import Appointment, Client, Manager, Psychologist, Review, Slot, Ticket
 from domain.booking import appointments, client_booking
-from domain.booking.statuses import ACTIVE
 from domain.people.clients import normalise_phone
+from domain.statuses import ACTIVE
 from domain.tickets import help_hand
 from domain.tickets.help_hand import TIERS
 from domain.timerules import utcnow

@@ -4,15 +4,12 @@ answers (the bot and the web server share one process and its change feed, as
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from config import load_settings
 from db.enums import Actor, ManagerRole
 from db.models import Manager
 from services import Services
@@ -26,14 +23,9 @@ MANAGER_ID = 777_000_010
 
 
 @pytest.fixture
-async def web(database: str, tmp_path: Path) -> AsyncIterator[TestClient]:
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "web",
-        rate_limit_per_min=100_000,
-    )
-    app = create_app(Services(settings=settings), own_database=False)
+async def web(services: Services) -> AsyncIterator[TestClient]:
+    """The web app in the bot's process: the two share its container."""
+    app = create_app(services, own_database=False)
     async with TestClient(TestServer(app)) as http:
         yield http
 

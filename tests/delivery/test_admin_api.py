@@ -9,6 +9,7 @@ from bot.sender import running_sender
 from db.enums import Actor, OutboxState
 from db.models import Client
 from sandbox import BotApiEmulator
+from services import Signals
 from tests.harness.api_callers import Api
 from tests.harness.builders import make_client
 from tests.harness.outbox import FAST, queue_message, wait_until_settled
@@ -22,13 +23,13 @@ async def auth(web_client: TestClient, role: Actor) -> dict[str, str]:
 
 
 async def test_failed_delivery_is_listed_and_retried_by_an_admin(
-    web_client: TestClient, emulator: BotApiEmulator, bot: Bot
+    web_client: TestClient, emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     client = await make_client(telegram_id=4400)
     emulator.user(4400)
     emulator.block_bot(4400)
     row = await queue_message(4400, "about your session", client=client)
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         await wait_until_settled()
 
     answer = await web_client.get(
@@ -55,7 +56,7 @@ async def test_failed_delivery_is_listed_and_retried_by_an_admin(
     assert retried.status == 200
     assert (await retried.json())["state"] == "pending"
     assert not (await Client.get(id=client.id)).blocked_bot
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         await emulator.wait_for_sent(4400, 1)
         await wait_until_settled()
     await row.refresh_from_db()

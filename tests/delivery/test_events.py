@@ -22,7 +22,7 @@ from db.models import Manager, Outbox, Review, ScheduledEvent, Slot
 from domain.audit import Initiator
 from domain.booking import appointments, reviews
 from domain.errors import Forbidden
-from domain.messaging.events import EVENT_LEASE, EventLinks, run_due_events
+from domain.followup.events import EVENT_LEASE, EventLinks, run_due_events
 from domain.timerules import MSK, format_slot
 from tests.harness.builders import (
     BY_CLIENT,

@@ -13,10 +13,12 @@ from db.enums import Actor, AppointmentStatus, EventKind, EventState
 from db.models import Outbox, ScheduledEvent
 from domain.audit import Initiator
 from domain.booking import appointments
-from domain.messaging import jobs
-from domain.messaging.events import EventLinks
+from domain.followup import jobs
+from domain.followup.events import EventLinks
+from domain.followup.jobs import CronJob, cron_jobs
 from domain.timerules import MSK, utcnow
-from infra.scheduler import CronJob, Scheduler, seed_jobs, tick_of
+from infra.scheduler import Scheduler, tick_of
+from services import Signals
 from tests.harness.builders import (
     BY_CLIENT,
     NOW,
@@ -102,7 +104,7 @@ async def test_hourly_check_plans_missing_events_and_runs_due_ones() -> None:
 
 
 def test_seed_jobs_run_at_the_seed_times_in_msk() -> None:
-    specs = {job.name: job.spec for job in seed_jobs(EventLinks())}
+    specs = {job.name: job.spec for job in cron_jobs(EventLinks())}
     assert specs == {
         "sessions_provided": "0 21 * * *",
         "slots_reminder": "0 19 * * 3,6",
@@ -113,14 +115,14 @@ def test_seed_jobs_run_at_the_seed_times_in_msk() -> None:
     assert tick_of(NOW) == NOW.astimezone(MSK).strftime("%Y-%m-%dT%H:%M")
 
 
-async def test_a_tick_runs_once_per_process() -> None:
+async def test_a_tick_runs_once_per_process(signals: Signals) -> None:
     runs: list[int] = []
 
     async def body() -> None:
         runs.append(1)
         await asyncio.sleep(0.05)
 
-    async with Scheduler(jobs_list=[CronJob("probe", "0 0 1 1 *", body)]) as scheduler:
+    async with Scheduler(signals, jobs=[CronJob("probe", "0 0 1 1 *", body)]) as scheduler:
         results = await asyncio.gather(
             scheduler.run_job("probe", tick="t1"), scheduler.run_job("probe", tick="t1")
         )
@@ -130,12 +132,12 @@ async def test_a_tick_runs_once_per_process() -> None:
 
 
 async def test_a_failing_job_is_logged_and_the_scheduler_goes_on(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, signals: Signals
 ) -> None:
     async def broken() -> None:
         raise RuntimeError("boom")
 
-    async with Scheduler(jobs_list=[CronJob("broken", "0 0 1 1 *", broken)]) as scheduler:
+    async with Scheduler(signals, jobs=[CronJob("broken", "0 0 1 1 *", broken)]) as scheduler:
         assert await scheduler.run_job("broken", tick="t1")
         assert await scheduler.run_job("broken", tick="t2")
     assert "cron job broken failed at tick t1" in caplog.text
@@ -153,8 +155,8 @@ async def test_a_tick_runs_on_one_instance_only_with_redis() -> None:
     try:
         job = [CronJob("redis_probe", "0 0 1 1 *", body)]
         async with (
-            Scheduler(redis=first, jobs_list=job) as one,
-            Scheduler(redis=second, jobs_list=job) as two,
+            Scheduler(Signals(), jobs=job, redis=first) as one,
+            Scheduler(Signals(), jobs=job, redis=second) as two,
         ):
             ran = await asyncio.gather(
                 one.run_job("redis_probe", tick=tick), two.run_job("redis_probe", tick=tick)
@@ -168,12 +170,12 @@ async def test_a_tick_runs_on_one_instance_only_with_redis() -> None:
         await second.aclose()
 
 
-async def test_the_event_loop_wakes_when_a_change_plans_a_due_event() -> None:
+async def test_the_event_loop_wakes_when_a_change_plans_a_due_event(signals: Signals) -> None:
     psychologist = await make_psychologist()
     person = await make_client()
     soon = utcnow().replace(microsecond=0) + timedelta(hours=1)
     slot = await psychologist.slots.create(starts_at=soon)
-    async with Scheduler(event_tick_s=600, jobs_list=[]):
+    async with Scheduler(signals, jobs=[], event_tick_s=600):
         await asyncio.sleep(0.05)  # the loop has looked once and now sleeps for 10 minutes
         await appointments.book(person.id, slot.id, BY_CLIENT, require_own_hold=False)
         for _ in range(200):

@@ -14,6 +14,7 @@ from db.enums import OutboxState
 from db.models import Outbox
 from domain.messaging import buttons
 from sandbox import BotApiEmulator
+from services import Signals
 from tests.harness.builders import make_client
 from tests.harness.outbox import FAST, queue_message, wait_until_settled
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("database")
 
 
 async def test_delivers_each_row_once_with_its_keyboard(
-    emulator: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     emulator.user(4001)
     keyboard = {
@@ -35,7 +36,7 @@ async def test_delivers_each_row_once_with_its_keyboard(
     rows = [await queue_message(4001, f"message {n}") for n in range(3)]
     rows.append(await queue_message(4001, "with buttons", reply_markup=described))
 
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         sent = await emulator.wait_for_sent(4001, 4)
         await wait_until_settled()
         await asyncio.sleep(0.2)  # a second pass would have sent more by now
@@ -56,14 +57,14 @@ async def test_delivers_each_row_once_with_its_keyboard(
 
 
 async def test_429_waits_retry_after_then_delivers_once(
-    emulator: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     emulator.user(4002)
     row = await queue_message(4002, "flood")
     emulator.fail_next("sendMessage", 429, retry_after=1)
 
     began = time.monotonic()
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         await emulator.wait_for_sent(4002, 1)
         await wait_until_settled()
 
@@ -77,13 +78,13 @@ async def test_429_waits_retry_after_then_delivers_once(
 
 
 async def test_5xx_is_retried_with_backoff_and_delivered_once(
-    emulator: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     emulator.user(4003)
     row = await queue_message(4003, "flaky")
     emulator.fail_next("sendMessage", 502, count=2)
 
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         await emulator.wait_for_sent(4003, 1)
         await wait_until_settled()
 
@@ -96,13 +97,13 @@ async def test_5xx_is_retried_with_backoff_and_delivered_once(
 
 
 async def test_persistent_5xx_gives_up_and_shows_the_reason(
-    emulator: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     emulator.user(4004)
     row = await queue_message(4004, "never")
     emulator.fail_next("sendMessage", 500, count=10)
 
-    async with running_sender(bot, rate=100, max_errors=3, **FAST):
+    async with running_sender(bot, signals, rate=100, max_errors=3, **FAST):
         await wait_until_settled()
 
     await row.refresh_from_db()
@@ -113,7 +114,7 @@ async def test_persistent_5xx_gives_up_and_shows_the_reason(
 
 
 async def test_403_marks_the_client_unreachable_and_stops(
-    emulator: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     client = await make_client(telegram_id=4005)
     emulator.user(4005)
@@ -122,7 +123,7 @@ async def test_403_marks_the_client_unreachable_and_stops(
     blocked_rows = [await queue_message(4005, f"to blocked {n}", client=client) for n in range(3)]
     other = await queue_message(4006, "to someone else")
 
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         await emulator.wait_for_sent(4006, 1)
         await wait_until_settled()
 
@@ -137,10 +138,12 @@ async def test_403_marks_the_client_unreachable_and_stops(
     assert other.state == OutboxState.SENT
 
 
-async def test_unknown_chat_fails_at_once(emulator: BotApiEmulator, bot: Bot) -> None:
+async def test_unknown_chat_fails_at_once(
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
+) -> None:
     row = await queue_message(4999, "nobody")
 
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         await wait_until_settled()
 
     await row.refresh_from_db()
@@ -149,7 +152,7 @@ async def test_unknown_chat_fails_at_once(emulator: BotApiEmulator, bot: Bot) ->
 
 
 async def test_one_message_a_second_per_chat_and_the_overall_rate(
-    emulator: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     for chat in range(4100, 4110):
         emulator.user(chat)
@@ -159,7 +162,7 @@ async def test_one_message_a_second_per_chat_and_the_overall_rate(
     emulator.set_rate_limits(per_chat=1, overall=10)  # the emulator answers 429 beyond these
 
     began = time.monotonic()
-    async with running_sender(bot, rate=10, backoff_s=0.05, poll_s=0.05):
+    async with running_sender(bot, signals, rate=10, backoff_s=0.05, poll_s=0.05):
         await wait_until_settled(timeout=15)
     took = time.monotonic() - began
 
@@ -175,12 +178,12 @@ async def test_one_message_a_second_per_chat_and_the_overall_rate(
 
 
 async def test_a_stopping_sender_gives_back_what_it_did_not_try(
-    emulator: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
     emulator.user(4200)
     for n in range(5):
         await queue_message(4200, f"{n}")
-    sender = OutboxSender(bot, rate=100, per_chat_s=1.0, poll_s=0.05)
+    sender = OutboxSender(bot, signals, rate=100, per_chat_s=1.0, poll_s=0.05)
     task = asyncio.create_task(sender.run())
     while not await Outbox.filter(chat_id=4200, state=OutboxState.SENT).exists():
         await asyncio.sleep(0.01)
@@ -191,7 +194,7 @@ async def test_a_stopping_sender_gives_back_what_it_did_not_try(
     assert states[0] == OutboxState.SENT
     assert states[1:] == [OutboxState.PENDING] * 4
 
-    async with running_sender(bot, rate=100, **FAST):
+    async with running_sender(bot, signals, rate=100, **FAST):
         await emulator.wait_for_sent(4200, 5)
         await wait_until_settled()
     assert [m["text"] for m in emulator.sent(4200)] == ["0", "1", "2", "3", "4"]

@@ -1,6 +1,7 @@
 """Two runners (event runner + outbox sender each, with their own bot session) share one
 queue: 500 due events become 500 deliveries, none doubled, none lost, even when one runner is
-killed mid-batch. On PostgreSQL the two claim concurrently with SKIP LOCKED."""
+killed mid-batch. On PostgreSQL the two claim concurrently with SKIP LOCKED. Each runner is a
+process of its own: its sender has signals of its own."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from aiogram import Bot
 from bot.sender import running_sender
 from db.enums import AppointmentStatus, EventKind, EventState, OutboxState
 from db.models import Appointment, Client, Outbox, ScheduledEvent
-from domain.messaging.events import run_due_events
+from domain.followup.events import run_due_events
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
+from services import Signals
 from tests.harness.builders import make_psychologist
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -93,8 +95,8 @@ async def test_two_runners_deliver_500_events_exactly_once(emulator: BotApiEmula
     bots: list[Bot] = [emulator.make_bot(), emulator.make_bot()]
     try:
         async with (
-            running_sender(bots[0], rate=400, poll_s=0.05),
-            running_sender(bots[1], rate=400, poll_s=0.05),
+            running_sender(bots[0], Signals(), rate=400, poll_s=0.05),
+            running_sender(bots[1], Signals(), rate=400, poll_s=0.05),
         ):
             await asyncio.gather(run_events_until_idle(20), run_events_until_idle(20))
             await wait_for(all_delivered)
@@ -111,7 +113,7 @@ async def test_a_runner_killed_mid_batch_loses_nothing(emulator: BotApiEmulator)
     await due_confirmations(emulator, EVENTS)
     bots: list[Bot] = [emulator.make_bot(), emulator.make_bot()]
     try:
-        async with running_sender(bots[0], rate=400, poll_s=0.05):
+        async with running_sender(bots[0], Signals(), rate=400, poll_s=0.05):
             # one batch claims every event, so the kill surely lands in the middle of it
             doomed = asyncio.create_task(run_due_events(limit=EVENTS, lease=LEASE))
             await wait_for(lambda: done_at_least(50))
@@ -126,7 +128,7 @@ async def test_a_runner_killed_mid_batch_loses_nothing(emulator: BotApiEmulator)
             await asyncio.sleep(LEASE.total_seconds())
             await run_events_until_idle(100)
         # a second sender instance takes over the queue
-        async with running_sender(bots[1], rate=400, poll_s=0.05):
+        async with running_sender(bots[1], Signals(), rate=400, poll_s=0.05):
             await wait_for(all_delivered)
     finally:
         for bot in bots:

@@ -57,7 +57,7 @@ from db.models import (
     ScheduledEvent,
     Slot,
 )
-from domain.booking.statuses import ACTIVE
+from domain.statuses import ACTIVE
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator, run_emulator
 from tests.faults.load import (

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient
 from config import Settings
 from db.enums import Actor, ManagerRole
 from db.models import Client, Manager
+from services import Services
 from tests.harness.builders import make_client, make_psychologist
 from webapp.auth import Principal, issue_token
 from webapp.keys import SERVICES
@@ -57,8 +58,12 @@ class Api:
     http: TestClient
 
     @property
+    def services(self) -> Services:
+        return self.http.app[SERVICES]
+
+    @property
     def settings(self) -> Settings:
-        return self.http.app[SERVICES].settings
+        return self.services.settings
 
     def token(self, role: Actor, telegram_id: int) -> str:
         return issue_token(self.settings, Principal(telegram_id, role))

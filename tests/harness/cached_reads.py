@@ -7,12 +7,14 @@ from datetime import date
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from pydantic import BaseModel
 
 from db.models import Psychologist
 from domain.booking import board
 from domain.booking.availability import available_slots
 from domain.schedule.schedules import weekly_texts_until
 from tests.harness.api_callers import Api
+from webapp.api.schemas import BoardOut, SlotList
 from webapp.integrations.timetext import offset_zone
 
 TEXTS = "/get-aggregated-schedule-by-psychologist-test-contur"
@@ -50,12 +52,13 @@ class Reads:
         board_first, board_last = board.board_range(None, None)
         texts, _ = await weekly_texts_until(self.psychologist.name, offset_zone(0))
         return {
-            "slots of one": await available_slots(
-                first, last, psychologist_id=self.psychologist.id
+            "slots of one": as_json(
+                SlotList,
+                await available_slots(first, last, psychologist_id=self.psychologist.id),
             ),
-            "slots of a day": await available_slots(self.day, self.day),
+            "slots of a day": as_json(SlotList, await available_slots(self.day, self.day)),
             "weekly texts": [{"res": texts}],
-            "board": {"columns": await board.board(board_first, board_last)},
+            "board": as_json(BoardOut, {"columns": await board.board(board_first, board_last)}),
         }
 
     async def warm(self, readers: list[TestClient]) -> dict[str, Any]:
@@ -72,3 +75,8 @@ class Reads:
         assert after != before, "the change did not change any answer"
         for http in readers:
             assert await self.through(http) == after
+
+
+def as_json(shape: type[BaseModel], value: object) -> Any:
+    """`value` as the route answering in `shape` writes it, parsed."""
+    return shape.model_validate(value, from_attributes=True).model_dump(mode="json")

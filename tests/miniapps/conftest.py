@@ -3,14 +3,12 @@ its console watched."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
 
-from config import load_settings
 from services import Services
 from tests.harness.browser import BrowserPage, ServeApp
 from tests.harness.mini_apps import Screen, Site
@@ -18,15 +16,10 @@ from webapp.app import create_app
 
 
 @pytest.fixture
-async def site(database: str, tmp_path: Path, serve_app: ServeApp) -> AsyncIterator[Site]:
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-    )
-    server = await serve_app(create_app(Services(settings=settings), own_database=False))
+async def site(services: Services, serve_app: ServeApp) -> AsyncIterator[Site]:
+    server = await serve_app(create_app(services, own_database=False))
     async with ClientSession() as http:
-        yield Site(server, settings, http)
+        yield Site(server, services.settings, http)
 
 
 @pytest.fixture

@@ -188,7 +188,9 @@ async def test_a_full_scenario_leaves_no_secret_in_the_logs(  # noqa: PLR0914, P
         async with raw.get(url) as too_long:
             assert too_long.status == 400
 
-    async with running_sender(running_bot, rate=100, backoff_s=0.05, poll_s=0.05):
+    async with running_sender(
+        running_bot, api.services.signals, rate=100, backoff_s=0.05, poll_s=0.05
+    ):
         await _settled()
     assert await Outbox.filter(state=OutboxState.SENT).exists()
     assert await Slot.filter(id=slot_id).exists()

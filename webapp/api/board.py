@@ -10,8 +10,9 @@ from webapp.api.schemas import (
     BoardQuery,
     HistoryOut,
     cached_answer,
-    json_answer,
+    model_answer,
     path_id,
+    rendered,
 )
 from webapp.auth import STAFF, require_role
 from webapp.openapi import documented
@@ -38,7 +39,7 @@ async def dashboard_board(request: web.Request) -> web.Response:
         columns = await board.board(
             first, last, branch_id=query.branch_id, psychologist_id=query.psychologist_id
         )
-        return {"columns": columns}, None
+        return rendered(BoardOut, {"columns": columns}), None
 
     key = ("board", first, last, query.branch_id, query.psychologist_id)
     return await cached_answer(request, key, build)
@@ -53,4 +54,4 @@ async def dashboard_board(request: web.Request) -> web.Response:
 )
 async def appointment_history(request: web.Request) -> web.Response:
     require_role(request, *STAFF)
-    return json_answer(await board.appointment_history(path_id(request)))
+    return model_answer(HistoryOut, await board.appointment_history(path_id(request)))

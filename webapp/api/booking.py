@@ -11,7 +11,6 @@ from aiohttp import web
 from db.enums import Actor, ClientSource
 from domain.booking import appointments, board, ownership
 from domain.booking.availability import available_slots_until
-from domain.booking.board import appointment_json
 from domain.entities import Client
 from domain.people import clients
 from webapp.api.schemas import (
@@ -26,7 +25,9 @@ from webapp.api.schemas import (
     StatusIn,
     cached_answer,
     json_answer,
+    model_answer,
     path_id,
+    rendered,
 )
 from webapp.auth import STAFF, ForbiddenRole, Principal, require_role
 from webapp.keys import SERVICES
@@ -52,8 +53,7 @@ async def _caller_client(request: web.Request) -> tuple[Principal, Client]:
 
 
 async def _answer(appointment_id: int, status: int = 200) -> web.Response:
-    appointment = await board.load(appointment_id)
-    return json_answer(appointment_json(appointment), status=status)
+    return model_answer(AppointmentOut, await board.load(appointment_id), status=status)
 
 
 @routes.get("/api/v1/slots/available")
@@ -72,13 +72,14 @@ async def slots_available(request: web.Request) -> web.Response:
     holder = principal.telegram_id if principal.role == Actor.CLIENT else None
 
     async def build() -> tuple[object, datetime | None]:
-        return await available_slots_until(
+        slots, changes_at = await available_slots_until(
             first,
             last,
             holder_telegram_id=holder,
             psychologist_id=query.psychologist_id,
             service_id=query.service_id,
         )
+        return rendered(SlotList, slots), changes_at
 
     key = ("slots", holder, first, last, query.psychologist_id, query.service_id)
     return await cached_answer(request, key, build)
@@ -134,7 +135,7 @@ async def create_appointment(request: web.Request) -> web.Response:
 async def my_appointments(request: web.Request) -> web.Response:
     _, client = await _caller_client(request)
     appointments = await board.client_appointments(client.id)
-    return json_answer([appointment_json(appointment) for appointment in appointments])
+    return model_answer(AppointmentList, appointments)
 
 
 @routes.patch("/api/v1/appointments/{id:\\d+}/status")

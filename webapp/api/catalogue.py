@@ -15,6 +15,7 @@ from webapp.api.schemas import (
     ServiceOut,
     ServicePatch,
     ServicesQuery,
+    model_answer,
     path_id,
 )
 from webapp.auth import STAFF, require_role
@@ -32,7 +33,7 @@ BRANCH = "/api/v1/branches/{id:\\d+}"
 async def list_services(request: web.Request) -> web.Response:
     query = parse_query(request, ServicesQuery)
     services = await catalogue.list_services(query.branch_id)
-    return web.json_response([catalogue.service_json(service) for service in services])
+    return model_answer(ServiceList, services)
 
 
 @routes.post("/api/v1/services")
@@ -47,7 +48,7 @@ async def create_service(request: web.Request) -> web.Response:
     principal = require_role(request, *STAFF)
     body = await parse_body(request, ServiceIn)
     service = await catalogue.create_service(principal.initiator(), **body.model_dump())
-    return web.json_response(catalogue.service_json(service), status=201)
+    return model_answer(ServiceOut, service, status=201)
 
 
 @routes.patch(SERVICE)
@@ -64,7 +65,7 @@ async def update_service(request: web.Request) -> web.Response:
     service = await catalogue.update_service(
         principal.initiator(), path_id(request), **body.changes()
     )
-    return web.json_response(catalogue.service_json(service))
+    return model_answer(ServiceOut, service)
 
 
 @routes.delete(SERVICE)
@@ -77,14 +78,14 @@ async def update_service(request: web.Request) -> web.Response:
 async def delete_service(request: web.Request) -> web.Response:
     principal = require_role(request, *STAFF)
     service = await catalogue.retire_service(principal.initiator(), path_id(request))
-    return web.json_response(catalogue.service_json(service))
+    return model_answer(ServiceOut, service)
 
 
 @routes.get("/api/v1/branches")
 @documented("Branches", responses={200: BranchList}, tags=TAGS)
 async def list_branches(request: web.Request) -> web.Response:
     branches = await catalogue.list_branches()
-    return web.json_response([catalogue.branch_json(branch) for branch in branches])
+    return model_answer(BranchList, branches)
 
 
 @routes.post("/api/v1/branches")
@@ -99,7 +100,7 @@ async def create_branch(request: web.Request) -> web.Response:
     principal = require_role(request, *STAFF)
     body = await parse_body(request, BranchIn)
     branch = await catalogue.create_branch(principal.initiator(), **body.model_dump())
-    return web.json_response(catalogue.branch_json(branch), status=201)
+    return model_answer(BranchOut, branch, status=201)
 
 
 @routes.patch(BRANCH)
@@ -116,7 +117,7 @@ async def update_branch(request: web.Request) -> web.Response:
     branch = await catalogue.update_branch(
         principal.initiator(), path_id(request), **body.changes()
     )
-    return web.json_response(catalogue.branch_json(branch))
+    return model_answer(BranchOut, branch)
 
 
 @routes.delete(BRANCH)

@@ -6,18 +6,16 @@ schedule secret of the editor link, sent as the `X-Schedule-Secret` header."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Annotated
 
 from aiohttp import hdrs, web
-from pydantic import BaseModel, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from db.enums import Actor
-from domain.entities import Psychologist
-from domain.people import psychologists
 from domain.schedule import editor, slots
 from webapp import patterns
-from webapp.api.schemas import Strict, path_id
+from webapp.api.schemas import Instant, Strict, model_answer, path_id
 from webapp.auth import Unauthorized, require_role
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
@@ -42,6 +40,14 @@ LocalClock = Annotated[
 ]
 
 
+def _wall_clock(value: object) -> object:
+    return value.strftime(editor.LOCAL_FORMAT) if isinstance(value, datetime) else value
+
+
+# A start as the editor shows it: `YYYY-MM-DDTHH:MM` in the psychologist's zone
+LocalStart = Annotated[str, BeforeValidator(_wall_clock)]
+
+
 class WeekQuery(Strict):
     week_start: date | None = None
 
@@ -56,8 +62,8 @@ class EditorSlot(BaseModel):
     """A slot; `local` is `YYYY-MM-DDTHH:MM` in the psychologist's zone."""
 
     id: int
-    local: str
-    starts_at: str
+    local: LocalStart
+    starts_at: Instant
     duration_min: int
     status: str
     past: bool
@@ -113,7 +119,7 @@ class SlotRemoved(BaseModel):
 
 
 class SkippedSlot(BaseModel):
-    slot: str
+    slot: LocalStart
     error: str = Field(description="slot_in_past, slot_exists or slot_overlap")
     reason: str
 
@@ -121,7 +127,7 @@ class SkippedSlot(BaseModel):
 class AddedReport(BaseModel):
     """Local times (`YYYY-MM-DDTHH:MM`) added, and those skipped with the reason."""
 
-    added: list[str]
+    added: list[LocalStart]
     skipped: list[SkippedSlot]
 
 
@@ -129,7 +135,7 @@ class SlotBookingOut(BaseModel):
     """Who is booked into a slot, and the request it came from."""
 
     slot_id: int
-    local: str
+    local: LocalStart
     appointment_id: int
     status: str
     confirmed: bool
@@ -139,12 +145,12 @@ class SlotBookingOut(BaseModel):
     queries: list[str]
 
 
-async def _psychologist(request: web.Request) -> Psychologist:
+async def _psychologist(request: web.Request) -> editor.EditorPsychologist:
     """The caller: its token when it sends an Authorization header (one that fails refuses
     the request, even beside a good secret), else the psychologist of the schedule secret."""
     secret = request.headers.get(SECRET_HEADER)
     if secret is not None and hdrs.AUTHORIZATION not in request.headers:
-        found = await psychologists.by_secret(secret)
+        found = await editor.by_secret(secret)
         if found is None:
             raise Unauthorized("the schedule secret is not valid; ask for a new editor link")
         return found
@@ -163,8 +169,7 @@ async def _psychologist(request: web.Request) -> Psychologist:
 async def editor_week(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
     query = parse_query(request, WeekQuery)
-    found = await editor.week(psychologist, query.week_start)
-    return web.json_response(found.as_dict())
+    return model_answer(EditorWeekOut, await editor.week(psychologist, query.week_start))
 
 
 @routes.post("/api/v1/editor/slots")
@@ -182,7 +187,7 @@ async def editor_add_slot(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
     body = await parse_body(request, AddSlotIn)
     slot = await editor.add(psychologist, body.local, body.duration_min)
-    return web.json_response(slot, status=201)
+    return model_answer(EditorSlot, slot, status=201)
 
 
 @routes.delete("/api/v1/editor/slots/{id:\\d+}")
@@ -212,7 +217,8 @@ async def editor_remove_slot(request: web.Request) -> web.Response:
 )
 async def editor_slot_booking(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
-    return web.json_response(await editor.booking_in_slot(psychologist, path_id(request)))
+    booking = await editor.booking_in_slot(psychologist, path_id(request))
+    return model_answer(SlotBookingOut, booking)
 
 
 @routes.post("/api/v1/editor/copy-week")
@@ -226,10 +232,8 @@ async def editor_slot_booking(request: web.Request) -> web.Response:
 async def editor_copy_week(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
     body = await parse_body(request, CopyWeekIn)
-    report = await editor.copy_previous_week(
-        psychologist.id, body.week_start, editor.zone_of(psychologist)
-    )
-    return web.json_response(report)
+    report = await editor.copy_previous_week(psychologist.id, body.week_start, psychologist.zone)
+    return model_answer(AddedReport, report)
 
 
 @routes.post("/api/v1/editor/bulk")
@@ -251,8 +255,8 @@ async def editor_bulk_add(request: web.Request) -> web.Response:
         body.day,
         body.start,
         body.end,
-        tz=editor.zone_of(psychologist),
+        tz=psychologist.zone,
         step_min=body.step_min,
         duration_min=body.duration_min,
     )
-    return web.json_response(report)
+    return model_answer(AddedReport, report)

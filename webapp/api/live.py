@@ -1,7 +1,7 @@
 """The live board: every appointment change, whatever made it, reaches every connected
 manager's WebSocket as `{type: "appointment.created" | "appointment.updated", appointment}`.
 
-The hub listens to the domain's change feed. With Redis each instance also publishes the
+The hub listens to its process's change feed. With Redis each instance also publishes the
 message it built to a channel shared by the instances of one database, and pushes what the
 other instances publish to its own sockets; its own messages it has already delivered.
 A socket lasts as long as its person's access: it closes with 4403 when they stop being staff
@@ -24,12 +24,12 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from domain.booking import board
 from domain.changes import AppointmentChange, Change
 from domain.errors import NotFound
-from webapp.api.schemas import LiveQuery
+from webapp.api.schemas import AppointmentOut, LiveQuery
 from webapp.auth import STAFF, ForbiddenRole, Principal, confirmed_principal
 from webapp.errors import error_response
 from webapp.keys import SERVICES
 from webapp.openapi import documented
-from webapp.relay import INSTANCE_ID, Relay, channel_for, made_elsewhere
+from webapp.relay import INSTANCE_ID, Relay, channel_for
 from webapp.roles import ROLE_BOOK, RoleBook
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,6 @@ class LiveHub:
     async def on_change(self, change: Change) -> None:
         if not isinstance(change, AppointmentChange):
             return
-        if made_elsewhere(self.instance_id):
-            return
         if not self.sockets and self._relay is None:
             return
         self._backlog.put_nowait(change)
@@ -77,10 +75,11 @@ class LiveHub:
 
     async def _announce(self, change: AppointmentChange) -> None:
         try:
-            appointment = await board.load(change.appointment_id)
+            card = await board.load(change.appointment_id)
         except NotFound:
             return
-        message = {"type": change.kind, "appointment": board.appointment_json(appointment)}
+        appointment = AppointmentOut.model_validate(card, from_attributes=True)
+        message = {"type": change.kind, "appointment": appointment.model_dump(mode="json")}
         await self.broadcast(message)
         if self._relay is not None:
             await self._relay.publish(message)
@@ -115,7 +114,7 @@ class LiveHub:
         self.instance_id = app[INSTANCE_ID]
         roles = app[ROLE_BOOK]
         roles.listen(lambda: self.check_access(roles))
-        unsubscribe = services.changes.subscribe(self.on_change)
+        unsubscribe = services.signals.changes.subscribe(self.on_change)
         self._announcer = asyncio.create_task(self._announce_backlog())
         async with contextlib.AsyncExitStack() as stack:
             if services.redis is not None:

@@ -11,9 +11,10 @@ from aiohttp import BodyPartReader, web
 from domain.booking import reports
 from domain.people import importer
 from domain.timerules import MSK, utcnow
-from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery
+from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery, model_answer
 from webapp.auth import STAFF, require_role
 from webapp.errors import error_response
+from webapp.import_files import table_in
 from webapp.keys import SERVICES
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_query
@@ -107,7 +108,7 @@ async def import_clients(request: web.Request) -> web.Response:
     settings = request.config_dict[SERVICES].settings
     with await _uploaded_file(request, settings.import_max_bytes) as upload:
         report = await importer.import_clients(
-            upload, principal.initiator(), max_rows=settings.import_max_rows
+            table_in(upload), principal.initiator(), max_rows=settings.import_max_rows
         )
     return web.json_response(report.as_dict())
 
@@ -128,5 +129,4 @@ async def kpi_report(request: web.Request) -> web.Response:
     query = parse_query(request, ReportsQuery)
     last = query.date_to or utcnow().astimezone(MSK).date()
     first = query.date_from or last - timedelta(days=REPORT_DAYS - 1)
-    report = ReportOut.model_validate(await reports.kpis(first, last), from_attributes=True)
-    return web.json_response(report.model_dump(mode="json"))
+    return model_answer(ReportOut, await reports.kpis(first, last))

@@ -8,8 +8,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.booking.conference import WEB_LINK
-from domain.messaging import plan_requests
-from domain.messaging.plan_requests import PlannedEvents, SlotFacts
+from domain.followup import plan_requests
+from domain.followup.plan_requests import PlannedEvents, SlotFacts
 from domain.timerules import MSK
 from webapp import patterns
 from webapp.errors import wire_fields

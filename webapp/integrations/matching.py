@@ -5,11 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.booking import conference
+from domain.booking import conference, matching
+from domain.booking.matching import Match
 from domain.entities import LEAD_NUMBER_MAX_LENGTH
-from domain.tickets import matching
 from domain.tickets.leads import ClientSpec
-from domain.tickets.matching import Match
 from domain.timerules import MSK, utcnow
 from webapp import patterns
 from webapp.conference_providers import provider_chain

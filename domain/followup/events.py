@@ -27,12 +27,12 @@ from db.models import Appointment, Client, Manager, Psychologist, ScheduledEvent
 from domain.audit import SYSTEM
 from domain.booking import appointments
 from domain.booking.planning import MIN_TIME_TO_ANSWER
-from domain.booking.statuses import ACTIVE
 from domain.errors import DomainError
 from domain.i18n import translate
 from domain.messaging import buttons, event_texts, texts
 from domain.messaging.notices import when_text
 from domain.messaging.outbox import enqueue
+from domain.statuses import ACTIVE
 from domain.timerules import MSK, utcnow
 
 log = logging.getLogger(__name__)

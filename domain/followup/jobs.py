@@ -1,4 +1,5 @@
-"""Bodies of the cron jobs of seed 000 (the times live in infra/scheduler.py).
+"""The periodic jobs: their bodies, and when each runs (`cron_jobs`, plain data that the
+scheduler in infra/scheduler.py runs).
 
 Each is idempotent: running a tick twice (a retry, two instances racing past the lock) changes
 nothing more than running it once.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tortoise.expressions import Q, Subquery
@@ -18,12 +21,12 @@ from db.enums import AppointmentStatus
 from db.models import Appointment, Psychologist, ScheduledEvent, Slot
 from domain.audit import SYSTEM
 from domain.booking import appointments, planning
-from domain.booking.statuses import ACTIVE
 from domain.errors import DomainError
+from domain.followup.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.i18n import translate
 from domain.messaging import event_texts
-from domain.messaging.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.messaging.outbox import enqueue
+from domain.statuses import ACTIVE
 from domain.timerules import MSK, format_day_month, range_bounds, utcnow, week_start
 
 log = logging.getLogger(__name__)
@@ -172,3 +175,27 @@ async def hourly_checks(
         if sum(ran.values()) < EVENT_BATCH:
             break
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class CronJob:
+    """A periodic job: its name (one run per tick across instances is kept by it), when it
+    runs (a crontab spec in MSK) and its body."""
+
+    name: str
+    spec: str
+    body: Callable[[], Awaitable[object]]
+
+
+def cron_jobs(links: EventLinks) -> list[CronJob]:
+    """Which job runs when."""
+    return [
+        # Обновление количества сессий: every day at 21:00 MSK.
+        CronJob("sessions_provided", "0 21 * * *", update_sessions_provided),
+        # Напоминание о внесении слотов: Wednesday and Saturday at 19:00 MSK.
+        CronJob("slots_reminder", "0 19 * * 3,6", remind_to_enter_slots),
+        # Обновление статусов сессий: a finished session becomes completed within 10 minutes.
+        CronJob("session_statuses", "*/10 * * * *", complete_finished_sessions),
+        # Автоотмена, напоминания о сессиях и об отзывах: hourly checks under the event loop.
+        CronJob("hourly_checks", "0 * * * *", lambda: hourly_checks(links=links)),
+    ]

@@ -15,7 +15,7 @@ from domain import audit
 from domain.audit import Initiator
 from domain.booking import appointments, planning
 from domain.booking.conference import check_meeting_link
-from domain.changes import AppointmentChange, feed
+from domain.changes import appointment_changed
 from domain.errors import Conflict
 from domain.tickets import leads
 from domain.timerules import MSK, utcnow
@@ -115,7 +115,7 @@ async def plan_client_events(
     }
     if meeting:
         await Appointment.filter(id=appointment.id).update(**meeting)
-        await feed.publish(AppointmentChange("appointment.updated", appointment.id))
+        await appointment_changed("appointment.updated", appointment.id)
     if facts.confirmed and not appointment.confirmed:
         await appointments.confirm(appointment.id, initiator, now=now)
     await appointment.refresh_from_db()
