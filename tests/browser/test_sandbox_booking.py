@@ -3,7 +3,6 @@ product's real dispatcher behind the emulator and a real database."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +12,6 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.sync_api import Page, expect
 
-from config import load_settings
 from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Client, Slot
 from sandbox import SANDBOX_TOKEN, BotApiEmulator
@@ -28,9 +26,7 @@ PHONE = "+79161112233"
 
 
 @pytest.fixture
-async def product_sandbox(
-    database: str, serve_app: ServeApp, tmp_path: Path
-) -> AsyncIterator[TestServer]:
+async def product_sandbox(services: Services, serve_app: ServeApp) -> AsyncIterator[TestServer]:
     """The emulator and its chat page on a loopback app; the product's bot polling it."""
     emulator = BotApiEmulator()
     app = web.Application()
@@ -38,14 +34,9 @@ async def product_sandbox(
     setup_sandbox_chat(app, emulator, SANDBOX_TOKEN)
     server = await serve_app(app)
     emulator.base_url = str(server.make_url("")).rstrip("/")
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-    )
     bot = emulator.make_bot()
     try:
-        async with polling(Services(settings=settings), bot, emulator):
+        async with polling(services, bot, emulator):
             yield server
     finally:
         await bot.session.close()
