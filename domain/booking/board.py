@@ -129,7 +129,7 @@ async def load(appointment_id: int) -> AppointmentCard:
     """The appointment with its client, psychologist and service."""
     rows = await fetch(_ONE_SQL, appointment_id)
     if not rows:
-        raise NotFound("appointment not found", field="id")
+        raise NotFound("appointment not found", field="appointment_id")
     return _card(rows[0])
 
 
@@ -211,7 +211,7 @@ async def _names(rows: list[AuditLog]) -> dict[tuple[Actor, str], str]:
 async def appointment_history(appointment_id: int) -> list[HistoryEntry]:
     """What happened to an appointment, oldest first, from the audit log."""
     if not await Appointment.filter(id=appointment_id).exists():
-        raise NotFound("appointment not found", field="id")
+        raise NotFound("appointment not found", field="appointment_id")
     rows = await AuditLog.filter(entity="appointment", entity_id=appointment_id).order_by(
         "created_at", "id"
     )

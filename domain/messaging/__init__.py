@@ -1,1 +1,1 @@
-"""Telling people: the Outbox, its delivery, texts, buttons, planned events and cron jobs."""
+"""Telling people: the Outbox and its delivery, the texts and notices, buttons by intent."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -47,30 +46,27 @@ class UnreadableFile(InvalidInput):
     code = "unreadable_file"
 
 
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    """A row not taken, and why (row 0: the file as a whole)."""
+
+    row: int
+    reason: str
+
+
 @dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
     skipped: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
     errors_left_off: int = 0
 
     def error(self, row: int, reason: str) -> None:
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append({"row": row, "reason": reason})
+            self.errors.append(ImportProblem(row, reason))
         else:
             self.errors_left_off += 1
-
-    def as_dict(self) -> dict[str, Any]:
-        answer: dict[str, Any] = {
-            "created": self.created,
-            "updated": self.updated,
-            "skipped": self.skipped,
-            "errors": self.errors,
-        }
-        if self.errors_left_off:
-            answer["errors_left_off"] = self.errors_left_off
-        return answer
 
 
 @dataclass(slots=True)

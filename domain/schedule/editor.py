@@ -119,7 +119,7 @@ async def by_telegram_id(telegram_id: int) -> EditorPsychologist:
     """The active psychologist with this Telegram id."""
     found = await Psychologist.filter(telegram_id=telegram_id, is_active=True).first()
     if found is None:
-        raise NotFound("no active psychologist has this Telegram account", field="token")
+        raise NotFound("no active psychologist has this Telegram account", field="telegram_id")
     return _editor_psychologist(found)
 
 

@@ -1,1 +1,1 @@
-"""Requests (tickets, leads), matching clients to psychologists, and help-hand tickets."""
+"""Requests (tickets, leads) and help-hand tickets."""

@@ -57,5 +57,5 @@ async def take(telegram_id: int, request_id: int, initiator: Initiator) -> Ticke
     """The psychologist takes the request (domain.tickets.help_hand.confirm)."""
     ticket = await Ticket.filter(id=request_id, kind=TicketKind.HELP_HAND).first()
     if ticket is None:
-        raise NotFound("help-hand request not found", field="ticket_id")
+        raise NotFound("help-hand request not found", field="request_id")
     return await help_hand.confirm(telegram_id, ticket.link_id or "", initiator)

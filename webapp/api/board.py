@@ -15,6 +15,7 @@ from webapp.api.schemas import (
     rendered,
 )
 from webapp.auth import STAFF, require_role
+from webapp.errors import wire_fields
 from webapp.openapi import documented
 from webapp.validation import parse_query
 
@@ -54,4 +55,6 @@ async def dashboard_board(request: web.Request) -> web.Response:
 )
 async def appointment_history(request: web.Request) -> web.Response:
     require_role(request, *STAFF)
-    return model_answer(HistoryOut, await board.appointment_history(path_id(request)))
+    with wire_fields(appointment_id="id"):
+        history = await board.appointment_history(path_id(request))
+    return model_answer(HistoryOut, history)

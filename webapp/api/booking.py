@@ -30,6 +30,7 @@ from webapp.api.schemas import (
     rendered,
 )
 from webapp.auth import STAFF, ForbiddenRole, Principal, require_role
+from webapp.errors import wire_fields
 from webapp.keys import SERVICES
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
@@ -53,7 +54,9 @@ async def _caller_client(request: web.Request) -> tuple[Principal, Client]:
 
 
 async def _answer(appointment_id: int, status: int = 200) -> web.Response:
-    return model_answer(AppointmentOut, await board.load(appointment_id), status=status)
+    with wire_fields(appointment_id="id"):
+        card = await board.load(appointment_id)
+    return model_answer(AppointmentOut, card, status=status)
 
 
 @routes.get("/api/v1/slots/available")

@@ -17,6 +17,7 @@ from domain.schedule import editor, slots
 from webapp import patterns
 from webapp.api.schemas import Instant, Strict, model_answer, path_id
 from webapp.auth import Unauthorized, require_role
+from webapp.errors import wire_fields
 from webapp.openapi import documented
 from webapp.validation import parse_body, parse_query
 
@@ -155,7 +156,8 @@ async def _psychologist(request: web.Request) -> editor.EditorPsychologist:
             raise Unauthorized("the schedule secret is not valid; ask for a new editor link")
         return found
     principal = require_role(request, Actor.PSYCHOLOGIST.value)
-    return await editor.by_telegram_id(principal.telegram_id)
+    with wire_fields(telegram_id="token"):
+        return await editor.by_telegram_id(principal.telegram_id)
 
 
 @routes.get("/api/v1/editor/week")

@@ -371,7 +371,7 @@ class ImportProblem(BaseModel):
     reason: str
 
 
-class ImportReport(BaseModel):
+class ImportReportOut(BaseModel):
     """What an import did."""
 
     created: int

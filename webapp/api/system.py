@@ -11,7 +11,7 @@ from aiohttp import BodyPartReader, web
 from domain.booking import reports
 from domain.people import importer
 from domain.timerules import MSK, utcnow
-from webapp.api.schemas import ImportReport, ImportUpload, ReportOut, ReportsQuery, model_answer
+from webapp.api.schemas import ImportReportOut, ImportUpload, ReportOut, ReportsQuery, model_answer
 from webapp.auth import STAFF, require_role
 from webapp.errors import error_response
 from webapp.import_files import table_in
@@ -96,7 +96,7 @@ async def _spooled(part: BodyPartReader, limit: int) -> IO[bytes]:
     body=ImportUpload,
     body_media="multipart/form-data",
     responses={
-        200: ImportReport,
+        200: ImportReportOut,
         413: "the file is over IMPORT_MAX_BYTES",
         415: "the body is not multipart/form-data",
     },
@@ -110,7 +110,9 @@ async def import_clients(request: web.Request) -> web.Response:
         report = await importer.import_clients(
             table_in(upload), principal.initiator(), max_rows=settings.import_max_rows
         )
-    return web.json_response(report.as_dict())
+    answer = ImportReportOut.model_validate(report, from_attributes=True)
+    # errors_left_off is said only when some were left off
+    return web.json_response(answer.model_dump(exclude_defaults=True))
 
 
 @routes.get("/api/v1/system/reports")
