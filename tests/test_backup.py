@@ -29,8 +29,8 @@ from domain.messaging import delivery
 from domain.people import clients, psychologists
 from domain.people.psychologists import EducationItem
 from domain.tickets import leads
-from tests.conftest import IS_POSTGRES
-from tests.helpers import NOW, make_client, make_psychologist, make_slot
+from tests.harness.builders import NOW, make_client, make_psychologist, make_slot
+from tests.harness.stores import IS_POSTGRES
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGER = Initiator(Actor.MANAGER, ref="7001", source="test")

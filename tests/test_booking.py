@@ -26,7 +26,7 @@ from domain.errors import (
     SlotInPast,
 )
 from services import Signals
-from tests.helpers import NOW, make_client, make_psychologist, make_slot
+from tests.harness.builders import NOW, make_client, make_psychologist, make_slot
 from webapp.errors import refusal_body
 
 pytestmark = pytest.mark.usefixtures("database")

@@ -18,7 +18,7 @@ from domain.errors import NotFound
 from domain.schedule.schedule_text import SlotMark, weekly_schedule_texts
 from domain.schedule.schedules import weekly_texts_until
 from domain.timerules import MSK
-from tests.helpers import NOW, make_client, make_psychologist
+from tests.harness.builders import NOW, make_client, make_psychologist
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -17,18 +17,8 @@ import pytest
 
 from config import Settings
 from main import sandbox_refusal
+from tests.harness.processes import ROOT, bare_env
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVICE_VARIABLES = (
-    "DATABASE_URL",
-    "REDIS_URL",
-    "BOT_TOKEN",
-    "PORT",
-    "HOST",
-    "PUBLIC_URL",
-    "SANDBOX",
-    "DATA_DIR",
-)
 # The usual umask of a login shell: what main.py keeps private, it keeps so by itself.
 LOOSE_UMASK = 0o022
 
@@ -37,12 +27,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _bare_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
-    env.update(extra)
-    return env
 
 
 def _get_json(url: str) -> tuple[int, dict]:
@@ -81,7 +65,7 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> tuple
 @pytest.fixture
 def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int]]:
     port = _free_port()
-    process = _start(tmp_path, _bare_env(PORT=str(port)))
+    process = _start(tmp_path, bare_env(PORT=str(port)))
     try:
         yield process, port
     finally:
@@ -193,7 +177,7 @@ def _run_main(*args: str, cwd: Path | None = None, **env: str) -> subprocess.Com
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=cwd,
-        env=_bare_env(**env),
+        env=bare_env(**env),
         umask=LOOSE_UMASK,
         capture_output=True,
         text=True,
@@ -263,7 +247,7 @@ def test_the_sandbox_starts_on_loopback_or_when_shared_on_purpose(
     tmp_path: Path, setting: dict[str, str]
 ) -> None:
     port = _free_port()
-    process = _start(tmp_path, _bare_env(PORT=str(port), **setting))
+    process = _start(tmp_path, bare_env(PORT=str(port), **setting))
     try:
         status, health = _wait_for(f"http://127.0.0.1:{port}/healthz", process)
         assert (status, health["bot"]) == (200, "sandbox")

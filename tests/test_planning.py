@@ -11,7 +11,7 @@ from db.enums import EventKind as K
 from domain.booking.planning import plan_for
 from domain.errors import IllegalTransition
 from domain.statuses import allowed_targets, check_transition
-from tests.helpers import NOW
+from tests.harness.builders import NOW
 from webapp.errors import refusal_status
 
 HOUR = timedelta(hours=1)

@@ -43,35 +43,27 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from sandbox import SANDBOX_TOKEN, BotApiEmulator, SandboxError, run_emulator
+from sandbox import SANDBOX_TOKEN, BotApiEmulator, SandboxError
 
 TOKEN = SANDBOX_TOKEN
 USER = 1001
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    async with run_emulator() as emulator:
-        emulator.user(USER, "Анна", username="anna")
-        yield emulator
-
-
-@pytest.fixture
-async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
-    api = TelegramAPIServer.from_base(emu.base_url or "")
-    client = Bot(TOKEN, session=AiohttpSession(api=api))
-    yield client
-    await client.session.close()
+def emulator(emulator: BotApiEmulator) -> BotApiEmulator:
+    """The suite's emulator, with Анна among its users."""
+    emulator.user(USER, "Анна", username="anna")
+    return emulator
 
 
 @asynccontextmanager
-async def polling(dp: Dispatcher, bot: Bot, emu: BotApiEmulator) -> AsyncIterator[None]:
+async def polling(dp: Dispatcher, bot: Bot, emulator: BotApiEmulator) -> AsyncIterator[None]:
     """Run the dispatcher's long polling for the block."""
     task = asyncio.create_task(
         dp.start_polling(bot, handle_signals=False, close_bot_session=False)
     )
     # start_polling asks getMe once it runs; stop_polling is refused before that
-    await emu.wait_for(lambda: emu.requests("getMe"), what="the dispatcher to start")
+    await emulator.wait_for(lambda: emulator.requests("getMe"), what="the dispatcher to start")
     try:
         yield
     finally:
@@ -87,10 +79,12 @@ def inline(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
     )
 
 
-async def raw_call(emu: BotApiEmulator, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+async def raw_call(
+    emulator: BotApiEmulator, path: str, **kwargs: Any
+) -> tuple[int, dict[str, Any]]:
     async with aiohttp.ClientSession() as session:
         method = kwargs.pop("method", "POST")
-        async with session.request(method, f"{emu.base_url}{path}", **kwargs) as response:
+        async with session.request(method, f"{emulator.base_url}{path}", **kwargs) as response:
             return response.status, await response.json()
 
 
@@ -98,11 +92,11 @@ async def raw_call(emu: BotApiEmulator, path: str, **kwargs: Any) -> tuple[int, 
 # Identity and transport
 
 
-async def test_get_me_is_derived_from_the_token(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_get_me_is_derived_from_the_token(emulator: BotApiEmulator, bot: Bot) -> None:
     me = await bot.get_me()
     assert (me.id, me.is_bot, me.username) == (123456789, True, "sandbox_bot")
 
-    other = emu.make_bot("42:any-secret")
+    other = emulator.make_bot("42:any-secret")
     try:
         other_me = await other.get_me()
     finally:
@@ -113,7 +107,7 @@ async def test_get_me_is_derived_from_the_token(emu: BotApiEmulator, bot: Bot) -
     assert await bot.close() is True
 
 
-async def test_attach_serves_the_api_from_another_app(emu: BotApiEmulator) -> None:
+async def test_attach_serves_the_api_from_another_app(emulator: BotApiEmulator) -> None:
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
@@ -129,22 +123,22 @@ async def test_attach_serves_the_api_from_another_app(emu: BotApiEmulator) -> No
         finally:
             await client.session.close()
     assert [m["text"] for m in embedded.sent(USER)] == ["из встроенного эмулятора"]
-    assert emu.sent(USER) == []  # emulators do not share state
+    assert emulator.sent(USER) == []  # emulators do not share state
 
 
-async def test_unknown_method_and_bad_token_answer_like_telegram(emu: BotApiEmulator) -> None:
-    status, body = await raw_call(emu, f"/bot{TOKEN}/noSuchMethod")
+async def test_unknown_method_and_bad_token_answer_like_telegram(emulator: BotApiEmulator) -> None:
+    status, body = await raw_call(emulator, f"/bot{TOKEN}/noSuchMethod")
     assert status == 404
     assert body == {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
 
-    status, body = await raw_call(emu, "/botnot-a-token/getMe")
+    status, body = await raw_call(emulator, "/botnot-a-token/getMe")
     assert (status, body["error_code"], body["description"]) == (401, 401, "Unauthorized")
 
 
-async def test_json_query_and_urlencoded_bodies_are_accepted(emu: BotApiEmulator) -> None:
+async def test_json_query_and_urlencoded_bodies_are_accepted(emulator: BotApiEmulator) -> None:
     markup = {"inline_keyboard": [[{"text": "Да", "callback_data": "yes"}]]}
     status, body = await raw_call(
-        emu,
+        emulator,
         f"/bot{TOKEN}/sendMessage",
         json={"chat_id": USER, "text": "json", "reply_markup": markup},
     )
@@ -152,7 +146,7 @@ async def test_json_query_and_urlencoded_bodies_are_accepted(emu: BotApiEmulator
     assert body["result"]["reply_markup"] == markup
 
     status, body = await raw_call(
-        emu,
+        emulator,
         f"/bot{TOKEN}/sendMessage",
         method="GET",
         params={"chat_id": str(USER), "text": "query"},
@@ -160,17 +154,17 @@ async def test_json_query_and_urlencoded_bodies_are_accepted(emu: BotApiEmulator
     assert (status, body["result"]["text"]) == (200, "query")
 
     status, body = await raw_call(
-        emu, f"/bot{TOKEN}/sendMessage", data={"chat_id": str(USER), "text": "form"}
+        emulator, f"/bot{TOKEN}/sendMessage", data={"chat_id": str(USER), "text": "form"}
     )
     assert (status, body["result"]["message_id"]) == (200, 3)
-    assert [m["text"] for m in emu.sent(USER)] == ["json", "query", "form"]
+    assert [m["text"] for m in emulator.sent(USER)] == ["json", "query", "form"]
 
 
 # ---------------------------------------------------------------------------------------------
 # A real dispatcher over long polling
 
 
-async def test_polling_echo_click_answer_and_edit(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_polling_echo_click_answer_and_edit(emulator: BotApiEmulator, bot: Bot) -> None:
     router = Router()
     seen_args: list[str | None] = []
 
@@ -193,30 +187,32 @@ async def test_polling_echo_click_answer_and_edit(emu: BotApiEmulator, bot: Bot)
 
     dp = Dispatcher()
     dp.include_router(router)
-    async with polling(dp, bot, emu):
-        update = emu.send_text(TOKEN, USER, "/start ref_42")
+    async with polling(dp, bot, emulator):
+        update = emulator.send_text(TOKEN, USER, "/start ref_42")
         assert update["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
-        first = (await emu.wait_for_sent(USER, 1))[0]
+        first = (await emulator.wait_for_sent(USER, 1))[0]
         assert first["text"] == "Привет! Выберите:"
         assert seen_args == ["ref_42"]
 
-        emu.send_text(TOKEN, USER, "как дела?")
-        replies = await emu.wait_for_sent(USER, 2)
+        emulator.send_text(TOKEN, USER, "как дела?")
+        replies = await emulator.wait_for_sent(USER, 2)
         assert replies[-1]["text"] == "Вы написали: как дела?"
 
-        query_id = emu.click(TOKEN, USER, first["message_id"], "yes")
-        answer = await emu.wait_for_callback_answer(query_id)
+        query_id = emulator.click(TOKEN, USER, first["message_id"], "yes")
+        answer = await emulator.wait_for_callback_answer(query_id)
         assert (answer["text"], answer["show_alert"]) == ("Принято", True)
-        await emu.wait_for(lambda: emu.sent(USER)[0]["text"] == "Вы выбрали: Да", what="the edit")
+        await emulator.wait_for(
+            lambda: emulator.sent(USER)[0]["text"] == "Вы выбрали: Да", what="the edit"
+        )
 
-    edited = emu.sent(USER)[0]
+    edited = emulator.sent(USER)[0]
     assert "reply_markup" not in edited  # an edit without reply_markup drops the keyboard
     assert "edit_date" in edited
-    assert [r["status"] for r in emu.requests("answerCallbackQuery")] == [200]
-    assert emu.requests("editMessageText")[0]["params"]["text"] == "Вы выбрали: Да"
+    assert [r["status"] for r in emulator.requests("answerCallbackQuery")] == [200]
+    assert emulator.requests("editMessageText")[0]["params"]["text"] == "Вы выбрали: Да"
 
 
-async def test_contact_message_reaches_the_handler(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_contact_message_reaches_the_handler(emulator: BotApiEmulator, bot: Bot) -> None:
     router = Router()
 
     @router.message(F.contact)
@@ -227,14 +223,14 @@ async def test_contact_message_reaches_the_handler(emu: BotApiEmulator, bot: Bot
 
     dp = Dispatcher()
     dp.include_router(router)
-    async with polling(dp, bot, emu):
-        update = emu.send_contact(TOKEN, USER, "+79991234567")
+    async with polling(dp, bot, emulator):
+        update = emulator.send_contact(TOKEN, USER, "+79991234567")
         assert update["message"]["contact"]["user_id"] == USER
-        reply = (await emu.wait_for_sent(USER))[0]
+        reply = (await emulator.wait_for_sent(USER))[0]
     assert reply["text"] == "Телефон +79991234567, свой: True"
 
 
-async def test_web_app_data_reaches_the_handler(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_web_app_data_reaches_the_handler(emulator: BotApiEmulator, bot: Bot) -> None:
     router = Router()
 
     @router.message(F.web_app_data)
@@ -244,13 +240,13 @@ async def test_web_app_data_reaches_the_handler(emu: BotApiEmulator, bot: Bot) -
 
     dp = Dispatcher()
     dp.include_router(router)
-    async with polling(dp, bot, emu):
-        emu.send_web_app_data(TOKEN, USER, '{"slot": 7}', "Выбрать время")
-        reply = (await emu.wait_for_sent(USER))[0]
+    async with polling(dp, bot, emulator):
+        emulator.send_web_app_data(TOKEN, USER, '{"slot": 7}', "Выбрать время")
+        reply = (await emulator.wait_for_sent(USER))[0]
     assert reply["text"] == 'Выбрать время: {"slot": 7}'
 
 
-async def test_blocking_the_bot_sends_my_chat_member(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_blocking_the_bot_sends_my_chat_member(emulator: BotApiEmulator, bot: Bot) -> None:
     router = Router()
     statuses: list[str] = []
 
@@ -260,29 +256,29 @@ async def test_blocking_the_bot_sends_my_chat_member(emu: BotApiEmulator, bot: B
 
     dp = Dispatcher()
     dp.include_router(router)
-    async with polling(dp, bot, emu):
+    async with polling(dp, bot, emulator):
         await bot.send_message(USER, "первое сообщение")
-        emu.block_bot(USER)
-        await emu.wait_for(lambda: statuses, what="my_chat_member")
+        emulator.block_bot(USER)
+        await emulator.wait_for(lambda: statuses, what="my_chat_member")
         with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
             await bot.send_message(USER, "второе")
-        emu.send_text(TOKEN, USER, "/start")  # writing again unblocks, as in the apps
-        await emu.wait_for(lambda: len(statuses) == 2, what="the unblock")
+        emulator.send_text(TOKEN, USER, "/start")  # writing again unblocks, as in the apps
+        await emulator.wait_for(lambda: len(statuses) == 2, what="the unblock")
         await bot.send_message(USER, "третье")
     assert statuses == ["kicked", "member"]
-    assert [m["text"] for m in emu.sent(USER)] == ["первое сообщение", "третье"]
+    assert [m["text"] for m in emulator.sent(USER)] == ["первое сообщение", "третье"]
 
 
 async def test_long_poll_waits_for_an_update_and_offset_confirms(
-    emu: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot
 ) -> None:
     started = time.monotonic()
     assert await bot.get_updates(timeout=1) == []
     assert time.monotonic() - started >= 0.9
 
     waiting = asyncio.create_task(bot.get_updates(timeout=5))
-    await emu.wait_for(lambda: emu.long_polling(TOKEN), what="the long poll")
-    emu.send_text(TOKEN, USER, "ping")
+    await emulator.wait_for(lambda: emulator.long_polling(TOKEN), what="the long poll")
+    emulator.send_text(TOKEN, USER, "ping")
     started = time.monotonic()
     updates = await waiting
     assert time.monotonic() - started < 1.0
@@ -291,12 +287,12 @@ async def test_long_poll_waits_for_an_update_and_offset_confirms(
     again = await bot.get_updates()
     assert [u.update_id for u in again] == [updates[0].update_id]  # not confirmed yet
     assert await bot.get_updates(offset=updates[0].update_id + 1) == []
-    assert emu.pending_updates(TOKEN) == []
+    assert emulator.pending_updates(TOKEN) == []
 
 
-async def test_a_second_get_updates_ends_the_first(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_a_second_get_updates_ends_the_first(emulator: BotApiEmulator, bot: Bot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=5))
-    await emu.wait_for(lambda: emu.long_polling(TOKEN), what="the first long poll")
+    await emulator.wait_for(lambda: emulator.long_polling(TOKEN), what="the first long poll")
     await bot.get_updates(timeout=0)
     with pytest.raises(TelegramConflictError, match="terminated by other getUpdates request"):
         await first
@@ -306,7 +302,7 @@ async def test_a_second_get_updates_ends_the_first(emu: BotApiEmulator, bot: Bot
 # Keyboards, formatting, replies
 
 
-async def test_reply_keyboard_is_stored_but_not_echoed(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_reply_keyboard_is_stored_but_not_echoed(emulator: BotApiEmulator, bot: Bot) -> None:
     keyboard = ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text="Поделиться номером", request_contact=True)]],
         resize_keyboard=True,
@@ -314,28 +310,28 @@ async def test_reply_keyboard_is_stored_but_not_echoed(emu: BotApiEmulator, bot:
     message = await bot.send_message(USER, "Нужен ваш номер", reply_markup=keyboard)
     assert message.reply_markup is None  # aiogram parsed the answer: no reply keyboard in it
 
-    shown = emu.last_sent(USER)
+    shown = emulator.last_sent(USER)
     assert shown is not None
     assert shown["reply_markup"]["keyboard"][0][0] == {
         "text": "Поделиться номером",
         "request_contact": True,
     }
-    assert emu.reply_keyboard(USER) == shown["reply_markup"]
+    assert emulator.reply_keyboard(USER) == shown["reply_markup"]
 
-    emu.user(USER, phone="+79990001122")
-    update = emu.press(TOKEN, USER, "Поделиться номером")
+    emulator.user(USER, phone="+79990001122")
+    update = emulator.press(TOKEN, USER, "Поделиться номером")
     assert update["message"]["contact"]["phone_number"] == "+79990001122"
     with pytest.raises(SandboxError, match="no reply keyboard button"):
-        emu.press(TOKEN, USER, "Другое")
+        emulator.press(TOKEN, USER, "Другое")
 
     removed = await bot.send_message(USER, "Спасибо", reply_markup=ReplyKeyboardRemove())
     assert removed.reply_markup is None
-    assert emu.sent(USER)[-1]["reply_markup"] == {"remove_keyboard": True}
-    assert emu.reply_keyboard(USER) is None
+    assert emulator.sent(USER)[-1]["reply_markup"] == {"remove_keyboard": True}
+    assert emulator.reply_keyboard(USER) is None
 
 
 async def test_html_is_parsed_into_entities_and_bad_html_is_rejected(
-    emu: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot
 ) -> None:
     message = await bot.send_message(
         USER, "<b>Запись</b> на 12.05 &lt;онлайн&gt;", parse_mode="HTML"
@@ -348,10 +344,10 @@ async def test_html_is_parsed_into_entities_and_bad_html_is_rejected(
         await bot.send_message(USER, "строка<br>строка", parse_mode="HTML")
     with pytest.raises(TelegramBadRequest, match="reserved and must be escaped"):
         await bot.send_message(USER, "Цена 300.00", parse_mode="MarkdownV2")
-    assert len(emu.sent(USER)) == 1
+    assert len(emulator.sent(USER)) == 1
 
 
-async def test_link_preview_options_are_kept(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_link_preview_options_are_kept(emulator: BotApiEmulator, bot: Bot) -> None:
     message = await bot.send_message(
         USER,
         "Ссылка на встречу: https://meet.jit.si/room-1",
@@ -363,11 +359,13 @@ async def test_link_preview_options_are_kept(emu: BotApiEmulator, bot: Bot) -> N
     assert [e.extract_from(message.text or "") for e in message.entities] == [
         "https://meet.jit.si/room-1"
     ]
-    assert emu.last_sent(USER)["link_preview_options"] == {"is_disabled": True}
+    assert emulator.last_sent(USER)["link_preview_options"] == {"is_disabled": True}
 
 
-async def test_reply_parameters_quote_the_replied_message(emu: BotApiEmulator, bot: Bot) -> None:
-    question = emu.send_text(TOKEN, USER, "Когда сеанс?")["message"]
+async def test_reply_parameters_quote_the_replied_message(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    question = emulator.send_text(TOKEN, USER, "Когда сеанс?")["message"]
     answer = await bot.send_message(
         USER, "Завтра в 10:00", reply_parameters=ReplyParameters(message_id=question["message_id"])
     )
@@ -377,20 +375,24 @@ async def test_reply_parameters_quote_the_replied_message(emu: BotApiEmulator, b
         await bot.send_message(USER, "x", reply_parameters=ReplyParameters(message_id=999))
 
 
-async def test_click_refuses_buttons_that_are_not_there(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_click_refuses_buttons_that_are_not_there(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
     message = await bot.send_message(USER, "Выбор", reply_markup=inline(("Да", "yes")))
     with pytest.raises(SandboxError, match="has no button with callback_data 'maybe'"):
-        emu.click(TOKEN, USER, message.message_id, "maybe")
+        emulator.click(TOKEN, USER, message.message_id, "maybe")
     with pytest.raises(SandboxError, match="no bot message 77"):
-        emu.click(TOKEN, USER, 77, "yes")
-    query_id = emu.click_button(TOKEN, USER, "Да")
-    update = emu.pending_updates(TOKEN)[-1]
+        emulator.click(TOKEN, USER, 77, "yes")
+    query_id = emulator.click_button(TOKEN, USER, "Да")
+    update = emulator.pending_updates(TOKEN)[-1]
     assert update["callback_query"]["id"] == query_id
     assert update["callback_query"]["message"]["message_id"] == message.message_id
     assert update["callback_query"]["data"] == "yes"
 
 
-async def test_edit_reply_markup_delete_and_chat_action(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_edit_reply_markup_delete_and_chat_action(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
     message = await bot.send_message(USER, "Слоты", reply_markup=inline(("10:00", "s:1")))
     edited = await bot.edit_message_reply_markup(
         chat_id=USER, message_id=message.message_id, reply_markup=inline(("11:00", "s:2"))
@@ -399,16 +401,16 @@ async def test_edit_reply_markup_delete_and_chat_action(emu: BotApiEmulator, bot
     assert edited.reply_markup.inline_keyboard[0][0].callback_data == "s:2"
 
     assert await bot.send_chat_action(USER, "typing")
-    assert emu.chat_actions(USER) == ["typing"]
+    assert emulator.chat_actions(USER) == ["typing"]
 
     assert await bot.delete_message(USER, message.message_id)
-    assert emu.sent(USER) == []
-    assert emu.deleted(USER)[0]["text"] == "Слоты"
+    assert emulator.sent(USER) == []
+    assert emulator.deleted(USER)[0]["text"] == "Слоты"
     with pytest.raises(TelegramBadRequest, match="message to delete not found"):
         await bot.delete_message(USER, message.message_id)
 
 
-async def test_photo_upload_and_file_download(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_photo_upload_and_file_download(emulator: BotApiEmulator, bot: Bot) -> None:
     photo = BufferedInputFile(b"\x89PNG fake", filename="me.png")
     message = await bot.send_photo(USER, photo, caption="<i>Фото</i>", parse_mode="HTML")
     assert message.caption == "Фото"
@@ -423,7 +425,7 @@ async def test_photo_upload_and_file_download(emu: BotApiEmulator, bot: Bot) -> 
 # Errors as aiogram raises them
 
 
-async def test_bad_requests_raise_telegram_bad_request(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_bad_requests_raise_telegram_bad_request(emulator: BotApiEmulator, bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="Bad Request: chat not found"):
         await bot.send_message(555, "кто здесь?")
     with pytest.raises(TelegramBadRequest, match="Bad Request: message text is empty"):
@@ -451,45 +453,45 @@ async def test_bad_requests_raise_telegram_bad_request(emu: BotApiEmulator, bot:
         )
     with pytest.raises(TelegramBadRequest, match="query is too old"):
         await bot.answer_callback_query("123")
-    assert [m["message_id"] for m in emu.sent(USER)] == [message.message_id]
+    assert [m["message_id"] for m in emulator.sent(USER)] == [message.message_id]
 
 
 async def test_injected_faults_raise_retry_after_and_server_errors(
-    emu: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot
 ) -> None:
-    emu.fail_next("sendMessage", 429, retry_after=7)
+    emulator.fail_next("sendMessage", 429, retry_after=7)
     with pytest.raises(TelegramRetryAfter) as retry:
         await bot.send_message(USER, "раз")
     assert retry.value.retry_after == 7
 
-    emu.fail_next("sendMessage", 502, count=2)
+    emulator.fail_next("sendMessage", 502, count=2)
     for _ in range(2):
         with pytest.raises(TelegramServerError, match="Bad Gateway"):
             await bot.send_message(USER, "два")
-    emu.fail_next("sendMessage", 500, chat_id=USER + 1)
+    emulator.fail_next("sendMessage", 500, chat_id=USER + 1)
     await bot.send_message(USER, "три")  # the fault waits for its own chat
-    assert [m["text"] for m in emu.sent(USER)] == ["три"]
-    assert [r["status"] for r in emu.requests("sendMessage")] == [429, 502, 502, 200]
+    assert [m["text"] for m in emulator.sent(USER)] == ["три"]
+    assert [r["status"] for r in emulator.requests("sendMessage")] == [429, 502, 502, 200]
 
-    emu.fail_next("getMe", 502)
-    status, body = await raw_call(emu, f"/bot{TOKEN}/getMe")
+    emulator.fail_next("getMe", 502)
+    status, body = await raw_call(emulator, f"/bot{TOKEN}/getMe")
     assert (status, body) == (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
 
 
-async def test_rate_limit_and_send_times(emu: BotApiEmulator, bot: Bot) -> None:
-    emu.set_rate_limits(per_chat=1)
+async def test_rate_limit_and_send_times(emulator: BotApiEmulator, bot: Bot) -> None:
+    emulator.set_rate_limits(per_chat=1)
     await bot.send_message(USER, "1")
     with pytest.raises(TelegramRetryAfter) as retry:
         await bot.send_message(USER, "2")
     assert retry.value.retry_after == 1
-    emu.user(USER + 1)
+    emulator.user(USER + 1)
     await bot.send_message(USER + 1, "другой чат")  # the limit is per chat
-    assert len(emu.send_times(USER)) == 1
-    assert len(emu.send_times(USER + 1)) == 1
+    assert len(emulator.send_times(USER)) == 1
+    assert len(emulator.send_times(USER + 1)) == 1
 
 
-async def test_latency_delays_answers(emu: BotApiEmulator, bot: Bot) -> None:
-    emu.set_latency(0.3)
+async def test_latency_delays_answers(emulator: BotApiEmulator, bot: Bot) -> None:
+    emulator.set_latency(0.3)
     started = time.monotonic()
     await bot.get_me()
     assert time.monotonic() - started >= 0.3
@@ -499,7 +501,7 @@ async def test_latency_delays_answers(emu: BotApiEmulator, bot: Bot) -> None:
 # Chat info, commands, menu button
 
 
-async def test_get_chat_parses_as_chat_full_info(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_get_chat_parses_as_chat_full_info(emulator: BotApiEmulator, bot: Bot) -> None:
     chat = await bot.get_chat(USER)
     assert isinstance(chat, ChatFullInfo)
     assert (chat.id, chat.type, chat.first_name, chat.username) == (
@@ -513,7 +515,7 @@ async def test_get_chat_parses_as_chat_full_info(emu: BotApiEmulator, bot: Bot) 
         await bot.get_chat(31337)
 
 
-async def test_commands_and_menu_button(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_commands_and_menu_button(emulator: BotApiEmulator, bot: Bot) -> None:
     commands = [
         BotCommand(command="start", description="Начать"),
         BotCommand(command="help", description="Помощь"),
@@ -523,7 +525,7 @@ async def test_commands_and_menu_button(emu: BotApiEmulator, bot: Bot) -> None:
         [BotCommand(command="board", description="Доска")], scope=BotCommandScopeChat(chat_id=USER)
     )
     assert [c.command for c in await bot.get_my_commands()] == ["start", "help"]
-    assert emu.my_commands(TOKEN, {"type": "chat", "chat_id": USER}) == [
+    assert emulator.my_commands(TOKEN, {"type": "chat", "chat_id": USER}) == [
         {"command": "board", "description": "Доска"}
     ]
     assert await bot.delete_my_commands()
@@ -538,8 +540,8 @@ async def test_commands_and_menu_button(emu: BotApiEmulator, bot: Bot) -> None:
     got = await bot.get_chat_menu_button(chat_id=USER)
     assert isinstance(got, MenuButtonWebApp)
     assert got.web_app.url == "https://example.org/app/book"
-    assert emu.menu_button(TOKEN, USER)["text"] == "Записаться"
-    assert emu.menu_button(TOKEN)["type"] == "default"
+    assert emulator.menu_button(TOKEN, USER)["text"] == "Записаться"
+    assert emulator.menu_button(TOKEN)["type"] == "default"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,7 +560,9 @@ async def serve(app: web.Application) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-async def test_webhook_delivers_with_secret_and_retries(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_webhook_delivers_with_secret_and_retries(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
     received: list[tuple[str | None, dict[str, Any]]] = []
     failures = [500]  # the first delivery attempt fails
 
@@ -572,7 +576,7 @@ async def test_webhook_delivers_with_secret_and_retries(emu: BotApiEmulator, bot
 
     app = web.Application()
     app.router.add_post("/tg", hook)
-    emu.webhook_retry_delay = 0.01
+    emulator.webhook_retry_delay = 0.01
     async with serve(app) as url:
         assert await bot.set_webhook(f"{url}/tg", secret_token="s3cr3t_X")
         info = await bot.get_webhook_info()
@@ -580,8 +584,8 @@ async def test_webhook_delivers_with_secret_and_retries(emu: BotApiEmulator, bot
         with pytest.raises(TelegramConflictError, match="webhook is active"):
             await bot.get_updates()
 
-        emu.send_text(TOKEN, USER, "через вебхук")
-        await emu.wait_for(lambda: received, what="a webhook delivery")
+        emulator.send_text(TOKEN, USER, "через вебхук")
+        await emulator.wait_for(lambda: received, what="a webhook delivery")
         secret, update = received[0]
         assert secret == "s3cr3t_X"
         assert update["message"]["text"] == "через вебхук"
@@ -591,11 +595,11 @@ async def test_webhook_delivers_with_secret_and_retries(emu: BotApiEmulator, bot
 
         assert await bot.delete_webhook()
     assert (await bot.get_webhook_info()).url == ""
-    emu.send_text(TOKEN, USER, "снова polling")
+    emulator.send_text(TOKEN, USER, "снова polling")
     assert [u.message.text for u in await bot.get_updates() if u.message] == ["снова polling"]
 
 
-async def test_webhook_reply_method_is_executed(emu: BotApiEmulator, bot: Bot) -> None:
+async def test_webhook_reply_method_is_executed(emulator: BotApiEmulator, bot: Bot) -> None:
     router = Router()
 
     @router.message(F.text)
@@ -610,11 +614,11 @@ async def test_webhook_reply_method_is_executed(emu: BotApiEmulator, bot: Bot) -
     )
     async with serve(app) as url:
         await bot.set_webhook(f"{url}/webhook", secret_token="abc")
-        emu.send_text(TOKEN, USER, "привет")
-        reply = (await emu.wait_for_sent(USER))[0]
+        emulator.send_text(TOKEN, USER, "привет")
+        reply = (await emulator.wait_for_sent(USER))[0]
         await bot.delete_webhook()
     assert reply["text"] == "Ответ: привет"
-    assert emu.requests("sendMessage")[-1]["via"] == "webhook-reply"
+    assert emulator.requests("sendMessage")[-1]["via"] == "webhook-reply"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -622,7 +626,7 @@ async def test_webhook_reply_method_is_executed(emu: BotApiEmulator, bot: Bot) -
 
 
 async def test_a_modified_client_sends_what_no_button_offered(
-    emu: BotApiEmulator, bot: Bot
+    emulator: BotApiEmulator, bot: Bot
 ) -> None:
     seen: list[tuple[str, object]] = []
     router = Router()
@@ -644,14 +648,14 @@ async def test_a_modified_client_sends_what_no_button_offered(
 
     dp = Dispatcher()
     dp.include_router(router)
-    async with polling(dp, bot, emu):
-        typed = emu.send_text(TOKEN, USER, "hello")["message"]["message_id"]
-        emu.send_raw(TOKEN, USER, {"location": {"latitude": 55.75, "longitude": 37.62}})
-        emu.edit_text(TOKEN, USER, typed, "hello again")
-        carrier = emu.message(USER, typed, TOKEN)
-        update = emu.send_callback_query(TOKEN, USER, "never:offered", carrier)
-        answer = await emu.wait_for_callback_answer(update["callback_query"]["id"])
-        await emu.wait_for(lambda: len(seen) == 3, what="three updates handled")
+    async with polling(dp, bot, emulator):
+        typed = emulator.send_text(TOKEN, USER, "hello")["message"]["message_id"]
+        emulator.send_raw(TOKEN, USER, {"location": {"latitude": 55.75, "longitude": 37.62}})
+        emulator.edit_text(TOKEN, USER, typed, "hello again")
+        carrier = emulator.message(USER, typed, TOKEN)
+        update = emulator.send_callback_query(TOKEN, USER, "never:offered", carrier)
+        answer = await emulator.wait_for_callback_answer(update["callback_query"]["id"])
+        await emulator.wait_for(lambda: len(seen) == 3, what="three updates handled")
 
     # polling hands updates to concurrent tasks: the order of handling is not the order sent
     assert sorted(seen, key=str) == sorted(
@@ -659,6 +663,6 @@ async def test_a_modified_client_sends_what_no_button_offered(
         key=str,
     )
     assert answer["text"] == "noted"
-    assert (emu.message(USER, typed, TOKEN) or {})["text"] == "hello again"
+    assert (emulator.message(USER, typed, TOKEN) or {})["text"] == "hello again"
     with pytest.raises(SandboxError):
-        emu.edit_text(TOKEN, USER, 10_000, "no such message")
+        emulator.edit_text(TOKEN, USER, 10_000, "no such message")

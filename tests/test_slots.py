@@ -21,7 +21,7 @@ from domain.errors import (
     SlotOverlap,
 )
 from domain.schedule import slots
-from tests.helpers import NOW, make_client, make_psychologist
+from tests.harness.builders import NOW, make_client, make_psychologist
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -1,104 +1,28 @@
-"""Fixtures of the /api/v1 tests: callers with tokens of each role, Telegram-signed initData."""
+"""Fixtures of the /api/v1 tests."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import time
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
-from urllib.parse import urlencode
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
-from config import Settings
-from db.enums import Actor, ManagerRole
-from db.models import Client, Manager, Psychologist, Slot
-from domain.timerules import utcnow
+from config import load_settings
 from services import Services
-from tests.helpers import make_client, make_psychologist
-from webapp.auth import Principal, issue_token
-from webapp.keys import SERVICES
-
-
-def sign_init_data(
-    bot_token: str, user: dict[str, Any], *, auth_date: int | None = None, **extra: str
-) -> str:
-    """initData as Telegram signs it for a mini app (HMAC-SHA256, key "WebAppData")."""
-    fields = {
-        "auth_date": str(auth_date if auth_date is not None else int(time.time())),
-        "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
-        "user": json.dumps(user, separators=(",", ":"), ensure_ascii=False),
-        **extra,
-    }
-    return sign_fields(bot_token, fields)
-
-
-def sign_fields(bot_token: str, fields: dict[str, str]) -> str:
-    """`fields` as a query string signed the way Telegram signs mini-app data (initData, and
-    the result of `requestContact`)."""
-    check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
-    secret = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()
-    return urlencode(
-        {**fields, "hash": hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()}
-    )
-
-
-@dataclass
-class Api:
-    """The app on loopback and ways to act as each kind of caller."""
-
-    http: TestClient
-
-    @property
-    def services(self) -> Services:
-        return self.http.app[SERVICES]
-
-    @property
-    def settings(self) -> Settings:
-        return self.services.settings
-
-    def token(self, role: Actor, telegram_id: int) -> str:
-        return issue_token(self.settings, Principal(telegram_id, role))
-
-    def auth(self, role: Actor, telegram_id: int) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(role, telegram_id)}"}
-
-    async def signed_in(self, role: Actor, telegram_id: int) -> dict[str, str]:
-        """The headers of `telegram_id` signed in with `role`, which the database gives them
-        (roles are read from it on every request)."""
-        if role in {Actor.MANAGER, Actor.ADMIN}:
-            await Manager.get_or_create(
-                telegram_id=telegram_id, defaults={"role": ManagerRole(role.value)}
-            )
-        elif role == Actor.PSYCHOLOGIST:
-            await make_psychologist(telegram_id=telegram_id)
-        return self.auth(role, telegram_id)
-
-    async def manager(self, telegram_id: int = 7001) -> dict[str, str]:
-        await Manager.get_or_create(
-            telegram_id=telegram_id, defaults={"role": ManagerRole.MANAGER}
-        )
-        return self.auth(Actor.MANAGER, telegram_id)
-
-    async def client(self, **fields: Any) -> tuple[Client, dict[str, str]]:
-        client = await make_client(**fields)
-        assert client.telegram_id is not None
-        return client, self.auth(Actor.CLIENT, client.telegram_id)
+from tests.harness.api_callers import Api
+from webapp.app import create_app
 
 
 @pytest.fixture
-def api(web_client: TestClient) -> Api:
-    return Api(web_client)
-
-
-async def future_slot(
-    psychologist: Psychologist | None = None, hours_ahead: float = 72, **fields: Any
-) -> Slot:
-    """A slot `hours_ahead` from the real clock (the API runs on the real clock)."""
-    psychologist = psychologist or await make_psychologist()
-    starts_at = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours_ahead)
-    return await Slot.create(psychologist=psychologist, starts_at=starts_at, **fields)
+async def two_instances(database: str, tmp_path: Path) -> AsyncIterator[tuple[Api, Api]]:
+    """Two app instances in one process sharing the database and Redis, as two servers."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs REDIS_URL")
+    settings = load_settings(database_url=database, redis_url=redis_url, data_dir=tmp_path)
+    first = TestClient(TestServer(create_app(Services(settings=settings), own_database=False)))
+    second = TestClient(TestServer(create_app(Services(settings=settings), own_database=False)))
+    async with first, second:
+        yield Api(first), Api(second)

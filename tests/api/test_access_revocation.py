@@ -14,9 +14,9 @@ from db.enums import Actor, ManagerRole
 from db.models import Manager, Psychologist
 from domain.changes import data_changed
 from domain.timerules import utcnow
-from tests.api.conftest import Api
-from tests.api.test_live import UPDATES, _open, two_instances  # noqa: F401 (fixture)
-from tests.helpers import make_psychologist
+from tests.harness.api_callers import Api
+from tests.harness.builders import make_psychologist
+from tests.harness.live_board import UPDATES, connect
 from webapp.api.live import CLOSE_ACCESS_REVOKED, CLOSE_TOKEN_EXPIRED
 from webapp.auth import Principal, issue_token
 from webapp.roles import ROLE_TTL_S
@@ -46,8 +46,8 @@ async def test_a_deactivated_manager_is_refused_at_once_and_their_socket_closes(
     headers = await api.manager(7001)
     colleague = await api.manager(7002)
     assert (await api.http.get(BOARD, headers=headers)).status == 200
-    ws = await _open(api.http, api.token(Actor.MANAGER, 7001))
-    other_ws = await _open(api.http, api.token(Actor.MANAGER, 7002))
+    ws = await connect(api.http, api.token(Actor.MANAGER, 7001))
+    other_ws = await connect(api.http, api.token(Actor.MANAGER, 7002))
 
     await deactivate(7001)
 
@@ -102,18 +102,18 @@ async def test_a_socket_closes_when_its_token_runs_out(api: Api) -> None:
     almost_over = issue_token(
         api.settings, Principal(7001, Actor.MANAGER), now=utcnow() - ttl + timedelta(seconds=1)
     )
-    ws = await _open(api.http, almost_over)
+    ws = await connect(api.http, almost_over)
 
     assert await closed_with(ws, timeout=4) == CLOSE_TOKEN_EXPIRED
 
 
 async def test_deactivated_through_one_instance_is_refused_on_the_other(
-    two_instances: tuple[Api, Api],  # noqa: F811
+    two_instances: tuple[Api, Api],
 ) -> None:
     first, second = two_instances
     admin = await first.signed_in(Actor.ADMIN, 7000)
     headers = await first.manager(7001)
-    ws = await _open(second.http, second.token(Actor.MANAGER, 7001))
+    ws = await connect(second.http, second.token(Actor.MANAGER, 7001))
     assert (await second.http.get(BOARD, headers=headers)).status == 200  # remembered there
     manager = await Manager.get(telegram_id=7001)
 

@@ -12,8 +12,8 @@ from config import SANDBOX_TOKEN
 from db.enums import Actor, ManagerRole
 from db.models import Manager
 from domain.timerules import utcnow
-from tests.api.conftest import Api, sign_init_data
-from tests.helpers import make_psychologist
+from tests.harness.api_callers import Api, sign_init_data
+from tests.harness.builders import make_psychologist
 
 USER = {"id": 4242, "first_name": "Анна", "last_name": "Петрова", "username": "anna"}
 

@@ -7,8 +7,8 @@ import asyncio
 
 from db.enums import SlotStatus
 from db.models import Appointment, Slot
-from tests.api.conftest import Api, future_slot
-from tests.helpers import make_psychologist
+from tests.harness.api_callers import Api
+from tests.harness.builders import future_slot, make_psychologist
 
 BOOK = "/api/v1/appointments"
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from db.enums import Actor, AppointmentStatus, ClientSource, SlotStatus
 from db.models import Appointment, AuditLog, Client, Outbox, Service, Slot
 from domain.timerules import MSK, utcnow
-from tests.api.conftest import Api, future_slot
-from tests.helpers import make_psychologist
+from tests.harness.api_callers import Api
+from tests.harness.builders import future_slot, make_psychologist
 
 
 def _day(instant: datetime) -> str:

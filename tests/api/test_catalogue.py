@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.models import AuditLog
-from tests.api.conftest import Api
+from tests.harness.api_callers import Api
 
 
 async def test_manager_keeps_services_and_anyone_lists_them(api: Api) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from config import SANDBOX_TOKEN
 from db.models import Appointment, Client
-from tests.api.conftest import Api, future_slot, sign_fields, sign_init_data
+from tests.harness.api_callers import Api, sign_fields, sign_init_data
+from tests.harness.builders import future_slot
 
 PHONE = "+79161234567"
 VICTIM_PHONE_TYPED = "8 (916) 123-45-67"

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from db.enums import Actor, ClientSource
 from db.models import AuditLog, Client
-from tests.api.conftest import Api
+from tests.harness.api_callers import Api
 
 MESSY_CSV = (
     "\ufeffФИО;Телефон;Telegram ID;Ник\r\n"

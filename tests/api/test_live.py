@@ -3,55 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from config import load_settings
 from db.enums import Actor
 from db.models import Manager
 from services import Services
-from tests.api.conftest import Api, future_slot
+from tests.harness.api_callers import Api
+from tests.harness.builders import future_slot
+from tests.harness.live_board import UPDATES, connect, next_event, stays_quiet
 from webapp.api.live import LIVE_HUB
 from webapp.app import create_app
 from webapp.auth import Principal, issue_token
 
-UPDATES = "/api/v1/dashboard/updates"
-
-
-async def _receive(ws: aiohttp.ClientWebSocketResponse, timeout: float = 3) -> dict[str, Any]:
-    return await ws.receive_json(timeout=timeout)
-
-
-async def _open(http: TestClient, token: str) -> aiohttp.ClientWebSocketResponse:
-    ws = await http.ws_connect(UPDATES, params={"token": token})
-    assert await _receive(ws) == {"type": "ready"}
-    return ws
-
-
-async def _quiet(ws: aiohttp.ClientWebSocketResponse) -> bool:
-    """Nothing more arrives for a moment."""
-    with contextlib.suppress(TimeoutError):
-        await ws.receive(timeout=0.3)
-        return False
-    return True
-
 
 async def test_manager_hears_a_booking_and_a_status_change(api: Api) -> None:
     await api.manager(7001)
-    ws = await _open(api.http, api.token(Actor.MANAGER, 7001))
+    ws = await connect(api.http, api.token(Actor.MANAGER, 7001))
     slot = await future_slot()
     _, client = await api.client(name="Вера")
 
     booked = await api.http.post("/api/v1/appointments", json={"slot_id": slot.id}, headers=client)
     appointment = await booked.json()
-    created = await _receive(ws)
+    created = await next_event(ws)
     assert created == {"type": "appointment.created", "appointment": appointment}
 
     await api.http.patch(
@@ -59,11 +36,11 @@ async def test_manager_hears_a_booking_and_a_status_change(api: Api) -> None:
         json={"status": "confirmed"},
         headers=await api.signed_in(Actor.ADMIN, 1),
     )
-    updated = await _receive(ws)
+    updated = await next_event(ws)
     assert updated["type"] == "appointment.updated"
     assert updated["appointment"]["status"] == "confirmed"
     assert updated["appointment"]["client"]["name"] == "Вера"
-    assert await _quiet(ws)
+    assert await stays_quiet(ws)
     await ws.close()
 
 
@@ -93,7 +70,7 @@ async def test_only_managers_connect_and_a_foreign_origin_is_refused(api: Api) -
     ws = await api.http.ws_connect(
         UPDATES, params={"token": api.token(Actor.MANAGER, 5)}, headers={"Origin": own}
     )
-    assert await _receive(ws) == {"type": "ready"}
+    assert await next_event(ws) == {"type": "ready"}
     await ws.send_str("ping")
     assert (await ws.receive(timeout=3)).data == "pong"
     await ws.close()
@@ -103,7 +80,7 @@ async def test_a_closed_socket_is_forgotten_and_the_others_still_hear(api: Api) 
     hub = api.http.app[LIVE_HUB]
     await api.manager(5)
     token = api.token(Actor.MANAGER, 5)
-    leaving, staying = await _open(api.http, token), await _open(api.http, token)
+    leaving, staying = await connect(api.http, token), await connect(api.http, token)
     assert len(hub.sockets) == 2
 
     await leaving.close()
@@ -116,7 +93,7 @@ async def test_a_closed_socket_is_forgotten_and_the_others_still_hear(api: Api) 
     slot = await future_slot()
     _, client = await api.client()
     await api.http.post("/api/v1/appointments", json={"slot_id": slot.id}, headers=client)
-    assert (await _receive(staying))["type"] == "appointment.created"
+    assert (await next_event(staying))["type"] == "appointment.created"
     await staying.close()
 
 
@@ -127,24 +104,11 @@ async def test_shutdown_closes_the_sockets(database: str, tmp_path: Path) -> Non
     await http.start_server()
     await Manager.create(telegram_id=5)
 
-    ws = await _open(http, issue_token(settings, Principal(5, Actor.MANAGER)))
+    ws = await connect(http, issue_token(settings, Principal(5, Actor.MANAGER)))
     await http.close()
     closing = await ws.receive(timeout=3)
     assert closing.type in {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED}
     assert app[LIVE_HUB].sockets == {}
-
-
-@pytest.fixture
-async def two_instances(database: str, tmp_path: Path) -> AsyncIterator[tuple[Api, Api]]:
-    """Two app instances in one process sharing the database and Redis, as two servers."""
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        pytest.skip("needs REDIS_URL")
-    settings = load_settings(database_url=database, redis_url=redis_url, data_dir=tmp_path)
-    first = TestClient(TestServer(create_app(Services(settings=settings), own_database=False)))
-    second = TestClient(TestServer(create_app(Services(settings=settings), own_database=False)))
-    async with first, second:
-        yield Api(first), Api(second)
 
 
 async def test_a_change_on_one_instance_reaches_a_socket_on_the_other(
@@ -153,7 +117,7 @@ async def test_a_change_on_one_instance_reaches_a_socket_on_the_other(
     first, second = two_instances
     await first.manager(5)
     token = first.token(Actor.MANAGER, 5)
-    on_first, on_second = await _open(first.http, token), await _open(second.http, token)
+    on_first, on_second = await connect(first.http, token), await connect(second.http, token)
     slot = await future_slot()
     _, client = await first.client()
 
@@ -163,9 +127,9 @@ async def test_a_change_on_one_instance_reaches_a_socket_on_the_other(
     appointment = await booked.json()
 
     expected = {"type": "appointment.created", "appointment": appointment}
-    assert await _receive(on_second) == expected
-    assert await _receive(on_first) == expected
-    assert await _quiet(on_first)
-    assert await _quiet(on_second)
+    assert await next_event(on_second) == expected
+    assert await next_event(on_first) == expected
+    assert await stays_quiet(on_first)
+    assert await stays_quiet(on_second)
     await on_first.close()
     await on_second.close()

@@ -14,7 +14,7 @@ from db.models import Manager, UsedLoginToken
 from domain.errors import Forbidden
 from domain.people.access import login_link
 from domain.timerules import utcnow
-from tests.api.conftest import Api
+from tests.harness.api_callers import Api
 
 EXCHANGE = "/api/v1/auth/exchange"
 

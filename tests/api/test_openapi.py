@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import Api
+from tests.harness.api_callers import Api
 
 
 async def test_every_api_route_is_in_the_document(api: Api) -> None:

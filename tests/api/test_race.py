@@ -8,8 +8,9 @@ from collections import Counter
 import pytest
 
 from db.models import Appointment, Slot
-from tests.api.conftest import Api, future_slot
-from tests.conftest import IS_POSTGRES
+from tests.harness.api_callers import Api
+from tests.harness.builders import future_slot
+from tests.harness.stores import IS_POSTGRES
 
 pytestmark = pytest.mark.skipif(not IS_POSTGRES, reason="row locking is tested on PostgreSQL")
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from db.enums import Actor, AppointmentStatus
 from db.models import Appointment, Client, FormTracking, Psychologist, Slot, Ticket
-from tests.api.conftest import Api
-from tests.helpers import make_client, make_psychologist
+from tests.harness.api_callers import Api
+from tests.harness.builders import make_client, make_psychologist
 
 DAY = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)  # 12:00 MSK, Monday
 

@@ -18,12 +18,12 @@ from domain.booking import appointments
 from domain.timerules import MSK, utcnow
 from sandbox import BotApiEmulator
 from services import Services
-from tests.api.conftest import Api, future_slot
-from tests.bot.conftest import TOKEN, Person, emu, person, running_bot
-from tests.helpers import make_client, make_psychologist
+from tests.harness.api_callers import Api
+from tests.harness.bot_users import Person
+from tests.harness.bots import TOKEN
+from tests.harness.builders import future_slot, make_client, make_psychologist
 from webapp.app import create_app
 
-__all__ = ["emu", "person", "running_bot"]  # the bot harness's fixtures
 ADMIN = 9001
 LINK_PREFIX = "https://t.me/sandbox_bot?start=mgr_"
 
@@ -88,7 +88,7 @@ async def test_an_admin_lists_every_manager_and_psychologist(staff_api: Api) -> 
 
 
 async def test_a_psychologist_invite_makes_its_opener_a_psychologist_in_the_bot(
-    staff_api: Api, person: Callable[..., Person], emu: BotApiEmulator
+    staff_api: Api, person: Callable[..., Person], emulator: BotApiEmulator
 ) -> None:
     issued = await invite(staff_api, "psychologist")
     assert issued["link"] == LINK_PREFIX + issued["code"]
@@ -103,7 +103,7 @@ async def test_a_psychologist_invite_makes_its_opener_a_psychologist_in_the_bot(
     assert "Здравствуйте, Мария Белова 2!" in welcome["text"]
     editor = next(button for button in maria.buttons(welcome) if "web_app" in button)
     assert editor["web_app"]["url"].endswith("/app/editor")
-    assert emu.menu_button(TOKEN, maria.id)["web_app"]["url"].endswith("/app/editor")
+    assert emulator.menu_button(TOKEN, maria.id)["web_app"]["url"].endswith("/app/editor")
 
     joined = await Psychologist.get(telegram_id=maria.id)
     assert (joined.name, joined.is_active, joined.language) == ("Мария Белова 2", True, "ru")

@@ -13,14 +13,15 @@ from domain.changes import AppointmentChange
 from domain.followup.events import run_due_events
 from domain.timerules import utcnow
 from services import Services
-from tests.bot.conftest import Person, free_times_of, make_psychologist, register
+from tests.harness.bot_users import Person, free_times_of, register
+from tests.harness.builders import make_bookable_psychologist
 
 
 async def test_a_full_booking(person: Callable[..., Person], services: Services) -> None:
-    maria = await make_psychologist(
+    maria = await make_bookable_psychologist(
         "Maria Ivanova", queries=["anxiety", "burnout"], min_price=3000
     )
-    await make_psychologist("Oleg Petrov", queries=["family"], min_price=9000)
+    await make_bookable_psychologist("Oleg Petrov", queries=["family"], min_price=9000)
     manager = await Manager.create(telegram_id=777_000_001, name="Olga")
     heard: list[AppointmentChange] = []
 
@@ -71,7 +72,7 @@ async def test_a_full_booking(person: Callable[..., Person], services: Services)
 
 
 async def test_a_time_taken_by_someone_else_while_choosing(person: Callable[..., Person]) -> None:
-    await make_psychologist("Maria Ivanova")
+    await make_bookable_psychologist("Maria Ivanova")
     anna, boris = person("en"), person("en", "Boris")
     await register(anna)
     boris_client = await register(boris)
@@ -92,7 +93,7 @@ async def test_a_time_taken_by_someone_else_while_choosing(person: Callable[...,
 async def test_an_expired_hold_is_explained_and_the_times_shown_again(
     person: Callable[..., Person],
 ) -> None:
-    await make_psychologist("Maria Ivanova")
+    await make_bookable_psychologist("Maria Ivanova")
     anna = person("en")
     client = await register(anna)
     week, slot_button = await free_times_of(anna, "Maria Ivanova")
@@ -112,7 +113,7 @@ async def test_an_expired_hold_is_explained_and_the_times_shown_again(
 async def test_a_client_at_the_booking_limit_is_told_before_a_time_is_held(
     person: Callable[..., Person],
 ) -> None:
-    anna = await make_psychologist("Anna Smirnova", slots_at=(50, 52, 54))
+    anna = await make_bookable_psychologist("Anna Smirnova", slots_at=(50, 52, 54))
     maria = person("en", name="Maria")
     client = await register(maria)
     for slot in await Slot.filter(psychologist_id=anna.id).order_by("starts_at").limit(2):

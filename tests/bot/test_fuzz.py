@@ -41,8 +41,10 @@ from domain.tickets import help_hand
 from domain.tickets.help_hand import TIERS
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
-from tests.bot.conftest import TOKEN, Person, make_psychologist, register
-from tests.bot.fuzz_updates import (
+from tests.harness.bot_users import Person, register
+from tests.harness.bots import TOKEN
+from tests.harness.builders import make_bookable_psychologist
+from tests.harness.fuzz_updates import (
     GENERIC_ERROR,
     IMPOLITE,
     MEDIA_KINDS,
@@ -89,8 +91,8 @@ class Targets:
 class Fuzz:
     """The seed, the tally per category, and the targets."""
 
-    def __init__(self, emu: BotApiEmulator, outcomes: Outcomes, seed: int) -> None:
-        self.emu = emu
+    def __init__(self, emulator: BotApiEmulator, outcomes: Outcomes, seed: int) -> None:
+        self.emulator = emulator
         self.outcomes = outcomes
         self.rng = random.Random(seed)
         self.counts: Counter[str] = Counter()
@@ -98,7 +100,7 @@ class Fuzz:
 
     def chat(self, someone: Person | int) -> Chat:
         user_id = someone if isinstance(someone, int) else someone.id
-        return Chat(self.emu, TOKEN, user_id, self.outcomes, self.counts)
+        return Chat(self.emulator, TOKEN, user_id, self.outcomes, self.counts)
 
     def fork(self) -> random.Random:
         """An actor's own generator: actors run concurrently, so sharing one would make the
@@ -432,7 +434,7 @@ async def attacker(
         )
         assert reply.answer is not None and reply.answer.get("text") == GONE
         polite(await chat.text("legit step", "a reason that must cancel nothing"))
-        bot_name = fuzz.emu.bot_user(TOKEN)["username"]
+        bot_name = fuzz.emulator.bot_user(TOKEN)["username"]
         for text in (f"/sessions@{bot_name}", "/start", "/menu", odd_text(rng)):
             await chat.in_group("group chat: ignored", GROUP, {"text": text})
         await chat.in_group("group chat: ignored", GROUP, media(rng, "sticker"))
@@ -567,14 +569,16 @@ async def assert_database_whole() -> None:
 
 
 async def test_hostile_updates_everywhere(
-    emu: BotApiEmulator, running_bot: Bot, person: Callable[..., Person]
+    emulator: BotApiEmulator, running_bot: Bot, person: Callable[..., Person]
 ) -> None:
     started = time.monotonic()
     with watching() as outcomes:
-        fuzz = Fuzz(emu, outcomes, SEED)
-        maria = await make_psychologist("Maria Ivanova", queries=["anxiety"], slots_at=SLOT_HOURS)
+        fuzz = Fuzz(emulator, outcomes, SEED)
+        maria = await make_bookable_psychologist(
+            "Maria Ivanova", queries=["anxiety"], slots_at=SLOT_HOURS
+        )
         oleg_user = person("en", "Oleg")
-        oleg = await make_psychologist(
+        oleg = await make_bookable_psychologist(
             "Oleg Petrov",
             queries=["burnout"],
             slots_at=SLOT_HOURS,
@@ -582,8 +586,12 @@ async def test_hostile_updates_everywhere(
             help_hand_mode=True,
             language="en",
         )
-        irina = await make_psychologist("Irina Sokolova", queries=["grief"], slots_at=SLOT_HOURS)
-        pavel = await make_psychologist("Pavel Orlov", queries=["grief"], slots_at=SLOT_HOURS)
+        irina = await make_bookable_psychologist(
+            "Irina Sokolova", queries=["grief"], slots_at=SLOT_HOURS
+        )
+        pavel = await make_bookable_psychologist(
+            "Pavel Orlov", queries=["grief"], slots_at=SLOT_HOURS
+        )
         manager_user = person("en", "Olga")
         await Manager.create(telegram_id=manager_user.id, name="Olga")
 
@@ -596,13 +604,13 @@ async def test_hostile_updates_everywhere(
         targets.victim_slot_id = victim_appointment.slot_id or 0
         targets.maria_id = maria.id
         targets.free_slot_id = (await first_free_slot(maria)).id
-        victim_calls = len(emu.requests())
+        victim_calls = len(emulator.requests())
 
         names = ("Nadia", "Нина", "Boris", "Vera", "Kirill", "Hanna", "Rita")
         names += ("Mallory", "Eve", "Trudy", "Oscar", "Clara", "Rival", "Pavel")
         cast = {name: person("ru" if name == "Нина" else "en", name) for name in names}
         # A name Telegram allows and careless code does not: bidi overrides, emoji, joiners.
-        emu.user(cast["Нина"].id, "\u202eанин\u202c 👨‍👩‍👧‍👦", last_name="\u200b" * 3)
+        emulator.user(cast["Нина"].id, "\u202eанин\u202c 👨‍👩‍👧‍👦", last_name="\u200b" * 3)
         clients = {name: await register(cast[name]) for name in names[2:]}
         for _ in range(2):
             await book_directly(clients["Kirill"], irina)
@@ -648,7 +656,7 @@ async def test_hostile_updates_everywhere(
         for name in ("status", "slot_id", "active_slot_id", "confirmed", "cancel_reason"):
             assert getattr(after, name) == getattr(before, name), name
         assert not await Review.filter(appointment_id=victim_appointment.id).exists()
-        calls = emu.requests()
+        calls = emulator.requests()
         assert not [c for c in calls[victim_calls:] if _chat_of(c) == victim.id], (
             "the victim's chat changed"
         )
@@ -705,13 +713,13 @@ BURST, RATE = 12, 4.0  # bot/middlewares.py ThrottlingMiddleware's defaults
 
 
 async def test_a_flood_from_one_user_is_throttled(
-    emu: BotApiEmulator, running_bot: Bot, person: Callable[..., Person]
+    emulator: BotApiEmulator, running_bot: Bot, person: Callable[..., Person]
 ) -> None:
     """Hundreds of messages and taps at once from one user: the bot answers no more than its
     throttle allows, every tap still stops spinning, another user is answered meanwhile, and
     the flooder is served again a moment later."""
     with watching() as outcomes:
-        fuzz = Fuzz(emu, outcomes, SEED + 1)
+        fuzz = Fuzz(emulator, outcomes, SEED + 1)
         rng = fuzz.fork()
         flooder, bystander = person("en", "Flo"), person("en", "Bea")
         await register(flooder)
@@ -736,10 +744,10 @@ async def test_a_flood_from_one_user_is_throttled(
         elapsed = time.monotonic() - started
         fuzz.counts["flood"] += FLOOD
 
-        answers = [emu.callback_answer(query_id) for _update, query_id in taps]
+        answers = [emulator.callback_answer(query_id) for _update, query_id in taps]
         assert all(answers), "a tap of the flood was left spinning"
         throttled = sum(1 for a in answers if a and a.get("text") == THROTTLED)
-        replies = emu.sent(flooder.id)[sent_before:]
+        replies = emulator.sent(flooder.id)[sent_before:]
         assert all(r.get("text", "").startswith(FALLBACK) for r in replies), replies[:3]
         passed = len(replies) + len(taps) - throttled
         allowed = BURST + RATE * elapsed + 1

@@ -14,7 +14,8 @@ from domain.people import invites
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
 from services import Services
-from tests.bot.conftest import TOKEN, Person
+from tests.harness.bot_users import Person
+from tests.harness.bots import TOKEN
 
 
 async def _invite_link(admin: Person) -> str:
@@ -24,7 +25,7 @@ async def _invite_link(admin: Person) -> str:
 
 
 async def test_an_admin_invites_a_manager_with_a_single_use_link(
-    person: Callable[..., Person], services: Services, emu: BotApiEmulator
+    person: Callable[..., Person], services: Services, emulator: BotApiEmulator
 ) -> None:
     admin = person("en", "Boss")
     services.settings.admin_ids = [admin.id]
@@ -38,7 +39,7 @@ async def test_an_admin_invites_a_manager_with_a_single_use_link(
     assert "Manager's menu" in welcome["text"]
     board = next(b for b in nina.buttons(welcome) if "web_app" in b)
     assert board["web_app"]["url"] == "http://127.0.0.1:8080/app/board"
-    assert emu.menu_button(TOKEN, nina.id)["web_app"]["url"].endswith("/app/board")
+    assert emulator.menu_button(TOKEN, nina.id)["web_app"]["url"].endswith("/app/board")
     manager = await Manager.get(telegram_id=nina.id)
     assert (manager.role, manager.is_active, manager.name) == (ManagerRole.MANAGER, True, "Nina")
     assert await AuditLog.filter(action="invite.accepted", entity_id=manager.id).exists()

@@ -4,36 +4,24 @@ answers (the bot and the web server share one process and its change feed, as
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from db.enums import Actor, ManagerRole
 from db.models import Manager
-from services import Services
-from tests.bot.conftest import Person, free_times_of, make_psychologist, register
-from webapp.app import create_app
-from webapp.auth import Principal, issue_token
-from webapp.keys import SERVICES
+from tests.harness.api_callers import bearer
+from tests.harness.bot_users import Person, free_times_of, register
+from tests.harness.builders import make_bookable_psychologist
 
 MANAGER_ID = 777_000_010
 
 
-@pytest.fixture
-async def web(services: Services) -> AsyncIterator[TestClient]:
-    """The web app in the bot's process: the two share its container."""
-    app = create_app(services, own_database=False)
-    async with TestClient(TestServer(app)) as http:
-        yield http
-
-
 class ManagerView:
     def __init__(self, web: TestClient) -> None:
-        token = issue_token(web.app[SERVICES].settings, Principal(MANAGER_ID, Actor.MANAGER))
         self.web = web
-        self.headers = {"Authorization": f"Bearer {token}"}
+        self.headers = bearer(web, Actor.MANAGER, MANAGER_ID)
 
     async def get(self, path: str, **params: object) -> Any:
         answer = await self.web.get(path, params=params, headers=self.headers)
@@ -54,11 +42,12 @@ class ManagerView:
 
 
 async def test_a_hold_and_a_booking_in_the_bot_show_on_the_next_read(
-    person: Callable[..., Person], web: TestClient
+    person: Callable[..., Person], web_client: TestClient
 ) -> None:
     await Manager.create(telegram_id=MANAGER_ID, name="Olga", role=ManagerRole.MANAGER)
-    maria = await make_psychologist("Maria Ivanova", queries=["anxiety"], min_price=3000)
-    view = ManagerView(web)
+    maria = await make_bookable_psychologist("Maria Ivanova", queries=["anxiety"], min_price=3000)
+    # the web app in the bot's process: the two share its container
+    view = ManagerView(web_client)
     free = await view.free_slot_ids(maria.id)
     assert len(free) == 3
     assert await view.free_slot_ids(maria.id) == free  # now from the cache

@@ -6,19 +6,20 @@ from collections.abc import Callable
 
 from db.models import Client
 from sandbox import BotApiEmulator
-from tests.bot.conftest import TOKEN, Person
+from tests.harness.bot_users import Person
+from tests.harness.bots import TOKEN
 
 
 async def test_registration_by_contact_button(
-    person: Callable[..., Person], emu: BotApiEmulator
+    person: Callable[..., Person], emulator: BotApiEmulator
 ) -> None:
     anna = person("en")
     await anna.send_text("/start")
     await anna.expect("share your phone number")
-    keyboard = emu.reply_keyboard(anna.id)
+    keyboard = emulator.reply_keyboard(anna.id)
     assert keyboard is not None and keyboard["keyboard"][0][0]["request_contact"] is True
 
-    emu.press(TOKEN, anna.id, "📱 Share my phone number")
+    emulator.press(TOKEN, anna.id, "📱 Share my phone number")
     await anna.expect("You are registered")
     await anna.expect("Main menu")
 
@@ -26,11 +27,11 @@ async def test_registration_by_contact_button(
     assert client.phone == anna.phone
     assert client.language == "en"
     assert client.name == "Anna"
-    assert emu.reply_keyboard(anna.id) is None
+    assert emulator.reply_keyboard(anna.id) is None
 
 
 async def test_the_own_contact_links_the_client_a_manager_imported(
-    person: Callable[..., Person], emu: BotApiEmulator
+    person: Callable[..., Person], emulator: BotApiEmulator
 ) -> None:
     anna = person("ru")
     imported = await Client.create(phone=anna.phone, name="Анна Импортова", source="import")

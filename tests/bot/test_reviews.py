@@ -11,7 +11,8 @@ from bot.keyboards.outbox import outbox_keyboard
 from db.enums import AppointmentStatus, ReviewAuthor
 from db.models import Appointment, AuditLog, Review
 from domain.messaging import buttons
-from tests.bot.conftest import Person, hours_from_now, make_psychologist, register
+from tests.harness.bot_users import Person, register
+from tests.harness.builders import hours_from_now, make_bookable_psychologist
 
 
 async def _review_request(bot: Bot, someone: Person, appointment_id: int) -> int:
@@ -27,7 +28,9 @@ async def test_both_sides_rate_a_session_and_add_words(
     anna = person("en")
     client = await register(anna)
     maria_user = person("en", "Maria")
-    maria = await make_psychologist("Maria Ivanova", telegram_id=maria_user.id, language="en")
+    maria = await make_bookable_psychologist(
+        "Maria Ivanova", telegram_id=maria_user.id, language="en"
+    )
     appointment = await Appointment.create(
         client=client,
         psychologist=maria,
@@ -60,8 +63,10 @@ async def test_a_psychologist_cannot_rate_a_cancelled_or_someone_elses_session(
     anna = person("en")
     client = await register(anna)
     maria_user, oleg_user = person("en", "Maria"), person("en", "Oleg")
-    maria = await make_psychologist("Maria Ivanova", telegram_id=maria_user.id, language="en")
-    await make_psychologist("Oleg Petrov", telegram_id=oleg_user.id, language="en")
+    maria = await make_bookable_psychologist(
+        "Maria Ivanova", telegram_id=maria_user.id, language="en"
+    )
+    await make_bookable_psychologist("Oleg Petrov", telegram_id=oleg_user.id, language="en")
     cancelled = await Appointment.create(
         client=client,
         psychologist=maria,

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from db.enums import TicketKind, TicketStatus
 from db.models import Client, Manager, Ticket
 from sandbox import BotApiEmulator
-from tests.bot.conftest import TOKEN, Person, make_psychologist, register
+from tests.harness.bot_users import Person, register
+from tests.harness.bots import TOKEN
+from tests.harness.builders import make_bookable_psychologist
 
 
 async def test_help_hand_request_taken_by_the_first_psychologist(
@@ -29,10 +31,10 @@ async def test_help_hand_request_taken_by_the_first_psychologist(
     )
 
     first, second = person("en", "Maria"), person("en", "Oleg")
-    await make_psychologist(
+    await make_bookable_psychologist(
         "Maria Ivanova", telegram_id=first.id, help_hand_mode=True, language="en"
     )
-    oleg = await make_psychologist(
+    oleg = await make_bookable_psychologist(
         "Oleg Petrov", telegram_id=second.id, help_hand_mode=True, language="en"
     )
     for psychologist in (first, second):
@@ -52,17 +54,19 @@ async def test_help_hand_request_taken_by_the_first_psychologist(
 
 
 async def test_psychologist_and_manager_menus(
-    person: Callable[..., Person], emu: BotApiEmulator
+    person: Callable[..., Person], emulator: BotApiEmulator
 ) -> None:
     maria_user = person("en", "Maria")
-    maria = await make_psychologist("Maria Ivanova", telegram_id=maria_user.id, language="en")
+    maria = await make_bookable_psychologist(
+        "Maria Ivanova", telegram_id=maria_user.id, language="en"
+    )
     anna = person("en")
     client = await register(anna)
     await maria_user.send_text("/start")
     menu = await maria_user.expect("Hello, Maria Ivanova!")
     editor = next(b for b in maria_user.buttons(menu) if "web_app" in b)
     assert editor["web_app"]["url"] == "http://127.0.0.1:8080/app/editor"
-    assert emu.menu_button(TOKEN, maria_user.id)["web_app"]["url"].endswith("/app/editor")
+    assert emulator.menu_button(TOKEN, maria_user.id)["web_app"]["url"].endswith("/app/editor")
 
     await maria_user.click("My anketa")
     anketa = await maria_user.expect("Your anketa: Maria Ivanova")

@@ -14,7 +14,8 @@ from db.models import Appointment, Client, Psychologist, Slot, Ticket
 from domain.audit import Initiator
 from domain.booking import appointments, client_booking
 from domain.messaging import buttons
-from tests.bot.conftest import Person, make_psychologist, register
+from tests.harness.bot_users import Person, register
+from tests.harness.builders import make_bookable_psychologist
 
 
 async def book_for(client: Client, psychologist: Psychologist, queries: list[str]) -> Appointment:
@@ -35,7 +36,7 @@ async def open_session(someone: Person) -> dict:
 
 
 async def test_cancel_with_a_reason(person: Callable[..., Person]) -> None:
-    maria = await make_psychologist("Maria Ivanova")
+    maria = await make_bookable_psychologist("Maria Ivanova")
     anna = person("en")
     appointment = await book_for(await register(anna), maria, ["anxiety"])
 
@@ -57,7 +58,7 @@ async def test_cancel_with_a_reason(person: Callable[..., Person]) -> None:
 async def test_reschedule_to_another_time_of_the_same_psychologist(
     person: Callable[..., Person],
 ) -> None:
-    maria = await make_psychologist("Maria Ivanova")
+    maria = await make_bookable_psychologist("Maria Ivanova")
     anna = person("en")
     appointment = await book_for(await register(anna), maria, ["anxiety"])
 
@@ -82,8 +83,8 @@ async def test_reschedule_to_another_time_of_the_same_psychologist(
 async def test_reassignment_to_another_psychologist_keeps_the_requests(
     person: Callable[..., Person],
 ) -> None:
-    maria = await make_psychologist("Maria Ivanova", queries=["anxiety"])
-    oleg = await make_psychologist("Oleg Petrov", queries=["anxiety"])
+    maria = await make_bookable_psychologist("Maria Ivanova", queries=["anxiety"])
+    oleg = await make_bookable_psychologist("Oleg Petrov", queries=["anxiety"])
     anna = person("en")
     appointment = await book_for(await register(anna), maria, ["anxiety", "sleep"])
     first_ticket = await Ticket.get(id=appointment.ticket_id)
@@ -112,7 +113,7 @@ async def test_reassignment_to_another_psychologist_keeps_the_requests(
 async def test_the_schedulers_confirm_button(
     person: Callable[..., Person], running_bot: Bot
 ) -> None:
-    maria = await make_psychologist("Maria Ivanova")
+    maria = await make_bookable_psychologist("Maria Ivanova")
     anna = person("en")
     appointment = await book_for(await register(anna), maria, ["anxiety"])
     markup = outbox_keyboard(buttons.confirmation_keyboard(appointment.id, "en"))
@@ -141,7 +142,7 @@ async def test_a_stale_button_gets_an_explanation_and_the_menu(
     await anna.expect("This button is out of date")
 
     # Someone else's session is not shown, only explained.
-    maria = await make_psychologist("Maria Ivanova")
+    maria = await make_bookable_psychologist("Maria Ivanova")
     boris = await Client.create(telegram_id=1, phone="+79160000001", name="Boris")
     theirs = await book_for(boris, maria, [])
     listing = await running_bot.send_message(

@@ -28,7 +28,8 @@ from bot.runtime import WEBHOOK_PATH, mount_webhook, run_bot, uses_webhook
 from config import load_settings
 from sandbox import BotApiEmulator
 from services import Services
-from tests.bot.conftest import TOKEN, Person
+from tests.harness.bot_users import Person
+from tests.harness.bots import TOKEN
 from webapp.app import create_app
 
 LOOPBACK = "127.0.0.1"
@@ -68,7 +69,7 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 @asynccontextmanager
 async def webhook_bot(
-    emu: BotApiEmulator, database: str, folder: Path
+    emulator: BotApiEmulator, database: str, folder: Path
 ) -> AsyncIterator[tuple[Services, str]]:
     """The whole web app over https on a loopback port with the webhook mounted, and the bot
     running in webhook mode; answers the services and the webhook's URL."""
@@ -77,7 +78,7 @@ async def webhook_bot(
     server_tls.load_cert_chain(cert_path, key_path)
     # Telegram accepts a webhook's self-signed certificate when it is uploaded with setWebhook;
     # the emulator has no upload, so it is given the certificate to trust.
-    emu.webhook_ssl = ssl.create_default_context(cafile=str(cert_path))
+    emulator.webhook_ssl = ssl.create_default_context(cafile=str(cert_path))
     listening = socket.socket()
     listening.bind((LOOPBACK, 0))
     port = listening.getsockname()[1]
@@ -89,7 +90,9 @@ async def webhook_bot(
     )
     services = Services(settings=settings)
     assert uses_webhook(settings)
-    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url or "")))
+    bot = Bot(
+        TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url or ""))
+    )
     services.bot = bot
     dispatcher = build_dispatcher(services)
     app = create_app(services, own_database=False)
@@ -106,20 +109,20 @@ async def webhook_bot(
 
 
 async def test_webhook_mode_answers_start_and_refuses_a_wrong_secret(
-    emu: BotApiEmulator, database: str, tmp_path: Path
+    emulator: BotApiEmulator, database: str, tmp_path: Path
 ) -> None:
-    async with webhook_bot(emu, database, tmp_path) as (services, url):
-        hook = emu.webhook(TOKEN)
+    async with webhook_bot(emulator, database, tmp_path) as (services, url):
+        hook = emulator.webhook(TOKEN)
         assert hook is not None
         assert hook["url"] == url
         assert hook["secret_token"] == services.settings.webhook_secret.get_secret_value()
-        assert not emu.long_polling(TOKEN)
+        assert not emulator.long_polling(TOKEN)
 
-        emu.user(5_550_001, "Anna", language_code="en", phone="+79165550001")
-        anna = Person(emu, 5_550_001, "+79165550001")
+        emulator.user(5_550_001, "Anna", language_code="en", phone="+79165550001")
+        anna = Person(emulator, 5_550_001, "+79165550001")
         await anna.send_text("/start")
         await anna.expect("share your phone number")
-        assert emu.pending_updates(TOKEN) == []
+        assert emulator.pending_updates(TOKEN) == []
 
         # Someone else posting an update to the webhook without the secret, or a wrong one.
         update = {
@@ -132,7 +135,7 @@ async def test_webhook_mode_answers_start_and_refuses_a_wrong_secret(
                 "text": "/start",
             },
         }
-        answered = len(emu.sent(anna.id))
+        answered = len(emulator.sent(anna.id))
         trusted = ssl.create_default_context(cafile=str(tmp_path / "webhook.pem"))
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trusted)) as http:
             for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
@@ -140,4 +143,4 @@ async def test_webhook_mode_answers_start_and_refuses_a_wrong_secret(
                     assert response.status in {401, 403}
         # The refused updates were never handled: a real one after them is the next answer.
         await anna.send_text("/menu")
-        assert len(emu.sent(anna.id)) == answered + 1
+        assert len(emulator.sent(anna.id)) == answered + 1

@@ -3,38 +3,30 @@ product's real dispatcher behind the emulator and a real database."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.sync_api import Page, expect
 
-from bot.dispatcher import build_dispatcher
-from bot.runtime import run_bot
-from config import load_settings
 from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Client, Slot
 from sandbox import SANDBOX_TOKEN, BotApiEmulator
 from sandbox.chat import setup_sandbox_chat
 from services import Services
-from tests.bot.conftest import make_psychologist
-from tests.browser.conftest import BrowserPage, ServeApp
+from tests.harness.bots import polling
+from tests.harness.browser import BrowserPage, ServeApp
+from tests.harness.builders import make_bookable_psychologist
 
 USER_ID = 8101
 PHONE = "+79161112233"
 
 
 @pytest.fixture
-async def product_sandbox(
-    database: str, serve_app: ServeApp, tmp_path: Path
-) -> AsyncIterator[TestServer]:
+async def product_sandbox(services: Services, serve_app: ServeApp) -> AsyncIterator[TestServer]:
     """The emulator and its chat page on a loopback app; the product's bot polling it."""
     emulator = BotApiEmulator()
     app = web.Application()
@@ -42,21 +34,12 @@ async def product_sandbox(
     setup_sandbox_chat(app, emulator, SANDBOX_TOKEN)
     server = await serve_app(app)
     emulator.base_url = str(server.make_url("")).rstrip("/")
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-    )
-    services = Services(settings=settings)
-    services.bot = Bot(
-        SANDBOX_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
-    )
+    bot = emulator.make_bot()
     try:
-        async with run_bot(services, build_dispatcher(services)):
-            await emulator.wait_for(lambda: emulator.long_polling(SANDBOX_TOKEN))
+        async with polling(services, bot, emulator):
             yield server
     finally:
-        await services.bot.session.close()
+        await bot.session.close()
 
 
 def _bot_says(page: Page, text: str | re.Pattern[str]):  # noqa: ANN202 - a Playwright locator
@@ -75,7 +58,7 @@ def _tap(page: Page, label: str) -> None:
 async def test_a_session_is_booked_through_the_sandbox_page(
     product_sandbox: TestServer, page: BrowserPage, tmp_path: Path
 ) -> None:
-    maria = await make_psychologist("Maria Ivanova", queries=["anxiety"], min_price=3000)
+    maria = await make_bookable_psychologist("Maria Ivanova", queries=["anxiety"], min_price=3000)
     url = str(product_sandbox.make_url("/sandbox"))
 
     def register_and_book(page: Page) -> None:

@@ -33,7 +33,7 @@ from playwright.sync_api import Page, expect
 
 from sandbox import SANDBOX_TOKEN, BotApiEmulator
 from sandbox.chat import setup_sandbox_chat, sign_web_app_init_data
-from tests.browser.conftest import BrowserPage, ServeApp
+from tests.harness.browser import BrowserPage, ServeApp
 
 TOKEN = SANDBOX_TOKEN
 ANNA = 5001

@@ -16,14 +16,16 @@ from playwright.sync_api import Page
 
 from sandbox import SANDBOX_TOKEN, BotApiEmulator
 from sandbox.chat import setup_sandbox_chat
-from tests.browser.conftest import BrowserPage, ServeApp
+from tests.harness.browser import BrowserPage, ServeApp
 
 ANNA = 5001
 PUBLIC_URL = "https://sandbox.example"
 
 
 @dataclass
-class Chat:
+class ChatPage:
+    """The sandbox chat page served on loopback, and the emulator behind it."""
+
     emulator: BotApiEmulator
     server: TestServer
 
@@ -39,7 +41,7 @@ class Chat:
 
 
 @pytest.fixture
-async def chat(serve_app: ServeApp) -> AsyncIterator[Chat]:
+async def chat(serve_app: ServeApp) -> AsyncIterator[ChatPage]:
     """The chat page and its emulator, with PUBLIC_URL naming another address (a TLS proxy)."""
     emulator = BotApiEmulator()
     app = web.Application()
@@ -48,10 +50,10 @@ async def chat(serve_app: ServeApp) -> AsyncIterator[Chat]:
     server = await serve_app(app)
     emulator.base_url = str(server.make_url("")).rstrip("/")
     emulator.user(ANNA, "Анна")
-    yield Chat(emulator, server)
+    yield ChatPage(emulator, server)
 
 
-async def test_calls_without_a_json_body_are_refused(chat: Chat) -> None:
+async def test_calls_without_a_json_body_are_refused(chat: ChatPage) -> None:
     text_url = chat.url(f"/sandbox/api/chats/{ANNA}/text")
     async with aiohttp.ClientSession() as http:
         for body in (
@@ -67,7 +69,7 @@ async def test_calls_without_a_json_body_are_refused(chat: Chat) -> None:
     assert chat.users_said() == []
 
 
-async def test_calls_from_another_origin_are_refused_and_its_own_work(chat: Chat) -> None:
+async def test_calls_from_another_origin_are_refused_and_its_own_work(chat: ChatPage) -> None:
     text_url = chat.url(f"/sandbox/api/chats/{ANNA}/text")
     async with aiohttp.ClientSession() as http:
         for origin in ("http://evil.example", "null", chat.origin.replace("http:", "https:")):
@@ -109,7 +111,7 @@ fetch("{action}", {{method: "POST", mode: "no-cors", body, headers}})
 
 
 async def test_a_page_of_another_site_cannot_post_as_the_visitor(
-    chat: Chat, serve_app: ServeApp, page: BrowserPage
+    chat: ChatPage, serve_app: ServeApp, page: BrowserPage
 ) -> None:
     action = chat.url(f"/sandbox/api/chats/{ANNA}/text")
 
@@ -132,7 +134,7 @@ async def test_a_page_of_another_site_cannot_post_as_the_visitor(
     assert chat.emulator.pending_updates(SANDBOX_TOKEN) == []
 
 
-async def test_the_page_is_sent_with_its_security_headers(chat: Chat) -> None:
+async def test_the_page_is_sent_with_its_security_headers(chat: ChatPage) -> None:
     async with aiohttp.ClientSession() as http, http.get(chat.url("/sandbox/")) as answer:
         assert answer.status == 200
         policy = answer.headers["Content-Security-Policy"]

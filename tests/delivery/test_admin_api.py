@@ -6,28 +6,20 @@ from aiogram import Bot
 from aiohttp.test_utils import TestClient
 
 from bot.sender import running_sender
-from db.enums import Actor, ManagerRole, OutboxState
-from db.models import Client, Manager
+from db.enums import Actor, OutboxState
+from db.models import Client
 from sandbox import BotApiEmulator
 from services import Signals
-from tests.delivery.conftest import queue_message
-from tests.delivery.test_sender import FAST, wait_until_settled
-from tests.helpers import make_client
-from webapp.auth import Principal, issue_token
-from webapp.keys import SERVICES
+from tests.harness.api_callers import Api
+from tests.harness.builders import make_client
+from tests.harness.outbox import FAST, queue_message, wait_until_settled
 
 STAFF_IDS = {Actor.MANAGER: 9001, Actor.ADMIN: 9002}
 
 
 async def auth(web_client: TestClient, role: Actor) -> dict[str, str]:
     """A signed-in caller with `role`; staff are in the database, where roles are read."""
-    telegram_id = STAFF_IDS.get(role, 9003)
-    if role in STAFF_IDS:
-        await Manager.get_or_create(
-            telegram_id=telegram_id, defaults={"role": ManagerRole(role.value)}
-        )
-    token = issue_token(web_client.app[SERVICES].settings, Principal(telegram_id, role))
-    return {"Authorization": f"Bearer {token}"}
+    return await Api(web_client).signed_in(role, STAFF_IDS.get(role, 9003))
 
 
 async def test_failed_delivery_is_listed_and_retried_by_an_admin(

@@ -24,8 +24,15 @@ from domain.booking import appointments, reviews
 from domain.errors import Forbidden
 from domain.followup.events import EVENT_LEASE, EventLinks, run_due_events
 from domain.timerules import MSK, format_slot
-from tests.delivery.conftest import BY_CLIENT, booked, hours
-from tests.helpers import NOW, make_client, make_psychologist, make_slot
+from tests.harness.builders import (
+    BY_CLIENT,
+    NOW,
+    booked,
+    hours,
+    make_client,
+    make_psychologist,
+    make_slot,
+)
 
 pytestmark = pytest.mark.usefixtures("database")
 

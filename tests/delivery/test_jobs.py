@@ -19,8 +19,16 @@ from domain.followup.jobs import CronJob, cron_jobs
 from domain.timerules import MSK, utcnow
 from infra.scheduler import Scheduler, tick_of
 from services import Signals
-from tests.delivery.conftest import BY_CLIENT, REDIS_URL, booked, hours
-from tests.helpers import NOW, make_client, make_psychologist, make_slot
+from tests.harness.builders import (
+    BY_CLIENT,
+    NOW,
+    booked,
+    hours,
+    make_client,
+    make_psychologist,
+    make_slot,
+)
+from tests.harness.stores import REDIS_URL
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -15,20 +15,10 @@ from db.models import Outbox
 from domain.messaging import buttons
 from sandbox import BotApiEmulator
 from services import Signals
-from tests.delivery.conftest import queue_message
-from tests.helpers import make_client
+from tests.harness.builders import make_client
+from tests.harness.outbox import FAST, queue_message, wait_until_settled
 
 pytestmark = pytest.mark.usefixtures("database")
-
-FAST = {"backoff_s": 0.05, "poll_s": 0.05, "per_chat_s": 0.0}
-
-
-async def wait_until_settled(timeout: float = 10.0) -> None:
-    """Until no row is pending or being sent."""
-    deadline = time.monotonic() + timeout
-    while await Outbox.filter(state__in=[OutboxState.PENDING, OutboxState.SENDING]).exists():
-        assert time.monotonic() < deadline, "the sender did not settle"
-        await asyncio.sleep(0.02)
 
 
 async def test_delivers_each_row_once_with_its_keyboard(

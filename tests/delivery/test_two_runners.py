@@ -21,7 +21,7 @@ from domain.followup.events import run_due_events
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
 from services import Signals
-from tests.helpers import make_psychologist
+from tests.harness.builders import make_psychologist
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.test_main import ROOT, _bare_env
+from tests.harness.processes import ROOT, bare_env
 
 
 def test_worker_runs_alone_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -18,7 +18,7 @@ def test_worker_runs_alone_and_stops_on_sigterm(tmp_path: Path) -> None:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "worker"],
             cwd=tmp_path,
-            env=_bare_env(),
+            env=bare_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

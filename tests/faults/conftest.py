@@ -8,22 +8,22 @@ pass (DATABASE_URL unset) to keep CI short. `python -m pytest -m faults` runs th
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.faults.servers import ROOT, MissingTool, PrivatePostgres, PrivateRedis
+from tests.faults.servers import (
+    Cluster,
+    MissingTool,
+    PrivatePostgres,
+    PrivateRedis,
+    migrate_template,
+)
 
 HERE = Path(__file__).resolve().parent
-TEMPLATE_DB = "faults_template"
-MIGRATE_TIMEOUT_S = 120
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -36,38 +36,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(HERE):
             item.add_marker(skip)
-
-
-@dataclass(frozen=True)
-class Cluster:
-    folder: Path
-    postgres: PrivatePostgres
-    redis: PrivateRedis
-
-
-def _migrate(postgres: PrivatePostgres, folder: Path) -> None:
-    """The product's own migrations, once, into a template every scenario copies."""
-    postgres.createdb(TEMPLATE_DB)
-    env = {
-        **os.environ,
-        "DATABASE_URL": postgres.url(TEMPLATE_DB),
-        "DATA_DIR": str(folder / "migrate"),
-        "JWT_SECRET": secrets.token_urlsafe(16),
-        "INTEGRATION_TOKEN": secrets.token_urlsafe(16),
-        "WEBHOOK_SECRET": secrets.token_urlsafe(16),
-        "LOG_LEVEL": "WARNING",
-    }
-    done = subprocess.run(
-        [sys.executable, "main.py", "migrate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=MIGRATE_TIMEOUT_S,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"migrating the template failed:\n{done.stdout}\n{done.stderr}")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +54,7 @@ def cluster() -> Iterator[Cluster]:
             pytest.fail(str(missing))
         postgres.init()
         postgres.start()
-        _migrate(postgres, folder)
+        migrate_template(postgres, folder)
         redis.start()
         yield Cluster(folder, postgres, redis)
     finally:

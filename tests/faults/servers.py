@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 import re
+import secrets
 import shlex
 import shutil
 import signal
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +31,8 @@ SHARED_PORTS = frozenset({5432, 6379})
 # been seen to take 27 s (Python and aiogram imports, the migration check).
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
+TEMPLATE_DB = "faults_template"
+MIGRATE_TIMEOUT_S = 120
 
 
 class MissingTool(RuntimeError):
@@ -201,6 +205,40 @@ class PrivateRedis:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A private PostgreSQL (holding the migrated template) and Redis, in one folder."""
+
+    folder: Path
+    postgres: PrivatePostgres
+    redis: PrivateRedis
+
+
+def migrate_template(postgres: PrivatePostgres, folder: Path) -> None:
+    """The product's own migrations, once, into a template every scenario copies."""
+    postgres.createdb(TEMPLATE_DB)
+    env = {
+        **os.environ,
+        "DATABASE_URL": postgres.url(TEMPLATE_DB),
+        "DATA_DIR": str(folder / "migrate"),
+        "JWT_SECRET": secrets.token_urlsafe(16),
+        "INTEGRATION_TOKEN": secrets.token_urlsafe(16),
+        "WEBHOOK_SECRET": secrets.token_urlsafe(16),
+        "LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, "main.py", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=MIGRATE_TIMEOUT_S,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"migrating the template failed:\n{done.stdout}\n{done.stderr}")
 
 
 class ProductInstance:

@@ -60,7 +60,6 @@ from db.models import (
 from domain.statuses import ACTIVE
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator, run_emulator
-from tests.faults.conftest import TEMPLATE_DB, Cluster
 from tests.faults.load import (
     Answer,
     Caller,
@@ -70,7 +69,7 @@ from tests.faults.load import (
     booking_worker,
     health_poller,
 )
-from tests.faults.servers import START_TIMEOUT_S, ProductInstance
+from tests.faults.servers import START_TIMEOUT_S, TEMPLATE_DB, Cluster, ProductInstance
 from webapp.auth import Principal, issue_token
 
 pytestmark = pytest.mark.faults

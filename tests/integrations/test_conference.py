@@ -23,8 +23,8 @@ from db.enums import Actor
 from db.models import Appointment, Slot
 from domain.audit import Initiator
 from domain.booking import appointments
-from tests.helpers import make_client
-from tests.integrations.helpers import add_slots, fill_anketa, instant, next_monday, slot_at
+from tests.harness.builders import make_client
+from tests.harness.integrations import add_slots, fill_anketa, instant, next_monday, slot_at
 from webapp.keys import SERVICES
 
 BY_CLIENT = Initiator(Actor.CLIENT, source="test")

@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 from db.enums import EventState
 from db.models import Appointment, ScheduledEvent
 from domain.booking.planning import PLANNED
-from tests.integrations.helpers import (
+from tests.harness.integrations import (
     add_slots,
     automatch,
     fill_anketa,

@@ -7,7 +7,7 @@ import hashlib
 from aiohttp.test_utils import TestClient
 
 from db.models import Client, Education, Psychologist
-from tests.integrations.helpers import ANKETA, fill_anketa
+from tests.harness.integrations import ANKETA, fill_anketa
 
 
 async def test_tracking_records_each_step_with_its_time(

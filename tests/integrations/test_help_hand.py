@@ -10,8 +10,8 @@ from db.enums import Actor
 from db.models import Outbox, Ticket
 from domain.audit import Initiator
 from domain.tickets import help_hand
-from tests.helpers import make_client
-from tests.integrations.helpers import fill_anketa
+from tests.harness.builders import make_client
+from tests.harness.integrations import fill_anketa
 
 BY_CLIENT = Initiator(Actor.CLIENT, source="test")
 

@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 
 from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Outbox, ScheduledEvent, Slot, Ticket
-from tests.integrations.helpers import Psy, add_slots, automatch, fill_anketa, next_monday, slot_at
+from tests.harness.integrations import Psy, add_slots, automatch, fill_anketa, next_monday, slot_at
 
 
 async def _two(web_client: TestClient, headers: dict[str, str]) -> tuple[Psy, Psy]:

@@ -12,7 +12,7 @@ from db.models import Appointment, Slot, Ticket
 from domain.audit import Initiator
 from domain.booking import appointments, reassignment
 from domain.errors import NotFound
-from tests.integrations.helpers import (
+from tests.harness.integrations import (
     Psy,
     add_slots,
     automatch,

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 
 from domain.schedule.schedule_text import ORDINALS
 from domain.timerules import utcnow, week_start
-from tests.integrations.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
+from tests.harness.integrations import add_slots, automatch, fill_anketa, next_monday, slot_at
 
 LEGACY_PATHS = {
     "/init-form-tracking": "post",

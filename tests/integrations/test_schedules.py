@@ -12,8 +12,8 @@ from db.models import Slot
 from domain.audit import Initiator
 from domain.booking import appointments
 from domain.timerules import MSK, utcnow
-from tests.helpers import make_client
-from tests.integrations.helpers import add_slots, fill_anketa, instant, next_monday, slot_at
+from tests.harness.builders import make_client
+from tests.harness.integrations import add_slots, fill_anketa, instant, next_monday, slot_at
 
 ORDINALS = ("первую", "вторую", "третью", "четвёртую")
 BY_CLIENT = Initiator(Actor.CLIENT, source="test")

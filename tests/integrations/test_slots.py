@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 
 from db.models import Slot
 from domain.timerules import MSK, utcnow
-from tests.integrations.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
+from tests.harness.integrations import add_slots, automatch, fill_anketa, next_monday, slot_at
 
 
 async def test_add_slot_answers_each_case_clearly(

@@ -6,8 +6,8 @@ from aiohttp.test_utils import TestClient
 
 from db.enums import AppointmentStatus, SlotStatus
 from db.models import Appointment, Outbox, Slot
-from tests.helpers import make_client
-from tests.integrations.helpers import add_slots, automatch, fill_anketa, next_monday, slot_at
+from tests.harness.builders import make_client
+from tests.harness.integrations import add_slots, automatch, fill_anketa, next_monday, slot_at
 from webapp.keys import SERVICES
 
 

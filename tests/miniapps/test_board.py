@@ -8,24 +8,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from db.enums import Actor, AppointmentStatus
-from db.models import Appointment
-from domain.audit import Initiator
-from domain.booking import appointments
-from tests.api.conftest import future_slot
-from tests.helpers import make_client, make_psychologist
-from tests.miniapps.conftest import Screen, Site
-
-MANAGER = Initiator(Actor.MANAGER, ref="7001", source="test")
-
-
-def card_in(status: str, appointment_id: int) -> str:
-    return f'.column[data-status="{status}"] .card[data-appointment-id="{appointment_id}"]'
-
-
-def open_board(page: Page, url: str, appointment_id: int) -> None:
-    page.goto(url)
-    expect(page.locator(card_in("new", appointment_id))).to_be_visible()
-    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+from tests.harness.builders import future_slot, make_client, make_psychologist
+from tests.harness.mini_apps import Screen, Site, booked_appointment, card_in, open_board
 
 
 def drag(page: Page, source: str, target: str) -> None:
@@ -38,13 +22,6 @@ def drag(page: Page, source: str, target: str) -> None:
     page.mouse.move(start["x"] + start["width"] / 2 + 8, start["y"] + start["height"] / 2, steps=4)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 60, steps=20)
     page.mouse.up()
-
-
-async def booked_appointment(client_name: str = "Мария Иванова") -> Appointment:
-    psychologist = await make_psychologist(name="Анна Смирнова")
-    client = await make_client(name=client_name, phone="+79001234567")
-    slot = await future_slot(psychologist, hours_ahead=72)
-    return await appointments.book(client.id, slot.id, MANAGER, require_own_hold=False)
 
 
 async def test_a_card_dragged_to_confirmed_is_confirmed_and_an_illegal_drop_snaps_back(

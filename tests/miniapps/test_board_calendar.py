@@ -11,9 +11,8 @@ from playwright.sync_api import Page, expect
 from db.models import Appointment, Slot
 from domain.booking import appointments
 from domain.timerules import MSK, utcnow
-from tests.helpers import make_client, make_psychologist
-from tests.miniapps.conftest import Screen, Site
-from tests.miniapps.test_board import MANAGER
+from tests.harness.builders import make_client, make_psychologist
+from tests.harness.mini_apps import MANAGER, Screen, Site
 
 
 def at_msk(days_ahead: int, hour: int) -> datetime:

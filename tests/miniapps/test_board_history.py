@@ -11,11 +11,9 @@ from playwright.sync_api import Page, expect
 from db.enums import Actor, AppointmentStatus, ManagerRole
 from db.models import Manager, Slot
 from domain.booking import appointments
-from tests.api.conftest import future_slot
-from tests.helpers import make_client, make_psychologist
-from tests.miniapps.conftest import Screen, Site
-from tests.miniapps.test_board import MANAGER, card_in
-from tests.miniapps.test_editor_api import bearer
+from tests.harness.api_callers import bearer
+from tests.harness.builders import future_slot, make_client, make_psychologist
+from tests.harness.mini_apps import MANAGER, Screen, Site, card_in
 
 MANAGER_ID = int(MANAGER.ref)
 

@@ -15,9 +15,9 @@ from db.models import Appointment, Client, Slot
 from domain.audit import Initiator
 from domain.booking import appointments
 from sandbox.chat import sign_web_app_init_data, web_app_launch_url
-from tests.api.conftest import future_slot, sign_fields
-from tests.helpers import make_client, make_psychologist
-from tests.miniapps.conftest import PHONE, Screen, Site
+from tests.harness.api_callers import sign_fields
+from tests.harness.builders import future_slot, make_client, make_psychologist
+from tests.harness.mini_apps import PHONE, Screen, Site
 
 
 def without_telegram_script(page: Page) -> None:

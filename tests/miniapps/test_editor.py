@@ -14,8 +14,8 @@ from domain.audit import Initiator
 from domain.booking import appointments
 from domain.people import psychologists
 from domain.timerules import utcnow, week_start
-from tests.helpers import make_client, make_psychologist
-from tests.miniapps.conftest import Screen, Site
+from tests.harness.builders import make_client, make_psychologist
+from tests.harness.mini_apps import Screen, Site
 
 ZONE = ZoneInfo("Asia/Yekaterinburg")
 

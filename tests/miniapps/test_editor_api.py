@@ -12,16 +12,10 @@ from db.enums import Actor, SlotStatus
 from db.models import Slot
 from domain.people import psychologists
 from domain.timerules import utcnow, week_start
-from tests.helpers import make_psychologist
-from webapp.auth import Principal, issue_token
-from webapp.keys import SERVICES
+from tests.harness.api_callers import bearer
+from tests.harness.builders import make_psychologist
 
 ZONE = ZoneInfo("Asia/Novosibirsk")
-
-
-def bearer(web_client: TestClient, role: Actor, telegram_id: int) -> dict[str, str]:
-    token = issue_token(web_client.app[SERVICES].settings, Principal(telegram_id, role))
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_a_psychologist_adds_lists_and_removes_slots_in_local_time(

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from db.enums import Actor
 from db.models import Psychologist, Slot
 from domain.timerules import utcnow, week_start
-from tests.helpers import make_psychologist
-from tests.miniapps.conftest import Screen, Site
-from tests.miniapps.test_editor_api import bearer
+from tests.harness.api_callers import bearer
+from tests.harness.builders import make_psychologist
+from tests.harness.mini_apps import Screen, Site
 
 ZONE = ZoneInfo("Asia/Novosibirsk")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from db.models import Client
-from tests.miniapps.conftest import Screen, Site
+from tests.harness.mini_apps import Screen, Site
 
 CSV = "phone;name\n+79161234567;Иванова Анна\nnot a phone;Кто-то\n+79035554433;Петров Пётр\n"
 

@@ -8,8 +8,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 from db.enums import ManagerRole
 from db.models import Manager
 from domain.people.access import login_link
-from tests.miniapps.conftest import Screen, Site
-from tests.miniapps.test_board import booked_appointment, card_in
+from tests.harness.mini_apps import Screen, Site, booked_appointment, card_in
 
 MANAGER_ID = 7301
 

@@ -4,27 +4,22 @@ stylesheet, the drawer); a meeting link that is not http(s) is shown, never foll
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from playwright.sync_api import Page, expect
 
-from config import load_settings
 from db.enums import Actor
 from db.models import Appointment
 from domain.booking import appointments
 from sandbox import BotApiEmulator
 from sandbox.chat import setup_sandbox_chat
 from services import Services
-from tests.api.conftest import future_slot
-from tests.browser.conftest import BrowserPage
-from tests.helpers import make_client, make_psychologist
-from tests.miniapps.conftest import Screen, Site
-from tests.miniapps.test_board import MANAGER, card_in, open_board
+from tests.harness.browser import BrowserPage
+from tests.harness.builders import future_slot, make_client, make_psychologist
+from tests.harness.mini_apps import MANAGER, Screen, Site, card_in, open_board
 from webapp.app import create_app
 
 # What every page's policy holds, and what the mini apps' holds besides.
@@ -89,15 +84,11 @@ def policy(header: str) -> dict[str, str]:
 
 
 async def test_every_page_sends_the_security_headers_and_no_inline_script(
-    database: str, tmp_path: Path
+    services: Services,
 ) -> None:
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-    )
+    settings = services.settings
     # The app as `python main.py` serves it with no BOT_TOKEN: the sandbox chat mounted too.
-    app = create_app(Services(settings=settings), own_database=False)
+    app = create_app(services, own_database=False)
     emulator = BotApiEmulator()
     emulator.attach(app)
     setup_sandbox_chat(app, emulator, settings.telegram_token, public_url=settings.base_url)

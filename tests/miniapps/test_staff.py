@@ -11,8 +11,9 @@ from playwright.sync_api import Dialog, Page, expect
 
 from db.enums import Actor, ManagerRole
 from db.models import AuditLog, Invite, Manager
-from tests.helpers import bot_on_emulator, make_psychologist
-from tests.miniapps.conftest import Screen, Site
+from tests.harness.bots import bot_on_emulator
+from tests.harness.builders import make_psychologist
+from tests.harness.mini_apps import Screen, Site
 from webapp.keys import SERVICES
 
 ADMIN = 7100

@@ -4,26 +4,18 @@ new page never runs beside an old module a browser kept."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from config import load_settings
 from services import Services
 from webapp.app import create_app
 
 
 async def test_imported_modules_are_revalidated_and_versioned_scripts_cached(
-    database: str, tmp_path: Path
+    services: Services,
 ) -> None:
-    settings = load_settings(
-        database_url=database,
-        redis_url=os.environ.get("REDIS_URL", ""),
-        data_dir=tmp_path / "data",
-    )
-    app = create_app(Services(settings=settings), own_database=False)
+    app = create_app(services, own_database=False)
     async with TestClient(TestServer(app)) as client:
         page = await (await client.get("/app/board")).text()
         versioned = re.search(r'src="(/app/static/js/board\.js\?v=[^"]+)"', page)

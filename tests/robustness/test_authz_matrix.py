@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.api.conftest import Api
-from tests.robustness.conftest import OTHER_SECRET, ROLES, World
+from tests.harness.api_callers import Api
+from tests.harness.worlds import OTHER_SECRET, ROLES, World
 
 WRONG_SECRET = "not-anybodys-schedule-secret"
 WEBSOCKET = ("GET", "/api/v1/dashboard/updates")

@@ -5,8 +5,8 @@ document gives them."""
 
 from __future__ import annotations
 
-from tests.api.conftest import Api
-from tests.robustness.conftest import World
+from tests.harness.api_callers import Api
+from tests.harness.worlds import World
 
 
 async def test_a_405_names_the_methods_allowed(api: Api) -> None:

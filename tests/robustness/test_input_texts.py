@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from db.models import FormTracking
-from tests.api.conftest import Api
+from tests.harness.api_callers import Api
 
 
 @pytest.mark.parametrize(

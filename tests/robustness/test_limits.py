@@ -11,7 +11,7 @@ import logging
 import aiohttp
 import pytest
 
-from tests.api.conftest import Api
+from tests.harness.api_callers import Api
 from webapp.app import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES
 from webapp.validation import MAX_QUERY_PARAMS, MAX_QUERY_VALUE
 

@@ -23,15 +23,9 @@ from db.models import Manager, Outbox, Slot
 from domain.people.access import login_link
 from domain.timerules import MSK, utcnow
 from sandbox import SANDBOX_TOKEN, BotApiEmulator
-from tests.api.conftest import Api, sign_init_data
-from tests.bot.conftest import (  # noqa: F401 (fixtures)
-    Person,
-    emu,
-    person,
-    register,
-    running_bot,
-)
-from tests.integrations.helpers import ANKETA
+from tests.harness.api_callers import Api, sign_init_data
+from tests.harness.bot_users import Person, register
+from tests.harness.integrations import ANKETA
 from webapp.app import MAX_REQUEST_LINE_BYTES
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -74,9 +68,9 @@ async def _settled(timeout: float = 10.0) -> None:
 
 async def test_a_full_scenario_leaves_no_secret_in_the_logs(  # noqa: PLR0914, PLR0915
     api: Api,
-    emu: BotApiEmulator,  # noqa: F811
-    running_bot: Bot,  # noqa: F811
-    person: Callable[..., Person],  # noqa: F811
+    emulator: BotApiEmulator,
+    running_bot: Bot,
+    person: Callable[..., Person],
     debug_logs: Callable[[], str],
 ) -> None:
     http = api.http
@@ -123,8 +117,8 @@ async def test_a_full_scenario_leaves_no_secret_in_the_logs(  # noqa: PLR0914, P
     someone = person(language="ru", name="Мария")
     await register(someone)
     # ...and another through the booking mini app with signed initData.
-    emu.user(API_CLIENT_ID, "Ольга", phone=API_PHONE)
-    emu.user(PSYCHOLOGIST_ID, "Анна")
+    emulator.user(API_CLIENT_ID, "Ольга", phone=API_PHONE)
+    emulator.user(PSYCHOLOGIST_ID, "Анна")
     init_data = sign_init_data(SANDBOX_TOKEN, {"id": API_CLIENT_ID, "first_name": "Ольга"})
     secrets["initData"] = init_data
     secrets["initData hash"] = init_data.rsplit("hash=", 1)[1]

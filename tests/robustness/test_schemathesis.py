@@ -27,8 +27,8 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
-from tests.api.conftest import Api
-from tests.robustness.conftest import World
+from tests.harness.api_callers import Api
+from tests.harness.worlds import World
 
 # Bounds the fuzzing and stateful phases per operation (the examples and coverage phases are
 # bounded by the document itself): about 20 000 calls, a few minutes on two shared cores.

@@ -15,7 +15,7 @@ import pytest
 
 from db.enums import Actor
 from domain.timerules import utcnow
-from tests.api.conftest import Api, sign_init_data
+from tests.harness.api_callers import Api, sign_init_data
 from webapp.auth import Principal, issue_token
 
 MANAGER_ID = 7001

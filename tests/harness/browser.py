@@ -1,4 +1,4 @@
-"""Browser tests: Debian's Chromium driven by Playwright, pages served by aiohttp on loopback.
+"""Debian's Chromium driven by Playwright, and aiohttp apps served on loopback for it.
 
 Playwright's sync API runs on one dedicated thread for the whole session (its objects belong to
 that thread), so the browser starts once while each test keeps its own event loop, where the
@@ -9,12 +9,11 @@ aiohttp app, the database and the bot run. A test hands page steps to the browse
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
@@ -104,41 +103,21 @@ class BrowserPage:
         return await self.thread.run(step, self.page, *args, **kw)
 
 
-@pytest.fixture(scope="session")
-def browser_thread() -> Iterator[BrowserThread]:
-    # A missing browser fails the run: the page tests are part of the suite, never skipped.
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium")
-    thread = BrowserThread()
-    thread.start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
-async def page(browser_thread: BrowserThread) -> AsyncIterator[BrowserPage]:
-    """A fresh browser context and page for one test."""
-    context = await browser_thread.run(browser_thread.new_context)
-    try:
-        yield BrowserPage(browser_thread, context)
-    finally:
-        await browser_thread.run(context.close)
-
-
 ServeApp = Callable[[web.Application], Awaitable[TestServer]]
 
 
-@pytest.fixture
-async def serve_app() -> AsyncIterator[ServeApp]:
-    """Serve aiohttp apps on free loopback ports (see ``server.make_url``) for the test."""
-    servers: list[TestServer] = []
+class LoopbackServers:
+    """aiohttp apps served on free loopback ports (see ``server.make_url``) until closed."""
 
-    async def serve(app: web.Application) -> TestServer:
+    def __init__(self) -> None:
+        self._servers: list[TestServer] = []
+
+    async def serve(self, app: web.Application) -> TestServer:
         server = TestServer(app, host="127.0.0.1")
         await server.start_server()
-        servers.append(server)
+        self._servers.append(server)
         return server
 
-    yield serve
-    for server in reversed(servers):
-        await server.close()
+    async def close(self) -> None:
+        for server in reversed(self._servers):
+            await server.close()

@@ -1,4 +1,4 @@
-"""Helpers for the integration API tests: psychologists made through the anketa endpoint, slot
+"""Callers of the integration API: psychologists made through the anketa endpoint, slot
 strings in next week (always ahead of the real clock the app uses), automatch calls."""
 
 from __future__ import annotations

@@ -149,7 +149,7 @@ class Chat:
 
     def __init__(
         self,
-        emu: BotApiEmulator,
+        emulator: BotApiEmulator,
         token: str,
         user_id: int,
         outcomes: Outcomes,
@@ -157,7 +157,7 @@ class Chat:
         *,
         pace: Pace | None = None,
     ) -> None:
-        self.emu = emu
+        self.emulator = emulator
         self.token = token
         self.id = user_id
         self.outcomes = outcomes
@@ -167,15 +167,15 @@ class Chat:
     # -- observation ------------------------------------------------------------------------
 
     def sent_count(self) -> int:
-        return len(self.emu.sent(self.id, self.token))
+        return len(self.emulator.sent(self.id, self.token))
 
     def last(self) -> JsonDict:
-        message = self.emu.last_sent(self.id, self.token)
+        message = self.emulator.last_sent(self.id, self.token)
         assert message is not None, f"the bot has sent nothing to {self.id}"
         return message
 
     def message(self, message_id: int) -> JsonDict:
-        message = self.emu.message(self.id, message_id, self.token)
+        message = self.emulator.message(self.id, message_id, self.token)
         assert message is not None, f"no message {message_id} in chat {self.id}"
         return message
 
@@ -192,28 +192,28 @@ class Chat:
 
     def newest_with(self, prefix: str) -> tuple[JsonDict, str]:
         """The newest bot message with a button whose data starts with `prefix`."""
-        for message in reversed(self.emu.sent(self.id, self.token)):
+        for message in reversed(self.emulator.sent(self.id, self.token)):
             found = self.data_starting(prefix, message)
             if found:
                 return message, found[0]
         raise AssertionError(f"no button {prefix!r} in chat {self.id}")
 
     def own_messages(self) -> list[JsonDict]:
-        messages = self.emu.messages(self.id, self.token)
+        messages = self.emulator.messages(self.id, self.token)
         return [m for m in messages if not m["from"].get("is_bot")]
 
     # -- updates ----------------------------------------------------------------------------
 
     async def _settle(self, update_id: int, before: int, what: str) -> Reply:
         outcome = await self.outcomes.wait(update_id)
-        sent = self.emu.sent(self.id, self.token)
+        sent = self.emulator.sent(self.id, self.token)
         return Reply(update_id, outcome, what=what[:120], new=sent[before:])
 
     async def text(self, category: str, text: str) -> Reply:
         """Send text (the emulator marks commands as Telegram does); a reply is expected."""
         await self.pace.take()
         before = self.sent_count()
-        update = self.emu.send_text(self.token, self.id, text)
+        update = self.emulator.send_text(self.token, self.id, text)
         return self._expect_reply(
             category, await self._settle(update["update_id"], before, repr(text))
         )
@@ -221,7 +221,7 @@ class Chat:
     async def share_own_contact(self, category: str, phone: str) -> Reply:
         await self.pace.take()
         before = self.sent_count()
-        update = self.emu.send_contact(self.token, self.id, phone)
+        update = self.emulator.send_contact(self.token, self.id, phone)
         return self._expect_reply(
             category, await self._settle(update["update_id"], before, f"contact {phone!r}")
         )
@@ -230,7 +230,7 @@ class Chat:
         """Any message (media, a contact card, a location...); a reply is expected."""
         await self.pace.take()
         before = self.sent_count()
-        update = self.emu.send_raw(self.token, self.id, fields)
+        update = self.emulator.send_raw(self.token, self.id, fields)
         return self._expect_reply(
             category, await self._settle(update["update_id"], before, repr(fields))
         )
@@ -243,11 +243,11 @@ class Chat:
 
     def inject_text(self, text: str) -> int:
         """Send text without waiting for anything (a flood); answers the update id."""
-        return int(self.emu.send_text(self.token, self.id, text)["update_id"])
+        return int(self.emulator.send_text(self.token, self.id, text)["update_id"])
 
     def inject_tap(self, data: str, message: JsonDict) -> tuple[int, str]:
         """Tap without waiting for anything; answers the update id and the query id."""
-        update = self.emu.send_callback_query(self.token, self.id, data, message)
+        update = self.emulator.send_callback_query(self.token, self.id, data, message)
         return update["update_id"], update["callback_query"]["id"]
 
     async def edit(self, category: str, text: str) -> Reply:
@@ -255,7 +255,7 @@ class Chat:
         own = self.own_messages()
         assert own, "nothing to edit"
         before = self.sent_count()
-        update = self.emu.edit_text(self.token, self.id, own[-1]["message_id"], text)
+        update = self.emulator.edit_text(self.token, self.id, own[-1]["message_id"], text)
         reply = await self._settle(update["update_id"], before, f"edit to {text!r}")
         self.counts[category] += 1
         assert reply.outcome == "not handled", f"an edited message was acted on: {reply}"
@@ -271,7 +271,7 @@ class Chat:
             await self.pace.take()
         carrier = message or self.last()
         before = self.sent_count()
-        update = self.emu.send_callback_query(self.token, self.id, data, carrier)
+        update = self.emulator.send_callback_query(self.token, self.id, data, carrier)
         return await self._answered(category, update, before=before, carrier=carrier, data=data)
 
     async def in_group(self, category: str, group: JsonDict, fields: JsonDict) -> Reply:
@@ -279,7 +279,7 @@ class Chat:
         (nothing is sent anywhere; the caller checks the group got nothing)."""
         await self.pace.take()
         before = self.sent_count()
-        update = self.emu.send_raw(self.token, self.id, fields, chat=group)
+        update = self.emulator.send_raw(self.token, self.id, fields, chat=group)
         reply = await self._settle(update["update_id"], before, f"in a group: {fields!r}")
         self.counts[category] += 1
         assert not reply.new, f"a group message was answered in private: {reply.texts()}"
@@ -291,13 +291,13 @@ class Chat:
         before = self.sent_count()
         carrier = {
             "message_id": 1,
-            "from": self.emu.bot_user(self.token),
+            "from": self.emulator.bot_user(self.token),
             "chat": group,
             "date": int(time.time()),
             "text": "…",
             "reply_markup": {"inline_keyboard": [[{"text": "…", "callback_data": data}]]},
         }
-        update = self.emu.send_callback_query(self.token, self.id, data, carrier)
+        update = self.emulator.send_callback_query(self.token, self.id, data, carrier)
         reply = await self._answered(
             category, update, before=before, carrier=None, data=f"{data!r} in a group"
         )
@@ -310,12 +310,12 @@ class Chat:
         await self.pace.take()
         before = self.sent_count()
         if inline:
-            update = self.emu.send_callback_query(
+            update = self.emulator.send_callback_query(
                 self.token, self.id, data, inline_message_id=f"AAA{self.id}"
             )
         else:
             inaccessible = {"message_id": 1, "date": 0, "chat": self.last()["chat"]}
-            update = self.emu.send_callback_query(self.token, self.id, data, inaccessible)
+            update = self.emulator.send_callback_query(self.token, self.id, data, inaccessible)
         what = f"{data!r} on {'an inline' if inline else 'an inaccessible'} message"
         return await self._answered(category, update, before=before, carrier=None, data=what)
 
@@ -331,9 +331,9 @@ class Chat:
         """What the bot did about the tap in the callback_query `update`."""
         query_id = update["callback_query"]["id"]
         reply = await self._settle(update["update_id"], before, f"tap {data!r}")
-        reply.answer = self.emu.callback_answer(query_id)
+        reply.answer = self.emulator.callback_answer(query_id)
         if carrier is not None:
-            reply.carrier = self.emu.message(self.id, carrier["message_id"], self.token)
+            reply.carrier = self.emulator.message(self.id, carrier["message_id"], self.token)
         self.counts[category] += 1
         assert reply.outcome == "handled", f"{category}: {reply.what} not handled"
         assert reply.answer is not None, f"{category}: callback {query_id} left spinning"
