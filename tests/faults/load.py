@@ -155,6 +155,9 @@ async def booking_worker(
                 )
                 if answer.status is not None:
                     break
+                # no answer: the booking may have been made all the same (the next instance
+                # will then say the slot is taken)
+                session.record.unsure.add((slot_id, caller.telegram_id))
             assert answer is not None
             if answer.status == 201:
                 session.record.bookings.append(
