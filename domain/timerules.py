@@ -42,7 +42,11 @@ class TimeFormatError(InvalidInput, ValueError):
 
     def __init__(self, reason: str, field: str | None = None) -> None:
         super().__init__(reason, field=field)
-        self.reason = reason
+
+    @property
+    def reason(self) -> str:
+        """The message, under the name the integration API's parsers use."""
+        return self.message
 
 
 def require_aware(value: datetime, name: str) -> None:
