@@ -141,7 +141,7 @@ class TeamChats:
         if isinstance(change, DataChange) and change.kind == "staff.changed":
             self._wanted.set()
 
-    async def sync(self) -> None:
+    async def _sync(self) -> None:
         for member in await staff.team_roles(self._admin_ids()):
             try:
                 await set_chat(self._bot, member.telegram_id, member.role)
@@ -154,7 +154,7 @@ class TeamChats:
             await self._wanted.wait()
             self._wanted.clear()
             try:
-                await self.sync()
+                await self._sync()
             except Exception:
                 log.exception("setting the team's chats failed; the next change tries again")
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot
+from aiogram.types import BotCommandScopeChat
 
 from db.enums import Actor, ManagerRole
 from db.models import Manager, Psychologist
@@ -117,6 +118,9 @@ async def test_the_team_gets_its_commands_at_start_up(
         await chat_shows(emulator, boss, ADMIN)
         await chat_shows(emulator, boss, ADMIN, "en")
         assert chat_commands(emulator, gone) == []
+        # What Telegram answers the bot, by the chat's scope.
+        listed = await bot.get_my_commands(scope=BotCommandScopeChat(chat_id=olga.id))
+        assert [c.command for c in listed] == MANAGER
     english = emulator.my_commands(TOKEN, {"type": "chat", "chat_id": boss.id}, "en")
     assert {"command": "invite", "description": "Invite a manager or a psychologist"} in english
     russian = emulator.my_commands(TOKEN, {"type": "chat", "chat_id": boss.id}, "ru")
