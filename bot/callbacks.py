@@ -14,6 +14,8 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from domain.values import InviteRole
+
 # Data in a tap is the client's word, and a modified client sends any: a number outside the
 # database's integer range would fail the query, so such data does not parse (the tap is then
 # answered as an outdated button).
@@ -32,6 +34,7 @@ class Menu(StrEnum):
     ANKETA = "anketa"
     TICKETS = "tickets"
     BROWSER = "browser"  # a one-time link to the board in a plain browser
+    HELP = "help"
 
 
 class MenuCb(CallbackData, prefix="m"):
@@ -123,3 +126,9 @@ class TierCb(CallbackData, prefix="t"):
 class TakeCb(CallbackData, prefix="tk"):
     ticket_id: Id
     tier: Number
+
+
+class InviteCb(CallbackData, prefix="iv"):
+    """An admin's choice of whom to invite."""
+
+    role: InviteRole

@@ -13,15 +13,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from aiogram import Bot, Dispatcher
-from aiogram.types import BotCommand, MenuButtonCommands
+from aiogram import Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot.commands import TeamChats, set_bot_wide
 from bot.dispatcher import BotRedisStorage
 from bot.middlewares import InFlight
 from config import Settings
-from domain.i18n import LANGUAGES, N_, translate
 from services import Services
 
 log = logging.getLogger(__name__)
@@ -31,13 +30,6 @@ DRAIN_TIMEOUT_S = 5.0
 # Updates handled at once: each holds database and Redis connections, and a burst of
 # thousands would exhaust the pools (seen in bench/bot.py); the rest wait their turn.
 UPDATES_IN_FLIGHT = 100
-# (command, description id): descriptions go through the catalogs like every other text.
-COMMANDS = (
-    ("start", N_("Start")),
-    ("menu", N_("Main menu")),
-    ("sessions", N_("My sessions")),
-    ("language", N_("Language")),
-)
 
 
 def uses_webhook(settings: Settings) -> bool:
@@ -55,32 +47,24 @@ def mount_webhook(app: web.Application, dispatcher: Dispatcher, services: Servic
     ).register(app, path=WEBHOOK_PATH)
 
 
-async def set_commands(bot: Bot) -> None:
-    """The command list in each language, and the menu button that shows it."""
-    for language in LANGUAGES:
-        await bot.set_my_commands(
-            [
-                BotCommand(command=name, description=translate(language, description))
-                for name, description in COMMANDS
-            ],
-            language_code=language,
-        )
-    await bot.set_my_commands(
-        [
-            BotCommand(command=name, description=translate("ru", description))
-            for name, description in COMMANDS
-        ]
-    )
-    await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+@contextlib.asynccontextmanager
+async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[Dispatcher]:
+    """Start answering updates for the block, with the bot's profile and command lists set
+    and the team's chats kept in step; stop cleanly at its end."""
+    bot = services.bot
+    assert bot is not None, "services.bot must be created before the bot runs"
+    await set_bot_wide(bot)
+    team = TeamChats(bot, lambda: services.settings.admin_ids)
+    async with team.running(services.signals.changes), _answering(services, dispatcher):
+        yield dispatcher
 
 
 @contextlib.asynccontextmanager
-async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[Dispatcher]:
-    """Start answering updates for the block; stop cleanly at its end."""
+async def _answering(services: Services, dispatcher: Dispatcher) -> AsyncIterator[None]:
+    """Updates reach the dispatcher for the block: by the webhook or by long polling."""
     bot = services.bot
-    assert bot is not None, "services.bot must be created before the bot runs"
+    assert bot is not None
     allowed = dispatcher.resolve_used_update_types()
-    await set_commands(bot)
     if uses_webhook(services.settings):
         await dispatcher.emit_startup(bot=bot)
         await bot.set_webhook(
@@ -89,7 +73,7 @@ async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[D
             allowed_updates=allowed,
         )
         try:
-            yield dispatcher
+            yield
         finally:
             await dispatcher.emit_shutdown(bot=bot)
             await _release(dispatcher)
@@ -105,7 +89,7 @@ async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[D
         )
     )
     try:
-        yield dispatcher
+        yield
     finally:
         await _stop_polling(dispatcher, polling)
         await _release(dispatcher)

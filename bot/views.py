@@ -335,7 +335,7 @@ def main_menu(person: TelegramUser, base_url: str) -> Screen:
     if person.psychologist is not None:
         return _("Hello, {name}! Your psychologist's menu:").format(
             name=person.psychologist.name
-        ), psychologist_menu(f"{base_url}/app/editor", person.psychologist.help_hand_mode)
+        ), psychologist_menu(base_url, person.psychologist.help_hand_mode)
     return _("Main menu: what would you like to do?"), client_menu()
 
 

@@ -6,7 +6,9 @@ from bot.handlers import (
     booking,
     common,
     fallback,
+    guide,
     help_hand,
+    invite,
     manager,
     psychologist,
     reviews,
@@ -20,6 +22,8 @@ def get_routers() -> list[Router]:
     parent), so one process may build several."""
     return [
         common.router(),
+        guide.router(),
+        invite.router(),
         start.router(),
         reviews.router(),
         booking.router(),

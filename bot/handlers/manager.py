@@ -1,9 +1,9 @@
-"""Managers and admins: the board mini app (the menu carries its button), a one-time link to
-the board in a plain browser, and admins' invites of new managers."""
+"""Managers and admins: the board mini app (the menu carries its button) and a one-time link to
+the board in a plain browser. Admins' invites are bot/handlers/invite.py."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -12,8 +12,7 @@ from bot.callbacks import Menu, MenuCb
 from bot.filters import IsStaff
 from bot.keyboards.common import home_keyboard, manager_menu
 from bot.views import show
-from domain.errors import Forbidden
-from domain.people import access, invites
+from domain.people import access
 from domain.people.telegram_users import TelegramUser
 from services import Services
 
@@ -47,22 +46,6 @@ async def on_login(callback: CallbackQuery, person: TelegramUser, services: Serv
     await show(callback, (await login_text(person, services), home_keyboard()))
 
 
-async def cmd_invite(message: Message, person: TelegramUser, services: Services, bot: Bot) -> None:
-    try:
-        invite = await invites.create_invite(person.telegram_id, services.settings.admin_ids)
-    except Forbidden:
-        await message.answer(_("Only admins can invite managers."), reply_markup=home_keyboard())
-        return
-    me = await bot.me()
-    link = invites.deep_link(me.username or "", invite.code)
-    await message.answer(
-        _("Send this link to the new manager. It works once, within 24 hours:\n{link}").format(
-            link=link
-        ),
-        reply_markup=home_keyboard(),
-    )
-
-
 def router() -> Router:
     routes = Router(name=__name__)
     routes.message.filter(IsStaff())
@@ -70,5 +53,4 @@ def router() -> Router:
     routes.message.register(cmd_board, Command("board"))
     routes.message.register(cmd_login, Command("login"))
     routes.callback_query.register(on_login, MenuCb.filter(F.item == Menu.BROWSER))
-    routes.message.register(cmd_invite, Command("invite"))
     return routes

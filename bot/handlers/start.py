@@ -17,6 +17,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.commands import set_chat
 from bot.filters import Unregistered
 from bot.keyboards.common import contact_keyboard, home_keyboard
 from bot.states import Registration
@@ -73,8 +74,10 @@ async def cmd_start(
 async def staff_menu(
     message: Message, person: TelegramUser, services: Services, bot: Bot, note: str = ""
 ) -> None:
-    """A psychologist's or manager's menu, and their mini app on the chat's menu button."""
+    """A psychologist's or manager's menu, their mini app on the chat's menu button and their
+    commands in the chat's list (set here too for whom the team's pass found no chat yet)."""
     base_url = services.settings.base_url
+    await set_chat(bot, message.chat.id, person.role)
     url = f"{base_url}/app/board" if person.is_staff else f"{base_url}/app/editor"
     label = _("Board") if person.is_staff else _("Schedule")
     await bot.set_chat_menu_button(
@@ -110,8 +113,9 @@ async def join_the_team(message: Message, code: str, services: Services, bot: Bo
             if joined == Actor.MANAGER
             else _(
                 "Welcome to the team! You are now one of our psychologists.\n"
-                "Next, open the schedule editor with the button below and add the times "
-                "when clients can book you. «My anketa» shows what clients see about you."
+                "First, fill in your anketa with the «📝 Fill in my anketa» button below: it is "
+                "what clients read about you. Then open the schedule editor and add the times "
+                "when clients can book you."
             )
         )
     if problem:

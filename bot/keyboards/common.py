@@ -43,21 +43,33 @@ def client_menu() -> InlineKeyboardMarkup:
     builder.row(menu_button(_("📅 Book a session"), Menu.BOOK))
     builder.row(menu_button(_("🗂 My sessions"), Menu.SESSIONS))
     builder.row(menu_button(_("🤝 Help hand: a low-price request"), Menu.HELP_HAND))
-    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE))
+    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
     return builder.as_markup()
 
 
-def psychologist_menu(editor_url: str, help_hand: bool) -> InlineKeyboardMarkup:
+def help_button() -> InlineKeyboardButton:
+    return menu_button(_("❓ Help"), Menu.HELP)
+
+
+def psychologist_menu(base_url: str, help_hand: bool) -> InlineKeyboardMarkup:
+    """The schedule editor and the anketa (mini apps), then the bot's own screens."""
     builder = InlineKeyboardBuilder()
     builder.row(
-        InlineKeyboardButton(text=_("🗓 Schedule editor"), web_app=WebAppInfo(url=editor_url))
+        InlineKeyboardButton(
+            text=_("🗓 Schedule editor"), web_app=WebAppInfo(url=f"{base_url}/app/editor")
+        )
+    )
+    builder.row(
+        InlineKeyboardButton(
+            text=_("📝 Fill in my anketa"), web_app=WebAppInfo(url=f"{base_url}/app/profile")
+        )
     )
     builder.row(menu_button(_("Today's sessions"), Menu.TODAY))
     builder.row(menu_button(_("Upcoming sessions"), Menu.UPCOMING))
     builder.row(menu_button(_("My anketa"), Menu.ANKETA))
     if help_hand:
         builder.row(menu_button(_("🤝 Help-hand requests"), Menu.TICKETS))
-    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE))
+    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
     return builder.as_markup()
 
 
@@ -67,7 +79,7 @@ def manager_menu(board_url: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton(text=_("📋 Open the board"), web_app=WebAppInfo(url=board_url))
     )
     builder.row(menu_button(_("🖥 Open the board in a browser"), Menu.BROWSER))
-    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE))
+    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
     return builder.as_markup()
 
 

@@ -57,6 +57,15 @@ class StaffList:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamMember:
+    """Someone who is or was on the team, with the role they have now (a client once
+    deactivated)."""
+
+    telegram_id: int
+    role: Actor
+
+
+@dataclass(frozen=True, slots=True)
 class IssuedInvite:
     code: str
     link: str
@@ -123,6 +132,32 @@ async def list_staff(admin: Admin) -> StaffList:
         managers=[_manager_entry(manager, admin.admin_ids) for manager in managers],
         psychologists=[_psychologist_entry(psychologist) for psychologist in psychologists],
     )
+
+
+async def team_roles(admin_ids: Iterable[int]) -> list[TeamMember]:
+    """Every Telegram id with a manager or psychologist row, active or not, and every one in
+    ADMIN_IDS, with the role each has now (by `role_for`), by Telegram id. For what the
+    adapters show each role; a service's own view, so no admin is asked for."""
+    admins = frozenset(admin_ids)
+    managers = {m.telegram_id: m for m in await Manager.filter(is_active=True)}
+    every_manager = set(await Manager.all().values_list("telegram_id", flat=True))
+    psychologists = await Psychologist.exclude(telegram_id=None).values_list(
+        "telegram_id", "is_active"
+    )
+    active_psychologists = {telegram_id for telegram_id, active in psychologists if active}
+    everyone = admins | every_manager | {telegram_id for telegram_id, _ in psychologists}
+    return [
+        TeamMember(
+            telegram_id,
+            role_for(
+                telegram_id,
+                admins,
+                managers.get(telegram_id),
+                is_psychologist=telegram_id in active_psychologists,
+            ),
+        )
+        for telegram_id in sorted(everyone)
+    ]
 
 
 async def invite(admin: Admin, role: InviteRole, bot_username: str) -> IssuedInvite:

@@ -14,6 +14,10 @@ from sandbox.emulator.core import EmulatorCore
 from sandbox.emulator.state import ApiError, BotState, Handler, JsonDict, Params
 
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+# The scopes that name one chat.
+_CHAT_SCOPES = frozenset({"chat", "chat_administrators", "chat_member"})
+# Telegram's limits on the bot's profile texts, in characters.
+_PROFILE_LIMITS = {"name": 64, "description": 512, "short_description": 120}
 
 
 class BotSettings(EmulatorCore):
@@ -36,7 +40,20 @@ class BotSettings(EmulatorCore):
         language = params.text("language_code", "") or ""
         return json.dumps([scope, language], sort_keys=True)
 
+    def _check_scope_chat(self, bot: BotState, params: Params) -> None:
+        """A chat's scope names a chat the bot knows (Telegram: "chat not found" for someone
+        who never opened the bot)."""
+        scope = params.obj("scope")
+        if isinstance(scope, dict) and scope.get("type") in _CHAT_SCOPES:
+            try:
+                chat_id = int(str(scope.get("chat_id")))
+            except (TypeError, ValueError):
+                raise ApiError(400, "Bad Request: chat not found") from None
+            if self._chat(bot, chat_id) is None:
+                raise ApiError(400, "Bad Request: chat not found")
+
     def _set_my_commands(self, bot: BotState, params: Params) -> bool:
+        self._check_scope_chat(bot, params)
         commands = params.obj("commands", "commands")
         if not isinstance(commands, list) or len(commands) > 100:
             raise ApiError(400, "Bad Request: commands must be a list of up to 100 BotCommand")
@@ -57,9 +74,11 @@ class BotSettings(EmulatorCore):
         return True
 
     def _get_my_commands(self, bot: BotState, params: Params) -> list[JsonDict]:
+        self._check_scope_chat(bot, params)
         return bot.commands.get(self._commands_key(params), [])
 
     def _delete_my_commands(self, bot: BotState, params: Params) -> bool:
+        self._check_scope_chat(bot, params)
         bot.commands.pop(self._commands_key(params), None)
         return True
 
@@ -98,6 +117,8 @@ class BotSettings(EmulatorCore):
         def setter(bot: BotState, params: Params) -> bool:
             language = params.text("language_code", "") or ""
             value = params.text(key, "") or ""
+            if len(value) > _PROFILE_LIMITS[key]:
+                raise ApiError(400, f"Bad Request: {key} is too long")
             if value:
                 bot.profile[f"{key}:{language}"] = value
             else:

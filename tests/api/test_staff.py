@@ -174,7 +174,7 @@ async def test_an_admin_deactivates_and_reactivates_a_manager(
 ) -> None:
     vera = person("en", "Vera")
     manager = await Manager.create(telegram_id=vera.id, name="Vera", role=ManagerRole.ADMIN)
-    await vera.send_text("/invite")  # an invite she handed out as an admin
+    await vera.send_text("/invite manager")  # an invite she handed out as an admin
     code = (await vera.expect("Send this link")).get("text", "").rsplit("mgr_", 1)[-1]
     path = f"/api/v1/staff/managers/{manager.id}"
 

@@ -19,7 +19,7 @@ from tests.harness.bots import TOKEN
 
 
 async def _invite_link(admin: Person) -> str:
-    await admin.send_text("/invite")
+    await admin.send_text("/invite manager")
     answer = await admin.expect("Send this link to the new manager")
     return answer["text"].rsplit("\n", 1)[-1]
 
@@ -64,7 +64,7 @@ async def test_an_admin_invites_a_manager_with_a_single_use_link(
 
     # A manager is not an admin: no invites from her.
     await nina.send_text("/invite")
-    await nina.expect("Only admins can invite managers.")
+    await nina.expect("Sorry, only admins can invite new staff.")
     assert await Invite.filter(created_by=nina.id).count() == 0
 
 
@@ -73,7 +73,7 @@ async def test_a_manager_with_role_admin_invites_in_russian(
 ) -> None:
     chief = person("ru", "Вера")
     await Manager.create(telegram_id=chief.id, name="Вера", role=ManagerRole.ADMIN)
-    await chief.send_text("/invite")
+    await chief.send_text("/invite менеджер")
     answer = await chief.expect("Отправьте эту ссылку новому менеджеру")
     code = answer["text"].rsplit("mgr_", 1)[-1]
 
