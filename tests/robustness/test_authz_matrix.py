@@ -239,6 +239,11 @@ MATRIX: dict[tuple[str, str], Call] = {
         editor(200, other_secret=200),
         json={"date": "{next_week_day}", "start": "10:00", "end": "12:00"},
     ),
+    # the psychologist's own anketa: by JWT only (the secret is the outside form's link)
+    ("GET", "/api/v1/editor/profile"): Call(editor(200, other_secret=401)),
+    ("PUT", "/api/v1/editor/profile"): Call(
+        editor(200, other_secret=401), json={"name": "Анна Петрова-Новая"}
+    ),
 }
 
 
