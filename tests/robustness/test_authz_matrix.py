@@ -56,6 +56,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("GET", "/app/reports"): Call(PUBLIC),
     ("GET", "/app/editor"): Call(PUBLIC),
     ("GET", "/app/book"): Call(PUBLIC),
+    ("GET", "/app/profile"): Call(PUBLIC),
     # the integration API
     ("POST", "/init-form-tracking"): Call(
         statuses(401, integration=201), json={"ticket_id": "T-1", "form_type": "client"}
