@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from db.enums import Actor, ManagerRole
+from db.enums import Actor, InviteRole, ManagerRole
 from db.models import Education, Manager, Psychologist
 from domain.booking import choices
+from domain.people import invites
 from tests.harness.api_callers import bearer
 from tests.harness.builders import make_client, make_psychologist
 from tests.harness.integrations import ANKETA, fill_anketa
@@ -151,3 +152,21 @@ async def test_only_a_psychologist_has_a_profile(web_client: TestClient) -> None
     assert (await web_client.get(PROFILE)).status == 401
     assert (await web_client.put(PROFILE, json=body)).status == 401
     assert not await Psychologist.exists(name="Кто-то Другой")
+
+
+async def test_an_invited_psychologist_completes_the_anketa(web_client: TestClient) -> None:
+    invite = await invites.create_invite(9001, [9001], role=InviteRole.PSYCHOLOGIST)
+    joined = await invites.accept_invite(invite.code, 3101, name="Ян")
+    auth = bearer(web_client, Actor.PSYCHOLOGIST, 3101)
+
+    # The name the bot took from Telegram is shown as it is, to be corrected
+    read = await web_client.get(PROFILE, headers=auth)
+    assert read.status == 200
+    assert (await read.json())["name"] == "Ян"
+    again = await web_client.put(PROFILE, json={"name": "Ян"}, headers=auth)
+    assert (again.status, (await again.json())["field"]) == (400, "name")
+
+    saved = await web_client.put(PROFILE, json={**ANKETA, "name": "Ян Ковальский"}, headers=auth)
+    assert saved.status == 200
+    assert (await Psychologist.get(id=joined.id)).name == "Ян Ковальский"
+    assert await Psychologist.all().count() == 1

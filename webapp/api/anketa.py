@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from domain.people.psychologists import AnketaRecord, EducationItem
+from domain.people.psychologists import EducationItem
 from webapp.api.schemas import Text
 
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
@@ -80,23 +80,6 @@ class Anketa(BaseModel):
             )
             for item in self.education
         ]
-
-    @classmethod
-    def saved(cls, record: AnketaRecord) -> Anketa:
-        """A saved anketa in the form's names, as it is: what was saved before a rule was
-        tightened (or a name the bot took from Telegram) is shown, to be corrected."""
-        return cls.model_construct(
-            **{field: record.profile[column] for field, column in ANKETA_FIELDS.items()},
-            education=[
-                EducationIn.model_construct(
-                    educationItemProgramTitle=item.program_title,
-                    educationItemTitle=item.title,
-                    educationItemType=item.kind,
-                    educationItemYear=item.year,
-                )
-                for item in record.education
-            ],
-        )
 
 
 # The anketa's fields by the psychologist's columns they fill (psychologists.ANKETA_COLUMNS).
