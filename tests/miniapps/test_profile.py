@@ -148,7 +148,7 @@ async def test_the_editor_links_to_the_profile_and_others_are_turned_away(
     def as_a_manager(page: Page) -> None:
         page.evaluate("sessionStorage.clear()")
         page.goto(site.url("/app/profile?lang=ru") + f"#token={manager}")
-        expect(page.locator("#signin")).to_contain_text("для психологов")
+        expect(page.locator("#signin")).to_contain_text("из меню психолога")
         expect(page.locator("#profile")).to_be_hidden()
 
     await screen.run(follow_the_link)

@@ -125,4 +125,7 @@ SCRIPT_TEXTS = {
     "profile_saved": N_("Your profile is saved."),
     "profile_not_saved": N_("Not saved: check the marked field."),
     "profile_name_taken": N_("Another psychologist already has this name."),
+    "profile_psychologists_only": N_(
+        "This page is for psychologists. Open it from the bot's psychologist menu."
+    ),
 }

@@ -198,7 +198,7 @@ for (const box of form.querySelectorAll("[data-list]")) {
 
 (async () => {
   const session = await sessionFor(
-    (s) => s.token && s.role === "psychologist", t("psychologists_only"));
+    (s) => s.token && s.role === "psychologist", t("profile_psychologists_only"));
   if (!session) return;
   try {
     fill(await request("GET", "/api/v1/editor/profile"));
