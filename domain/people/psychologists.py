@@ -1,4 +1,5 @@
-"""Psychologists: the anketa (upsert by telegram id), the schedule-editor secret, name lookups.
+"""Psychologists: the anketa (upsert by telegram id, read back), the schedule-editor secret,
+name lookups.
 
 The secret is shown once and stored only as its sha256; a caller is recognised by hashing
 what it presents and comparing the digests in constant time.
@@ -25,6 +26,31 @@ SECRET_BYTES = 24
 NAME_MAX_LENGTH = Psychologist._meta.fields_map["name"].max_length  # type: ignore[attr-defined]
 NAMES_SHOWN = 20  # unknown names listed in a refusal; a long list says how many more
 EDITOR_PATH = "/app/editor"
+# The columns an anketa fills in (save_anketa's `profile`, AnketaRecord's `profile`).
+ANKETA_COLUMNS = (
+    "name",
+    "about",
+    "age",
+    "sex_client",
+    "min_client_age",
+    "max_client_age",
+    "personal_therapy_type",
+    "personal_therapy_duration",
+    "main_modal",
+    "additional_modals",
+    "skills",
+    "queries",
+    "telegram_link",
+    "site_link",
+    "vk_link",
+    "min_price",
+    "max_price",
+    "is_married",
+    "has_children",
+    "all_with_price_mode",
+    "first_free_mode",
+    "help_hand_mode",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +64,16 @@ class EducationItem:
 @dataclass(frozen=True, slots=True)
 class SavedAnketa:
     psychologist: Psychologist
-    secret: str
+    secret: str | None  # None when the old secret was kept (save_anketa's `new_secret`)
     created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnketaRecord:
+    """A psychologist's anketa as saved: the ANKETA_COLUMNS by name, the education in order."""
+
+    profile: dict[str, Any]
+    education: tuple[EducationItem, ...]
 
 
 def hash_secret(secret: str) -> str:
@@ -88,13 +122,18 @@ async def save_anketa(
     profile: dict[str, Any],
     education: list[EducationItem],
     initiator: Initiator,
+    *,
+    new_secret: bool = True,
 ) -> SavedAnketa:
     """Create or update the psychologist with this telegram id from the anketa.
 
-    Every submission issues a new editor secret (the old link stops working): the anketa is
-    how a psychologist gets the link, and the secret cannot be shown again from its hash.
+    The outside form's every submission issues a new editor secret (the old link stops
+    working): that form is how a psychologist gets the link, and the secret cannot be shown
+    again from its hash. A psychologist editing their own anketa in the mini app is signed in
+    already and keeps their link (`new_secret=False`).
     """
-    secret = secrets.token_urlsafe(SECRET_BYTES)
+    secret = secrets.token_urlsafe(SECRET_BYTES) if new_secret else None
+    keys = {"secret_hash": hash_secret(secret)} if secret is not None else {}
     name = profile["name"]
     async with in_transaction():
         namesake = await Psychologist.filter(name=name).exclude(telegram_id=telegram_id).first()
@@ -105,11 +144,9 @@ async def save_anketa(
         )
         created = psychologist is None
         if psychologist is None:
-            psychologist = await Psychologist.create(
-                telegram_id=telegram_id, secret_hash=hash_secret(secret), **profile
-            )
+            psychologist = await Psychologist.create(telegram_id=telegram_id, **keys, **profile)
         else:
-            psychologist.update_from_dict({**profile, "secret_hash": hash_secret(secret)})
+            psychologist.update_from_dict({**profile, **keys})
             await psychologist.save()
             await Education.filter(psychologist_id=psychologist.id).delete()
         await Education.bulk_create(
@@ -134,3 +171,17 @@ async def save_anketa(
         )
     await data_changed("psychologist.updated")
     return SavedAnketa(psychologist, secret, created)
+
+
+async def anketa_of(telegram_id: int) -> AnketaRecord:
+    """The anketa of the active psychologist with this telegram id, as save_anketa keeps it."""
+    found = await Psychologist.filter(telegram_id=telegram_id, is_active=True).first()
+    if found is None:
+        raise NotFound("no active psychologist has this Telegram account", field="telegram_id")
+    rows = await Education.filter(psychologist_id=found.id).order_by("position", "id")
+    return AnketaRecord(
+        profile={column: getattr(found, column) for column in ANKETA_COLUMNS},
+        education=tuple(
+            EducationItem(row.program_title, row.title, row.kind, row.year) for row in rows
+        ),
+    )

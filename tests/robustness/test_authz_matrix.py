@@ -56,6 +56,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("GET", "/app/reports"): Call(PUBLIC),
     ("GET", "/app/editor"): Call(PUBLIC),
     ("GET", "/app/book"): Call(PUBLIC),
+    ("GET", "/app/profile"): Call(PUBLIC),
     # the integration API
     ("POST", "/init-form-tracking"): Call(
         statuses(401, integration=201), json={"ticket_id": "T-1", "form_type": "client"}
@@ -238,6 +239,11 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("POST", "/api/v1/editor/bulk"): Call(
         editor(200, other_secret=200),
         json={"date": "{next_week_day}", "start": "10:00", "end": "12:00"},
+    ),
+    # the psychologist's own anketa: by JWT only (the secret is the outside form's link)
+    ("GET", "/api/v1/editor/profile"): Call(editor(200, other_secret=401)),
+    ("PUT", "/api/v1/editor/profile"): Call(
+        editor(200, other_secret=401), json={"name": "Анна Петрова-Новая"}
     ),
 }
 

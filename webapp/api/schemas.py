@@ -16,6 +16,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     PlainSerializer,
     RootModel,
+    StringConstraints,
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -39,6 +40,10 @@ Instant = Annotated[
     PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+
+
+# One line of text, as both APIs take it (a name in a list, a label, a short answer).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
 def required_id() -> int:

@@ -57,7 +57,6 @@ RecordId = Annotated[
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 # Texts kept in (or looked up by) a column are no longer than it: a longer lookup value could
 # name nothing, and the ORM refuses to run it (a 500 before).
 LeadText = Annotated[

@@ -12,8 +12,9 @@ from domain.followup import plan_requests
 from domain.followup.plan_requests import PlannedEvents, SlotFacts
 from domain.timerules import MSK
 from webapp import patterns
+from webapp.api.schemas import Text
 from webapp.errors import wire_fields
-from webapp.integrations.common import Name, RecordId, Text, integration
+from webapp.integrations.common import Name, RecordId, integration
 from webapp.integrations.timetext import parse_date, parse_hhmm
 from webapp.openapi import documented
 from webapp.validation import BadRequest, parse_body

@@ -1,18 +1,19 @@
-"""Forms: funnel tracking, the psychologist's anketa,, client registration."""
+"""Forms: funnel tracking, the psychologist's anketa (its model, webapp.api.anketa, is shared
+with the psychologist's own /api/v1/editor/profile), client registration."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, StringConstraints
 
 from domain.entities import FormTracking
 from domain.people import psychologists
-from domain.people.psychologists import EducationItem
 from domain.tickets import leads
+from webapp.api.anketa import Anketa
 from webapp.errors import wire_fields
-from webapp.integrations.common import Name, TelegramId, Text, integration
+from webapp.integrations.common import Name, TelegramId, integration
 from webapp.keys import SERVICES
 from webapp.openapi import documented
 from webapp.validation import parse_body
@@ -23,12 +24,6 @@ TAGS = ("legacy: forms",)
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Step = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 TicketId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-Link = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
-Kind = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
-ClientAge = Annotated[int, Field(ge=0, le=120)]
-Price = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class InitTracking(BaseModel):
@@ -54,81 +49,6 @@ class Tracking(BaseModel):
     ticket_id: str
     form_type: str
     steps: list[TrackingStep]
-
-
-class EducationIn(BaseModel):
-    educationItemProgramTitle: Link = ""
-    educationItemTitle: Link = ""
-    educationItemType: Kind = ""
-    educationItemYear: int | None = Field(default=None, ge=1900, le=2100)
-
-
-class Anketa(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-    about: LongText = ""
-    age: int | None = Field(default=None, ge=18, le=100)
-    sexClient: ShortText = ""
-    minClientAge: ClientAge | None = None
-    maxClientAge: ClientAge | None = Field(
-        default=None, description="below minClientAge, the two are read the other way round"
-    )
-    psychologistPersonalTherapyType: Text = ""
-    psychologistPersonalTherapyDuration: Text = ""
-    mainModal: Text = ""
-    additionalModals: list[Text] = Field(default_factory=list, max_length=50)
-    skills: list[Text] = Field(default_factory=list, max_length=100)
-    queries: list[Text] = Field(default_factory=list, max_length=100)
-    telegram_link: Link = ""
-    site_link: Link = ""
-    vk_link: Link = ""
-    minPrice: Price | None = None
-    maxPrice: Price | None = Field(
-        default=None, description="below minPrice, the two are read the other way round"
-    )
-    isMarried: bool = False
-    hasChildren: bool = False
-    allWithPriceMode: bool = False
-    firstFreeMode: bool = False
-    helpHandMode: bool = False
-    education: list[EducationIn] = Field(default_factory=list, max_length=30)
-
-    @model_validator(mode="after")
-    def _ranges_in_order(self) -> Anketa:
-        # A range written high to low is the same range. JSON Schema cannot compare two
-        # fields, so the document could not say that such an anketa is refused.
-        for low, high in (("minClientAge", "maxClientAge"), ("minPrice", "maxPrice")):
-            first, second = getattr(self, low), getattr(self, high)
-            if first is not None and second is not None and second < first:
-                setattr(self, low, second)
-                setattr(self, high, first)
-        return self
-
-    def profile(self) -> dict[str, object]:
-        """The psychologist's columns, by the model's names."""
-        return {
-            "name": self.name,
-            "about": self.about,
-            "age": self.age,
-            "sex_client": self.sexClient,
-            "min_client_age": self.minClientAge,
-            "max_client_age": self.maxClientAge,
-            "personal_therapy_type": self.psychologistPersonalTherapyType,
-            "personal_therapy_duration": self.psychologistPersonalTherapyDuration,
-            "main_modal": self.mainModal,
-            "additional_modals": self.additionalModals,
-            "skills": self.skills,
-            "queries": self.queries,
-            "telegram_link": self.telegram_link,
-            "site_link": self.site_link,
-            "vk_link": self.vk_link,
-            "min_price": self.minPrice,
-            "max_price": self.maxPrice,
-            "is_married": self.isMarried,
-            "has_children": self.hasChildren,
-            "all_with_price_mode": self.allWithPriceMode,
-            "first_free_mode": self.firstFreeMode,
-            "help_hand_mode": self.helpHandMode,
-        }
 
 
 class PsychologistForm(BaseModel):
@@ -213,18 +133,9 @@ async def update_tracking_step(request: web.Request) -> web.Response:
 async def psychologist_form(request: web.Request) -> web.Response:
     initiator = integration(request)
     body = await parse_body(request, PsychologistForm)
-    education = [
-        EducationItem(
-            program_title=item.educationItemProgramTitle,
-            title=item.educationItemTitle,
-            kind=item.educationItemType,
-            year=item.educationItemYear,
-        )
-        for item in body.anketa.education
-    ]
     with wire_fields(name="anketa.name"):
         saved = await psychologists.save_anketa(
-            body.psychologist_id, body.anketa.profile(), education, initiator
+            body.psychologist_id, body.anketa.profile(), body.anketa.education_items(), initiator
         )
     base_url = request.config_dict[SERVICES].settings.base_url
     answer = PsychologistProfile(

@@ -7,8 +7,9 @@ from pydantic import BaseModel, Field
 
 from domain.tickets import help_hand
 from webapp import patterns
+from webapp.api.schemas import Text
 from webapp.errors import wire_fields
-from webapp.integrations.common import TelegramId, Text, integration
+from webapp.integrations.common import TelegramId, integration
 from webapp.integrations.tickets import TicketOut, ticket_out
 from webapp.openapi import documented
 from webapp.validation import parse_query

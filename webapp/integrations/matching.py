@@ -11,6 +11,7 @@ from domain.entities import LEAD_NUMBER_MAX_LENGTH
 from domain.tickets.leads import ClientSpec
 from domain.timerules import MSK, utcnow
 from webapp import patterns
+from webapp.api.schemas import Text
 from webapp.conference_providers import provider_chain
 from webapp.contract import JsonData
 from webapp.errors import wire_fields
@@ -19,7 +20,6 @@ from webapp.integrations.common import (
     Name,
     SlotList,
     TelegramId,
-    Text,
     Username,
     integration,
     names,

@@ -11,8 +11,9 @@ from domain.schedule import slots
 from domain.tickets import leads
 from domain.timerules import MSK, utcnow
 from webapp import patterns
+from webapp.api.schemas import Text
 from webapp.errors import wire_fields
-from webapp.integrations.common import Secret, Text, psychologist_by_secret, slot_text
+from webapp.integrations.common import Secret, psychologist_by_secret, slot_text
 from webapp.integrations.tickets import TicketOut, ticket_out
 from webapp.integrations.timetext import parse_day_month, parse_hhmm, parse_slot
 from webapp.openapi import documented

@@ -14,6 +14,7 @@ import jinja2
 from aiohttp import hdrs, web
 
 from webapp.api import editor as editor_api
+from webapp.api import profile as profile_api
 from webapp.pages import headers, views
 
 HERE = Path(__file__).resolve().parent.parent
@@ -46,8 +47,9 @@ def build() -> web.Application:
 
 
 def setup(app: web.Application) -> None:
-    """Mount the pages at /app, with the editor's JSON routes they rely on; every answer of
-    `app` gets the security headers (webapp.pages.headers)."""
+    """Mount the pages at /app, with the editor's and the profile's JSON routes they rely on;
+    every answer of `app` gets the security headers (webapp.pages.headers)."""
     headers.setup(app)
     app.add_routes(editor_api.routes)
+    app.add_routes(profile_api.routes)
     app.add_subapp("/app", build())

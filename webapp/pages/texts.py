@@ -121,4 +121,11 @@ SCRIPT_TEXTS = {
     ),
     "staff_link_copied": N_("The link is copied."),
     "staff_copy_by_hand": N_("Select the link and copy it by hand."),
+    # the psychologist's anketa
+    "profile_saved": N_("Your profile is saved."),
+    "profile_not_saved": N_("Not saved: check the marked field."),
+    "profile_name_taken": N_("Another psychologist already has this name."),
+    "profile_psychologists_only": N_(
+        "This page is for psychologists. Open it from the bot's psychologist menu."
+    ),
 }

@@ -8,6 +8,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from domain.booking import choices
 from domain.i18n import LANGUAGES, pick_language, translate
 from webapp.pages.texts import SCRIPT_TEXTS
 
@@ -25,14 +26,15 @@ def page_language(request: web.Request) -> str:
     return pick_language(accepted)
 
 
-def _render(request: web.Request, template: str, section: str) -> web.Response:
-    """The page in the reader's language, with the texts its script shows."""
+def _render(request: web.Request, template: str, section: str, **extra: Any) -> web.Response:
+    """The page in the reader's language, with the texts its script shows (and `extra`)."""
     language = page_language(request)
     context: dict[str, Any] = {
         "section": section,
         "lang": language,
         "_": partial(translate, language),
         "script_texts": {key: translate(language, text) for key, text in SCRIPT_TEXTS.items()},
+        **extra,
     }
     return aiohttp_jinja2.render_template(template, request, context)
 
@@ -60,3 +62,9 @@ async def editor_page(request: web.Request) -> web.Response:
 @routes.get("/book", name="book")
 async def book_page(request: web.Request) -> web.Response:
     return _render(request, "book.html", "book")
+
+
+@routes.get("/profile", name="profile")
+async def profile_page(request: web.Request) -> web.Response:
+    # The requests clients choose from in the bot, offered beside the psychologist's own
+    return _render(request, "profile.html", "editor", known_queries=await choices.known_queries())
