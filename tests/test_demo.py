@@ -159,3 +159,22 @@ def test_main_demo_fills_once(tmp_path: Path) -> None:
     assert "the database already holds the demo; nothing changed" in second.stderr
     assert "filled the demo" not in second.stderr
     assert _rows(database) == rows
+
+
+def test_main_demo_leaves_a_database_with_other_data_alone(tmp_path: Path) -> None:
+    assert _run_main(tmp_path, "migrate").returncode == 0
+    database = tmp_path / "data" / "app.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO managers (telegram_id, name, role, is_active, created_at) "
+            "VALUES (42, 'Ольга', 'manager', 1, '2026-01-01 00:00:00')"
+        )
+    rows = _rows(database)
+    done = _run_main(tmp_path, "demo")
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("demo: the database already holds other data")
+    )
+    assert _rows(database) == rows
