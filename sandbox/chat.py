@@ -66,7 +66,7 @@ THEME_PARAMS = {
     "secondary_bg_color": "#f4f4f5",
 }
 PersonaRole = Literal["client", "psychologist", "manager"]
-# A user the page suggests a new user's id after: the ids below are the sandbox's own.
+# The page suggests new users ids after this one and after every user's but the personas'.
 FIRST_USER_ID = 100_000
 
 

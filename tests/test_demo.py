@@ -137,6 +137,12 @@ def _rows(database: Path) -> dict[str, int]:
         }
 
 
+def test_help_names_the_demo_command(tmp_path: Path) -> None:
+    done = _run_main(tmp_path, "--help")
+    assert done.returncode == 0
+    assert "fill the demo into an empty database" in done.stdout
+
+
 def test_main_demo_is_refused_with_a_bot_token(tmp_path: Path) -> None:
     done = _run_main(tmp_path, "demo", BOT_TOKEN="123456:real-token")
     assert done.returncode == 2
