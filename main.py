@@ -8,6 +8,10 @@ python main.py worker     migrate, then run the scheduler and the outbox sender 
                           serves nothing: with no BOT_TOKEN its emulator is private, on
                           loopback)
 python main.py migrate    apply pending database migrations and exit
+python main.py demo       migrate, then fill the demo (psychologists with anketas and free
+                          times, a manager, clients with sessions, a catalogue) into an empty
+                          database; a database that holds it already is left as it is. Refused
+                          (exit code 2) with a BOT_TOKEN, and on a database with other data
 python main.py backup PATH
                           write a backup of the database to PATH (SQLite: the online backup,
                           safe while the app runs; PostgreSQL: pg_dump -Fc)
@@ -17,10 +21,11 @@ python main.py restore PATH
                           a backup. Generated secrets are not in the backup: keep
                           DATA_DIR/secrets.json with it.
 
-With no BOT_TOKEN `serve` refuses (exit code 2) to run on a non-loopback HOST or behind an https
-PUBLIC_URL unless SANDBOX=1: the sandbox signs in anyone as any user. Every command keeps what
-it writes private to the account that runs it (DATA_DIR 0700, the database, secrets and
-backups 0600).
+With no BOT_TOKEN `serve` fills the demo into an empty database, and the /sandbox page offers
+its personas (a client, a psychologist, a manager) in one click. With no BOT_TOKEN `serve`
+refuses (exit code 2) to run on a non-loopback HOST or behind an https PUBLIC_URL unless
+SANDBOX=1: the sandbox signs in anyone as any user. Every command keeps what it writes private
+to the account that runs it (DATA_DIR 0700, the database, secrets and backups 0600).
 """
 
 from __future__ import annotations
@@ -49,11 +54,13 @@ from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
 from config import Settings, make_private
 from db import backup as backups
+from domain.demo import filling as demo
+from domain.demo.filling import DemoFill, Outcome
 from domain.followup.events import EventLinks
 from domain.followup.jobs import cron_jobs
 from infra.scheduler import Scheduler
 from sandbox import BotApiEmulator, run_emulator
-from sandbox.chat import setup_sandbox_chat
+from sandbox.chat import Persona, setup_sandbox_chat
 from services import Services, connect_redis
 from webapp import read_cache
 from webapp.app import create_app
@@ -68,6 +75,71 @@ PRIVATE_UMASK = 0o077
 async def run_migrations(settings: Settings) -> None:
     applied = await db.migrate(settings.database_url)
     log.info("database is up to date (%d migration(s) applied now)", len(applied))
+
+
+def serves_sandbox_chat(settings: Settings) -> bool:
+    """No Telegram and no outside Bot API server: the emulator and /sandbox are ours."""
+    return settings.uses_sandbox and not settings.telegram_api_base
+
+
+def _log_filled(filled: DemoFill, why: str = "") -> None:
+    log.info(
+        "%sfilled the demo: %d psychologists with %d free times over the next %d days, "
+        "%d booked sessions, %d services",
+        why,
+        filled.psychologists,
+        filled.slots,
+        demo.DAYS_AHEAD,
+        filled.bookings,
+        filled.services,
+    )
+
+
+async def prepare_sandbox(settings: Settings) -> tuple[Persona, ...]:
+    """With no BOT_TOKEN: the demo, when the database is empty; the /sandbox personas."""
+    await db.open_db(settings.database_url)
+    try:
+        filled = await demo.fill()
+        if filled.outcome == Outcome.FILLED:
+            _log_filled(filled, "no BOT_TOKEN and an empty database: ")
+        if not serves_sandbox_chat(settings):
+            return ()
+        found = await demo.sandbox_personas()
+    finally:
+        await db.close_db()
+    personas = [
+        Persona("client", found.client.telegram_id, found.client.name),
+        Persona("manager", found.manager.telegram_id, found.manager.name),
+    ]
+    if found.psychologist is not None:
+        psychologist = found.psychologist
+        personas.insert(1, Persona("psychologist", psychologist.telegram_id, psychologist.name))
+    return tuple(personas)
+
+
+async def fill_demo(settings: Settings) -> DemoFill:
+    """`python main.py demo`: migrate, then fill the demo into an empty database."""
+    await run_migrations(settings)
+    await db.open_db(settings.database_url)
+    try:
+        return await demo.fill()
+    finally:
+        await db.close_db()
+
+
+def run_demo(settings: Settings) -> int:
+    filled = asyncio.run(fill_demo(settings))
+    if filled.outcome == Outcome.FILLED:
+        _log_filled(filled)
+    elif filled.outcome == Outcome.PRESENT:
+        log.info("the database already holds the demo; nothing changed")
+    else:
+        sys.stderr.write(
+            "demo: the database already holds other data (psychologists, managers or "
+            "clients) and the demo goes only into an empty one; nothing changed\n"
+        )
+        return 2
+    return 0
 
 
 def make_bot(settings: Settings, api_base: str | None) -> Bot:
@@ -112,14 +184,21 @@ async def serve(settings: Settings) -> None:
     """Run the web server, the bot, the scheduler and the sender until SIGTERM or Ctrl-C,
     then stop within a few seconds."""
     await run_migrations(settings)
+    personas = await prepare_sandbox(settings) if settings.uses_sandbox else ()
     services = Services(settings=settings)
     app = create_app(services)
     emulator = None
-    if settings.uses_sandbox and not settings.telegram_api_base:
+    if serves_sandbox_chat(settings):
         # No Telegram: the Bot API emulator and its web chat page are served by this app.
         emulator = BotApiEmulator()
         emulator.attach(app)
-        setup_sandbox_chat(app, emulator, settings.telegram_token, public_url=settings.base_url)
+        setup_sandbox_chat(
+            app,
+            emulator,
+            settings.telegram_token,
+            public_url=settings.base_url,
+            personas=personas,
+        )
     dispatcher = None
     if uses_webhook(settings):
         # Telegram calls us: the webhook route must exist before the app starts.
@@ -274,6 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="migrate, then run the scheduler and the outbox sender alone"
     )
     commands.add_parser("migrate", help="apply pending database migrations and exit")
+    commands.add_parser(
+        "demo",
+        help="migrate, then fill the demo into an empty database (refused with a BOT_TOKEN)",
+    )
     backup = commands.add_parser(
         "backup", help="write a backup of the database to PATH (safe while the app runs)"
     )
@@ -311,12 +394,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in {None, "serve"} and (refusal := sandbox_refusal(settings)):
         sys.stderr.write(f"{args.command or 'serve'}: {refusal}\n")
         return 2
+    if args.command == "demo" and not settings.uses_sandbox:
+        sys.stderr.write(
+            "demo: refused: BOT_TOKEN is set, and demo data never goes into a database a "
+            "real bot uses\n"
+        )
+        return 2
     keep_files_private(settings)
     if args.command in {"backup", "restore"}:
         return backup_or_restore(args.command, settings, args.path)
     settings.fill_generated_secrets()
     if args.command == "migrate":
         asyncio.run(run_migrations(settings))
+    elif args.command == "demo":
+        return run_demo(settings)
     elif args.command == "worker":
         asyncio.run(worker(settings))
     else:

@@ -23,7 +23,7 @@ import logging
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -36,8 +36,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from sandbox.emulator import BotApiEmulator, SandboxError
 from sandbox.guard import json_error, protect, same_origin
+from sandbox.texts import PAGE_TEXTS
 
-__all__ = ["SANDBOX_CHAT", "SandboxChat", "setup_sandbox_chat", "sign_web_app_init_data"]
+__all__ = [
+    "SANDBOX_CHAT",
+    "Persona",
+    "SandboxChat",
+    "setup_sandbox_chat",
+    "sign_web_app_init_data",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,59 +65,20 @@ THEME_PARAMS = {
     "button_text_color": "#ffffff",
     "secondary_bg_color": "#f4f4f5",
 }
-# The sandbox is a developer tool: its own few labels live here, not in the product's catalogs.
-PAGE_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Sandbox chat",
-        "user": "User",
-        "new_user": "New user",
-        "id": "Id",
-        "first_name": "First name",
-        "language": "Bot language",
-        "phone": "Phone",
-        "create": "Create",
-        "cancel": "Cancel",
-        "no_user": "Pick a user or create one to start chatting.",
-        "placeholder": "Message",
-        "send": "Send",
-        "menu": "Menu",
-        "share_contact": "Share contact",
-        "open_tab": "Open in a new tab",
-        "close": "Close",
-        "edited": "edited",
-        "contact": "Contact",
-        "photo": "Photo",
-        "document": "Document",
-        "web_app_data": "Data from the mini app",
-        "offline": "Reconnecting…",
-        "unsupported": "The sandbox cannot do this",
-    },
-    "ru": {
-        "title": "Песочница",
-        "user": "Пользователь",
-        "new_user": "Новый пользователь",
-        "id": "Id",
-        "first_name": "Имя",
-        "language": "Язык бота",
-        "phone": "Телефон",
-        "create": "Создать",
-        "cancel": "Отмена",
-        "no_user": "Выберите или создайте пользователя, чтобы начать чат.",
-        "placeholder": "Сообщение",
-        "send": "Отправить",
-        "menu": "Меню",
-        "share_contact": "Отправить контакт",
-        "open_tab": "Открыть в новой вкладке",
-        "close": "Закрыть",
-        "edited": "изменено",
-        "contact": "Контакт",
-        "photo": "Фото",
-        "document": "Документ",
-        "web_app_data": "Данные из мини-приложения",
-        "offline": "Переподключение…",
-        "unsupported": "Песочница так не умеет",
-    },
-}
+PersonaRole = Literal["client", "psychologist", "manager"]
+# The page suggests new users ids after this one and after every user's but the personas'.
+FIRST_USER_ID = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    """A ready-made user the page offers in one click, with what to try as them (its hint is
+    PAGE_TEXTS' ``hint_<role>``)."""
+
+    role: PersonaRole
+    user_id: int
+    first_name: str
+
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9]{7,15}$")]
@@ -268,6 +236,7 @@ class SandboxChat:
 
     emulator: BotApiEmulator
     token: str
+    personas: tuple[Persona, ...] = ()
     # Phones the page registered, so the contact button shares the one the user was given.
     phones: dict[int, str] = field(default_factory=dict)
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
@@ -293,7 +262,28 @@ class SandboxChat:
         )
 
     def next_user_id(self) -> int:
-        return max((int(u["id"]) for u in self.emulator.users()), default=100_000) + 1
+        """An id after every user's but the personas' (theirs are far out of the way)."""
+        reserved = {persona.user_id for persona in self.personas}
+        ids = (int(u["id"]) for u in self.emulator.users() if int(u["id"]) not in reserved)
+        return max(ids, default=FIRST_USER_ID) + 1
+
+    def persona_user(self, role: str) -> JsonDict:
+        """The persona's user, registered with the emulator on first use."""
+        for persona in self.personas:
+            if persona.role == role:
+                known = {int(u["id"]) for u in self.emulator.users()}
+                if persona.user_id not in known:
+                    self.emulator.user(
+                        persona.user_id,
+                        persona.first_name,
+                        language_code="ru",
+                        phone=self.phone_of(persona.user_id),
+                    )
+                return self.known_user(persona.user_id)
+        raise web.HTTPNotFound(
+            text=json.dumps({"error": "not_found", "reason": f"no persona {role}"}),
+            content_type="application/json",
+        )
 
     def commands(self, user: JsonDict) -> list[JsonDict]:
         """The command list Telegram shows this user: the narrowest scope and language set."""
@@ -406,7 +396,14 @@ async def page(request: web.Request) -> web.Response:
     chat = _chat(request)
     context = {
         "texts": PAGE_TEXTS,
-        "config": {"api": f"{PREFIX}/api", "next_user_id": chat.next_user_id()},
+        "config": {
+            "api": f"{PREFIX}/api",
+            "next_user_id": chat.next_user_id(),
+            "personas": [
+                {"role": p.role, "user_id": p.user_id, "first_name": p.first_name}
+                for p in chat.personas
+            ],
+        },
     }
     return aiohttp_jinja2.render_template("chat.html", request, context, app_key=SANDBOX_JINJA)
 
@@ -439,6 +436,12 @@ async def create_user(request: web.Request) -> web.Response:
         phone=chat.phone_of(user_id),
     )
     return web.json_response(chat.user_view(user), status=201)
+
+
+@routes.post("/api/personas/{role}")
+async def select_persona(request: web.Request) -> web.Response:
+    chat = _chat(request)
+    return web.json_response(chat.user_view(chat.persona_user(request.match_info["role"])))
 
 
 @routes.get("/api/chats/{user_id}")
@@ -550,17 +553,23 @@ async def _redirect_to_page(request: web.Request) -> web.Response:
 
 
 def setup_sandbox_chat(
-    app: web.Application, emulator: BotApiEmulator, token: str, *, public_url: str = ""
+    app: web.Application,
+    emulator: BotApiEmulator,
+    token: str,
+    *,
+    public_url: str = "",
+    personas: Sequence[Persona] = (),
 ) -> None:
     """Mount the chat page for the bot with ``token`` at ``/sandbox`` of ``app``.
 
     A sub-app with its own Jinja2 environment serves ``/sandbox/`` (the page),
     ``/sandbox/static/`` and ``/sandbox/api/``; ``GET /sandbox`` redirects to the page.
-    ``public_url`` (PUBLIC_URL) is this server's address as the mini-app buttons name it.
+    ``public_url`` (PUBLIC_URL) is this server's address as the mini-app buttons name it;
+    ``personas`` are the users the page offers in one click.
     """
     chat_app = web.Application(middlewares=[_json_errors])
     protect(chat_app, public_url)
-    chat_app[SANDBOX_CHAT] = SandboxChat(emulator, token)
+    chat_app[SANDBOX_CHAT] = SandboxChat(emulator, token, tuple(personas))
     aiohttp_jinja2.setup(
         chat_app,
         loader=jinja2.FileSystemLoader(HERE / "templates"),

@@ -75,6 +75,36 @@
   }
 
   // ---------------------------------------------------------------------------------------
+  // Personas: ready-made users in one click, each with a hint of what to try
+
+  function renderPersonas() {
+    const bar = byId("personas");
+    const personas = DATA.config.personas || [];
+    bar.hidden = !personas.length;
+    for (const persona of personas) {
+      const button = el("button", {
+        type: "button", class: "persona", "data-testid": "persona", "data-persona": persona.role,
+        "data-user-id": persona.user_id,
+      });
+      const title = el("span", { class: "persona-title" });
+      title.append(el("b", { "data-text": `persona_${persona.role}` }), ` · ${persona.first_name}`);
+      button.append(title, el("small", { "data-text": `hint_${persona.role}` }));
+      button.addEventListener("click", async () => {
+        const user = await api("POST", `/personas/${persona.role}`, {});
+        byId("user-form").hidden = true;
+        await loadUsers(user.id);
+      });
+      bar.append(button);
+    }
+  }
+
+  function markPersona() {
+    for (const button of byId("personas").querySelectorAll("[data-persona]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.userId === String(state.userId)));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Users
 
   async function loadUsers(selectId) {
@@ -90,7 +120,7 @@
     if (wanted) {
       picker.value = String(wanted.id);
       openChat(wanted.id);
-    } else {
+    } else if (!(DATA.config.personas || []).length) {
       showUserForm();
     }
   }
@@ -143,6 +173,7 @@
     url.searchParams.set("user", userId);
     history.replaceState(null, "", url);
     state.userId = userId;
+    markPersona();
     byId("chat").dataset.state = "loading";
     list.replaceChildren();
     closeWebApp();
@@ -467,6 +498,7 @@
     }
   });
 
+  renderPersonas();
   applyTexts();
   loadUsers(new URL(location.href).searchParams.get("user"));
 })();
