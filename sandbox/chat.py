@@ -569,7 +569,12 @@ def setup_sandbox_chat(
     """
     chat_app = web.Application(middlewares=[_json_errors])
     protect(chat_app, public_url)
-    chat_app[SANDBOX_CHAT] = SandboxChat(emulator, token, tuple(personas))
+    chat = chat_app[SANDBOX_CHAT] = SandboxChat(emulator, token, tuple(personas))
+    # The team's personas have chats from the start, as staff who opened the bot would: what
+    # the bot tells them meanwhile (the demo's new bookings, their commands) waits there.
+    for persona in chat.personas:
+        if persona.role != "client":
+            chat.persona_user(persona.role)
     aiohttp_jinja2.setup(
         chat_app,
         loader=jinja2.FileSystemLoader(HERE / "templates"),

@@ -116,11 +116,14 @@
       const label = `${user.first_name} · ${user.id} · ${user.language_code || ""}`;
       picker.append(el("option", { value: user.id }, label));
     }
-    const wanted = answer.users.find((u) => String(u.id) === String(selectId)) || answer.users[0];
+    const personas = DATA.config.personas || [];
+    // With personas on offer a newcomer starts by choosing one, not in the first user's chat.
+    const wanted = answer.users.find((u) => String(u.id) === String(selectId))
+      || (personas.length ? null : answer.users[0]);
     if (wanted) {
       picker.value = String(wanted.id);
       openChat(wanted.id);
-    } else if (!(DATA.config.personas || []).length) {
+    } else if (!personas.length) {
       showUserForm();
     }
   }
