@@ -10,7 +10,17 @@ from db.models import Slot
 from sandbox.chat import sign_web_app_init_data
 from tests.harness.builders import make_psychologist
 from tests.harness.mini_apps import Screen, Site
-from tests.harness.telegram_stub import button_state, calls, eventually, in_telegram, tap
+from tests.harness.telegram_stub import (
+    DARK,
+    button_state,
+    calls,
+    colours,
+    contrast,
+    eventually,
+    in_telegram,
+    switch_theme,
+    tap,
+)
 from tests.miniapps.test_editor import ZONE, next_monday
 
 
@@ -46,3 +56,14 @@ async def test_telegrams_main_button_adds_a_range_and_its_back_button_closes_the
 
     await screen.run(adds_a_range)
     assert await Slot.filter(psychologist_id=psychologist.id).count() == 8
+
+    def dark(page: Page) -> None:
+        switch_theme(page, "dark", DARK)
+        expect(page.locator("html")).to_have_attribute("data-scheme", "dark")
+        open_text, open_slot = colours(page, '.cell[data-status="free"]')
+        assert contrast(open_text, open_slot) >= 7
+        time_text, grid = colours(page, "#week")
+        assert contrast(time_text, grid) >= 7
+
+    await screen.run(dark)
+    await screen.screenshot("editor-dark")
