@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from db.enums import Actor, AppointmentStatus
+from db.models import Appointment
 from tests.harness.builders import future_slot, make_client, make_psychologist
 from tests.harness.mini_apps import Screen, Site, booked_appointment, card_in, open_board
 
@@ -83,3 +84,36 @@ async def test_a_booking_made_through_the_api_appears_on_an_open_board(
 
     await screen.run(sees_new_card)
     await screen.screenshot("board-live-card")
+
+
+async def test_a_drop_on_cancelled_asks_first_in_a_dialog_of_the_page(
+    site: Site, screen: Screen
+) -> None:
+    appointment = await booked_appointment()
+    url = site.url("/app/board?lang=ru") + f"#token={await site.manager_token()}"
+    await screen.run(open_board, url, appointment.id)
+
+    def says_no(page: Page) -> None:
+        drag(page, card_in("new", appointment.id), '.cards[data-status="cancelled"]')
+        question = page.get_by_role("alertdialog")
+        expect(question).to_contain_text("Отменить сессию клиента Мария Иванова")
+        expect(question).to_contain_text("Клиент узнает об этом сразу.")
+        question.get_by_role("button", name="Нет").click()
+        expect(question).to_have_count(0)
+        expect(page.locator(card_in("new", appointment.id))).to_be_visible()
+        expect(page.locator(card_in("new", appointment.id))).not_to_have_class(
+            re.compile("saving")
+        )
+        expect(page.locator('.column[data-status="cancelled"] .count')).to_have_text("0")
+
+    await screen.run(says_no)
+    assert (await Appointment.get(id=appointment.id)).status == AppointmentStatus.NEW
+
+    def says_yes(page: Page) -> None:
+        drag(page, card_in("new", appointment.id), '.cards[data-status="cancelled"]')
+        page.get_by_role("alertdialog").get_by_role("button", name="Да").click()
+        expect(page.locator(card_in("cancelled", appointment.id))).to_be_visible()
+        expect(page.locator('.column[data-status="cancelled"] .count')).to_have_text("1")
+
+    await screen.run(says_yes)
+    assert (await Appointment.get(id=appointment.id)).status == AppointmentStatus.CANCELLED

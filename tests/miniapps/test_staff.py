@@ -7,7 +7,7 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from db.enums import Actor, ManagerRole
 from db.models import AuditLog, Invite, Manager
@@ -59,33 +59,24 @@ async def test_an_admin_deactivates_a_manager_after_confirming_and_invites_a_psy
     await screen.run(sees_the_team)
 
     def dismisses_then_confirms(page: Page) -> None:
-        shown: list[str] = []
-
-        def answer(dialog: Dialog, accept: bool) -> None:
-            shown.append(dialog.message)
-            dialog.accept() if accept else dialog.dismiss()
-
         toggle = page.locator(row("manager", nina.id) + " .toggle")
-        page.once("dialog", lambda dialog: answer(dialog, accept=False))
+        question = page.get_by_role("alertdialog")
         toggle.click()
-        page.wait_for_timeout(300)
+        expect(question).to_have_text(
+            "Deactivate Нина Петрова? They lose access to the board at once. "
+            "You can activate them again later.NoYes"
+        )
+        question.get_by_role("button", name="No").click()
+        expect(question).to_have_count(0)
         expect(page.locator(row("manager", nina.id))).to_have_attribute("data-active", "true")
 
-        page.once("dialog", lambda dialog: answer(dialog, accept=True))
         toggle.click()
+        question.get_by_role("button", name="Yes").click()
         deactivated = page.locator(row("manager", nina.id))
         expect(deactivated).to_have_attribute("data-active", "false")
         expect(deactivated).to_contain_text("deactivated")
         expect(deactivated.locator(".toggle")).to_have_text("Activate")
         expect(page.locator("#toast")).to_contain_text("Нина Петрова is deactivated.")
-        assert (
-            shown
-            == [
-                "Deactivate Нина Петрова? They lose access to the board at once. "
-                "You can activate them again later."
-            ]
-            * 2
-        )
 
     await screen.run(dismisses_then_confirms)
     assert not (await Manager.get(id=nina.id)).is_active

@@ -13,6 +13,9 @@ SCRIPT_TEXTS = {
     "no_name": N_("No name"),
     "yes": N_("yes"),
     "no": N_("no"),
+    # the page's own confirmation dialog (outside Telegram)
+    "confirm_yes": N_("Yes"),
+    "confirm_no": N_("No"),
     # the board
     "confirmed": N_("Confirmed"),
     "unreachable": N_("unreachable"),
@@ -22,6 +25,7 @@ SCRIPT_TEXTS = {
     "booked_by_manager": N_("Booked by a manager"),
     "move_refused": N_("The card cannot move there: {reason}"),
     "move_to": N_("Move to"),
+    "cancel_confirm": N_("Cancel the session of {name} on {when}? The client is told at once."),
     "no_free_slot_there": N_("{name} has no free slot at this time"),
     "when": N_("When"),
     "status": N_("Status"),

@@ -2,7 +2,8 @@
    editor's #secret=...), calls to /api/v1 with its credentials, the page's texts, and the
    toast that shows what went wrong. */
 
-import { fragment, haptic, openTelegram, setLanguage } from "./telegram.js";
+import { el } from "./dom.js";
+import { fragment, haptic, openTelegram, setLanguage, telegramConfirm } from "./telegram.js";
 
 const TOKEN_KEY = "panel.token";
 const ROLE_KEY = "panel.role";
@@ -111,6 +112,31 @@ export function toast(message, kind = "error") {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { box.className = "toast"; }, 6000);
   haptic(kind === "error" ? "error" : "success");
+}
+
+/* Whether the person agrees to `message`: Telegram's popup inside Telegram, a dialog of the
+   page elsewhere (the browser's confirm() would freeze the page, a drag midway included). */
+export function confirmed(message) {
+  return telegramConfirm(message) || new Promise((resolve) => {
+    const answer = (ok) => {
+      dialog.close();
+      dialog.remove();
+      resolve(ok);
+    };
+    const dialog = el("dialog", { class: "dialog confirm", role: "alertdialog" },
+      el("p", {}, message),
+      el("div", { class: "actions" },
+        el("button", { type: "button", onclick: () => answer(false) }, t("confirm_no")),
+        el("button", { type: "button", class: "primary", onclick: () => answer(true) },
+          t("confirm_yes"))));
+    // Escape says no.
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      answer(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
 }
 
 export function signInNeeded(message) {

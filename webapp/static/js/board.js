@@ -10,6 +10,7 @@ import { filters, loadChoices, showNextTwoWeeks } from "./board/filters.js";
 import { enableDragging, loadBoard, showColumns } from "./board/kanban.js";
 import { connectLive } from "./board/live.js";
 import { showStaff } from "./board/staff.js";
+import { keepOpenOnSwipes } from "./telegram.js";
 // These two need nothing from here: importing them sets up the drawer's opening on a card
 // and the "Book by phone" dialog.
 import "./board/drawer.js";
@@ -50,4 +51,6 @@ async function start() {
   connectLive();
 }
 
+// A card dragged down on a phone must not pull Telegram's sheet down with it.
+keepOpenOnSwipes();
 start();

@@ -2,10 +2,10 @@
    holds it (POST /api/v1/slots/{id}/hold), then confirm (POST /api/v1/appointments). */
 
 import { request, sessionFor, signInNeeded, t, toast } from "./app.js";
-import { el } from "./dom.js";
+import { el, whileBusy } from "./dom.js";
 import { formatTime, isoDay } from "./format.js";
 import { newCalendar } from "./fullcalendar.js";
-import { backButton, haptic, initData, telegramApp } from "./telegram.js";
+import { backCloses, haptic, initData, mainButton, telegramApp } from "./telegram.js";
 
 const pick = document.getElementById("pick");
 const confirmPanel = document.getElementById("confirm");
@@ -21,10 +21,7 @@ function showPanel(panel) {
     section.hidden = section !== panel;
   }
   if (panel === pick && calendar) calendar.updateSize();
-  back[panel === confirmPanel ? "show" : "hide"]();
 }
-
-const back = backButton(() => showPanel(pick));
 
 async function freeTimes(info) {
   if (!chooser.value) return [];
@@ -76,8 +73,6 @@ async function hold(slot) {
 }
 
 async function book() {
-  const button = confirmPanel.querySelector(".book");
-  button.disabled = true;
   try {
     const appointment = await request("POST", "/api/v1/appointments", { slot_id: chosen.id });
     clearTimeout(holdTimer);
@@ -91,8 +86,6 @@ async function book() {
   } catch (error) {
     confirmPanel.querySelector(".form-error").textContent = error.message;
     haptic("error");
-  } finally {
-    button.disabled = false;
   }
 }
 
@@ -143,7 +136,13 @@ async function signInAsClient() {
 
 chooser.addEventListener("change", () => calendar.refetchEvents());
 confirmPanel.querySelector(".back").addEventListener("click", () => showPanel(pick));
-confirmPanel.querySelector(".book").addEventListener("click", book);
+const bookButton = confirmPanel.querySelector(".book");
+bookButton.addEventListener("click", () => whileBusy(bookButton, book));
+// Inside Telegram its main button shares the number and books; its back button leaves the
+// confirmation for the calendar.
+mainButton(contactPanel.querySelector(".share"));
+mainButton(bookButton);
+backCloses(confirmPanel, () => showPanel(pick));
 done.querySelector(".again").addEventListener("click", () => {
   calendar.refetchEvents();
   showPanel(pick);

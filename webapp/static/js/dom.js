@@ -39,3 +39,16 @@ export function detail(label, value) {
   if (value === null || value === undefined || value === "") return null;
   return [el("dt", {}, label), el("dd", {}, value)];
 }
+
+/* `work()` run with `button` disabled and aria-busy (Telegram's main button, when it stands in
+   for it, shows its progress); the button is itself again afterwards. */
+export async function whileBusy(button, work) {
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}

@@ -3,15 +3,14 @@
    coming. Calls /api/v1/editor/* with the panel token or the editor link's secret. */
 
 import { request as apiRequest, sessionFor, signInNeeded, t, toast } from "./app.js";
-import { detail, el, externalLink } from "./dom.js";
+import { detail, el, externalLink, whileBusy } from "./dom.js";
 import { locale } from "./format.js";
-import { backButton, haptic } from "./telegram.js";
+import { backCloses, haptic, mainButton } from "./telegram.js";
 
 const FIRST_HOUR = 8;
 const LAST_HOUR = 21;
 const grid = document.getElementById("week");
 const ticket = document.getElementById("ticket");
-const back = backButton(() => closeTicket());
 let weekStart = null;
 let weekZone = null;
 let busy = false;
@@ -149,7 +148,6 @@ async function showTicket(node) {
     }, t("remove_slot")),
   );
   ticket.hidden = false;
-  back.show();
 }
 
 async function removeBooked(node) {
@@ -157,6 +155,7 @@ async function removeBooked(node) {
     await request("DELETE", `/api/v1/editor/slots/${node.dataset.slotId}`);
     markCell(node, null);
     closeTicket();
+    haptic("success");
   } catch (error) {
     toast(refusal(error));
   }
@@ -164,14 +163,12 @@ async function removeBooked(node) {
 
 function closeTicket() {
   ticket.hidden = true;
-  back.hide();
 }
 
-/* How many of the asked slots were added and skipped, in a toast. */
+/* How many of the asked slots were added and skipped, in a toast (and its haptic). */
 function report(result) {
   toast(t("added_skipped", { added: result.added.length, skipped: result.skipped.length }),
     result.added.length ? "success" : "error");
-  haptic(result.added.length ? "success" : "warning");
 }
 
 async function copyLastWeek() {
@@ -191,6 +188,8 @@ async function copyLastWeek() {
 
 const rangeDialog = document.getElementById("range");
 const rangeForm = document.getElementById("range-form");
+const rangeOpener = document.getElementById("add-range");
+const rangeSubmit = rangeForm.querySelector('button[type="submit"]');
 
 function openRange() {
   if (!weekStart) return;
@@ -205,18 +204,27 @@ rangeForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const fields = rangeForm.elements;
   const body = { date: fields.date.value, start: fields.start.value, end: fields.end.value };
-  try {
-    const result = await request("POST", "/api/v1/editor/bulk", body);
-    rangeDialog.close();
-    report(result);
-    await load(body.date);
-  } catch (error) {
-    rangeForm.querySelector(".form-error").textContent = error.message;
-  }
+  await whileBusy(rangeSubmit, async () => {
+    try {
+      const result = await request("POST", "/api/v1/editor/bulk", body);
+      rangeDialog.close();
+      report(result);
+      await load(body.date);
+    } catch (error) {
+      rangeForm.querySelector(".form-error").textContent = error.message;
+      haptic("error");
+    }
+  });
 });
 rangeForm.querySelector(".cancel").addEventListener("click", () => rangeDialog.close());
 document.getElementById("copy-week").addEventListener("click", copyLastWeek);
-document.getElementById("add-range").addEventListener("click", openRange);
+rangeOpener.addEventListener("click", openRange);
+// Inside Telegram: its main button adds a range, then adds it in the dialog; its back button
+// closes the dialog or the booking's ticket.
+mainButton(rangeOpener);
+mainButton(rangeSubmit);
+backCloses(rangeDialog, () => rangeDialog.close());
+backCloses(ticket, closeTicket);
 
 grid.addEventListener("click", (event) => {
   const node = event.target.closest(".cell");

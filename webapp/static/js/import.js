@@ -1,11 +1,12 @@
 /* Importing a client base: upload the file, show what the import did, row by row. */
 
 import { managersOnly, request, t, toast } from "./app.js";
-import { el } from "./dom.js";
-import { haptic } from "./telegram.js";
+import { el, whileBusy } from "./dom.js";
+import { haptic, mainButton } from "./telegram.js";
 
 const form = document.getElementById("import-form");
 const report = document.getElementById("import-report");
+const upload = form.querySelector('button[type="submit"]');
 
 function show(answer) {
   for (const name of ["created", "updated", "skipped"]) {
@@ -20,17 +21,17 @@ function show(answer) {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const button = form.querySelector("button");
-  button.disabled = true;
-  try {
-    show(await request("POST", "/api/v1/system/import", new FormData(form)));
-    haptic("success");
-  } catch (error) {
-    toast(error.message);
-  } finally {
-    button.disabled = false;
-  }
+  await whileBusy(upload, async () => {
+    try {
+      show(await request("POST", "/api/v1/system/import", new FormData(form)));
+      haptic("success");
+    } catch (error) {
+      toast(error.message);
+    }
+  });
 });
+// Inside Telegram its main button uploads.
+mainButton(upload);
 
 (async () => {
   if (!(await managersOnly())) form.hidden = true;

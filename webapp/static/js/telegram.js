@@ -1,11 +1,20 @@
 /* Telegram's side of a mini app: its script (loaded only when Telegram opened the page), its
-   theme and language, back button and haptics. Outside Telegram each of these does nothing. */
+   theme, safe areas and language, its main and back buttons, confirmations and haptics.
+   Outside Telegram (a browser tab, the sandbox's frame) the page keeps its own buttons and
+   the browser's dialogs, and the rest does nothing.
+
+   A page may call every helper here before Telegram's script has arrived: what it asks for is
+   kept and done once openTelegram() has the web app. */
 
 const TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js";
 // What the page was opened with, read before the session takes its one-time keys off the
 // address bar.
 export const fragment = new URLSearchParams(location.hash.slice(1));
 let telegram = null;
+// Whether a Telegram client draws the main and back buttons and dialogs for this page.
+let native = false;
+let arrived;
+const arrival = new Promise((resolve) => { arrived = resolve; });
 
 /* Telegram passes tgWebAppData in the fragment; only then is its script worth loading. */
 function loadTelegram() {
@@ -20,26 +29,61 @@ function loadTelegram() {
   });
 }
 
-function applyTheme(webApp) {
-  const theme = webApp.themeParams || {};
-  const root = document.documentElement.style;
-  const pairs = {
-    bg_color: "--bg", text_color: "--text", hint_color: "--hint", link_color: "--link",
-    button_color: "--accent", button_text_color: "--accent-text",
-    secondary_bg_color: "--surface", section_bg_color: "--card",
-  };
-  for (const [name, variable] of Object.entries(pairs)) {
-    if (theme[name]) root.setProperty(variable, theme[name]);
+/* Telegram's apps give the page a TelegramWebviewProxy; its web clients frame the page from
+   their own origin. A tab of its own, or a frame of this server (the sandbox's chat, which
+   draws none of Telegram's buttons), is no Telegram client even with the script loaded. */
+function hostedByTelegram() {
+  if (window.TelegramWebviewProxy) return true;
+  if (window.parent === window) return false;
+  try {
+    return !window.parent.location.href;
+  } catch (error) {
+    return true;
   }
-  document.documentElement.dataset.scheme = webApp.colorScheme || "light";
+}
+
+const supports = (version) => Boolean(
+  telegram && telegram.isVersionAtLeast && telegram.isVersionAtLeast(version));
+
+/* --- theme and safe areas: Telegram's CSS variables, which app.css reads with the light
+   defaults behind them. Telegram's script sets them too; setting them here keeps the page
+   right with any version of it. */
+
+function setVariables(prefix, values, unit = "") {
+  const root = document.documentElement.style;
+  for (const [name, value] of Object.entries(values || {})) {
+    if (value !== null && value !== undefined) {
+      root.setProperty(`${prefix}${name.replace(/_/g, "-")}`, `${value}${unit}`);
+    }
+  }
+}
+
+function applyTheme() {
+  setVariables("--tg-theme-", telegram.themeParams);
+  document.documentElement.dataset.scheme = telegram.colorScheme === "dark" ? "dark" : "light";
+}
+
+function applySafeAreas() {
+  setVariables("--tg-safe-area-inset-", telegram.safeAreaInset, "px");
+  setVariables("--tg-content-safe-area-inset-", telegram.contentSafeAreaInset, "px");
+}
+
+/* Outside Telegram the page follows the system's light or dark. */
+function followSystemScheme() {
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const apply = () => {
+    document.documentElement.dataset.scheme = dark.matches ? "dark" : "light";
+  };
+  apply();
+  dark.addEventListener("change", apply);
 }
 
 export function setLanguage(language) {
   document.cookie = `lang=${language}; path=/app; max-age=31536000; SameSite=Lax`;
 }
 
-function followTelegramLanguage(webApp) {
-  const user = webApp && webApp.initDataUnsafe && webApp.initDataUnsafe.user;
+function followTelegramLanguage() {
+  const user = telegram.initDataUnsafe && telegram.initDataUnsafe.user;
   if (!user || !user.language_code || document.cookie.includes("lang=")) return false;
   const wanted = user.language_code.toLowerCase().startsWith("en") ? "en" : "ru";
   setLanguage(wanted);
@@ -52,12 +96,23 @@ function followTelegramLanguage(webApp) {
    reload in the user's language the answer never comes. */
 export async function openTelegram() {
   telegram = await loadTelegram();
-  if (telegram) {
-    telegram.ready();
-    telegram.expand();
-    applyTheme(telegram);
-    if (followTelegramLanguage(telegram)) return new Promise(() => {});
+  if (!telegram) {
+    followSystemScheme();
+    arrived(null);
+    return null;
   }
+  native = hostedByTelegram();
+  telegram.ready();
+  telegram.expand();
+  applyTheme();
+  applySafeAreas();
+  if (telegram.onEvent) {
+    telegram.onEvent("themeChanged", applyTheme);
+    telegram.onEvent("safeAreaChanged", applySafeAreas);
+    telegram.onEvent("contentSafeAreaChanged", applySafeAreas);
+  }
+  if (followTelegramLanguage()) return new Promise(() => {});
+  arrived(telegram);
   return telegram;
 }
 
@@ -78,10 +133,121 @@ export function haptic(kind) {
   }
 }
 
-/* Telegram's back button closes an open panel; with none open it is hidden. */
-export function backButton(onBack) {
-  const button = telegram && telegram.BackButton;
-  if (!button) return { show() {}, hide() {} };
-  button.onClick(onBack);
-  return { show: () => button.show(), hide: () => button.hide() };
+/* Telegram's confirmation popup (from Bot API 6.2): a promise of whether the person agreed,
+   or null where Telegram shows none (app.js's confirmed() then asks in the page). */
+export function telegramConfirm(message) {
+  if (!native || !supports("6.2") || !telegram.showConfirm) return null;
+  return new Promise((resolve) => telegram.showConfirm(message, (ok) => resolve(Boolean(ok))));
 }
+
+/* A drag down inside the page moves what is dragged, not Telegram's sheet (Bot API 7.7). */
+export function keepOpenOnSwipes() {
+  arrival.then(() => {
+    if (native && supports("7.7")) telegram.disableVerticalSwipes();
+  });
+}
+
+/* --- the back button: shown while something the page opened (a panel, a drawer, a dialog)
+   is on screen; it closes the latest one. */
+
+const layers = [];
+
+function showBack() {
+  if (!native || !telegram.BackButton) return;
+  if (layers.length) telegram.BackButton.show();
+  else telegram.BackButton.hide();
+}
+
+/* Telegram's back button runs `close` while `element` is shown (not [hidden]; a <dialog>
+   while open). The page opens and closes the element as it always did. */
+export function backCloses(element, close) {
+  const layer = { element, close };
+  const follow = () => {
+    const open = element.tagName === "DIALOG" ? element.open : !element.hidden;
+    const index = layers.indexOf(layer);
+    if (open && index < 0) layers.push(layer);
+    if (!open && index >= 0) layers.splice(index, 1);
+    showBack();
+  };
+  new MutationObserver(follow).observe(element, {
+    attributes: true, attributeFilter: ["hidden", "open"],
+  });
+  follow();
+}
+
+arrival.then(() => {
+  if (!native || !telegram.BackButton) return;
+  telegram.BackButton.onClick(() => {
+    const latest = layers[layers.length - 1];
+    if (latest) latest.close();
+  });
+  showBack();
+});
+
+/* --- the main button: the page's main action, mirrored from its own primary <button> */
+
+const primaries = [];
+let mirrored = null;
+let shownState = "";
+let mirrorQueued = false;
+
+/* On screen but for our own hiding of it: itself not hidden, its parent laid out. */
+function onScreen(button) {
+  const parent = button.parentElement;
+  return !button.hidden && Boolean(parent) && parent.getClientRects().length > 0;
+}
+
+function mirror() {
+  mirrorQueued = false;
+  const main = telegram.MainButton;
+  // The latest registered wins: a dialog's button over the page's behind it.
+  const chosen = [...primaries].reverse().find(onScreen) || null;
+  for (const button of primaries) button.toggleAttribute("data-mirrored", button === chosen);
+  mirrored = chosen;
+  const text = chosen ? chosen.textContent.trim() : "";
+  const busy = Boolean(chosen) && chosen.getAttribute("aria-busy") === "true";
+  const state = chosen ? [text, chosen.disabled, busy].join("\n") : "";
+  // Telegram is told only what changed (the board's cards change all the time).
+  if (state === shownState) return;
+  shownState = state;
+  if (!chosen) {
+    main.hide();
+    return;
+  }
+  main.setText(text);
+  if (busy) main.showProgress(false);
+  else main.hideProgress();
+  if (chosen.disabled) main.disable();
+  else main.enable();
+  main.show();
+}
+
+/* Once the page's current changes are done (not a frame later: a quick action's progress
+   would go unseen). */
+function queueMirror() {
+  if (mirrorQueued) return;
+  mirrorQueued = true;
+  queueMicrotask(mirror);
+}
+
+/* Inside Telegram, `button` (the page's primary <button>) is hidden and Telegram's main
+   button stands in for it while it would be on screen: same text, disabled with it, a
+   progress while it is aria-busy="true", and a tap on it clicks the page's button. Outside
+   Telegram the page's button stays as it is. Several may be registered; the latest one on
+   screen is the one shown. */
+export function mainButton(button) {
+  primaries.push(button);
+  if (native && telegram.MainButton) queueMirror();
+}
+
+arrival.then(() => {
+  if (!native || !telegram.MainButton) return;
+  telegram.MainButton.onClick(() => {
+    if (mirrored && !mirrored.disabled) mirrored.click();
+  });
+  new MutationObserver(queueMirror).observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: ["hidden", "open", "disabled", "aria-busy", "class"],
+  });
+  mirror();
+});

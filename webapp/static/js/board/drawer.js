@@ -5,11 +5,10 @@
 import { request, t, toast } from "../app.js";
 import { detail, el, externalLink } from "../dom.js";
 import { formatTime } from "../format.js";
-import { backButton, haptic } from "../telegram.js";
-import { board, cardAppointment, onPlaced, place } from "./kanban.js";
+import { backCloses, haptic } from "../telegram.js";
+import { board, cancelConfirmed, cardAppointment, onPlaced, place } from "./kanban.js";
 
 const drawer = document.getElementById("drawer");
-const back = backButton(() => closeDrawer());
 
 export function openDrawer(appointment) {
   if (!appointment) return;
@@ -48,7 +47,6 @@ export function openDrawer(appointment) {
     el("ol", { class: "history", "aria-busy": "true" }),
   ));
   drawer.hidden = false;
-  back.show();
   loadHistory(id).catch((error) => toast(error.message));
 }
 
@@ -93,10 +91,10 @@ async function loadHistory(id) {
 
 function closeDrawer() {
   drawer.hidden = true;
-  back.hide();
 }
 
 async function changeStatus(id, status) {
+  if (status === "cancelled" && !(await cancelConfirmed(cardAppointment(id)))) return;
   try {
     place(await request("PATCH", `/api/v1/appointments/${id}/status`, { status }));
     haptic("success");
@@ -120,3 +118,4 @@ board.addEventListener("keydown", (event) => {
   if (node && event.key === "Enter") openDrawer(cardAppointment(Number(node.dataset.appointmentId)));
 });
 drawer.querySelector(".close").addEventListener("click", closeDrawer);
+backCloses(drawer, closeDrawer);

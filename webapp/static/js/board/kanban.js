@@ -1,7 +1,7 @@
 /* The columns: one per status, each card at its place in time, dragged between columns
    (SortableJS) through PATCH /api/v1/appointments/{id}/status. */
 
-import { request, t, toast } from "../app.js";
+import { confirmed, request, t, toast } from "../app.js";
 import { el } from "../dom.js";
 import { formatTime } from "../format.js";
 import { haptic } from "../telegram.js";
@@ -90,23 +90,44 @@ export async function loadBoard() {
   board.dataset.loaded = "true";
 }
 
+/* Cancelling tells the client at once, so the manager says yes first. */
+export function cancelConfirmed(appointment) {
+  const client = appointment.client;
+  return confirmed(t("cancel_confirm", {
+    name: client.name || client.phone || t("no_name"),
+    when: formatTime(appointment.starts_at, { dateStyle: "long", timeStyle: "short" }),
+  }));
+}
+
 /* Drag and drop: the server decides; a refused move snaps back with its reason. */
 async function moved(event) {
   const node = event.item;
   const id = Number(node.dataset.appointmentId);
   const status = event.to.dataset.status;
   if (event.from === event.to) return;
+  const putBack = () => {
+    // A live update may have placed the card anew meanwhile; then it is where it belongs.
+    if (node.isConnected) {
+      event.from.insertBefore(node, event.from.children[event.oldIndex] || null);
+    }
+    node.classList.remove("saving");
+    countColumns();
+  };
   node.classList.add("saving");
+  if (status === "cancelled" && !(await cancelConfirmed(cards.get(id)))) {
+    // Drawn anew where it was: SortableJS ignores a second press on the element it last
+    // saw pressed.
+    place(cards.get(id));
+    return;
+  }
   try {
     const appointment = await request("PATCH", `/api/v1/appointments/${id}/status`, { status });
     place(appointment);
     haptic("success");
   } catch (error) {
-    event.from.insertBefore(node, event.from.children[event.oldIndex] || null);
-    node.classList.remove("saving");
+    putBack();
     node.classList.add("rejected");
     node.addEventListener("animationend", () => node.classList.remove("rejected"), { once: true });
-    countColumns();
     toast(t("move_refused", { reason: error.message }));
   }
 }

@@ -2,9 +2,9 @@
    (POST /api/v1/appointments/manual); the new card flies into the board. */
 
 import { request, t, toast } from "../app.js";
-import { el } from "../dom.js";
+import { el, whileBusy } from "../dom.js";
 import { formatTime } from "../format.js";
-import { haptic } from "../telegram.js";
+import { backCloses, haptic, mainButton } from "../telegram.js";
 import { place } from "./kanban.js";
 
 const dialog = document.getElementById("manual");
@@ -18,7 +18,10 @@ async function fillSlots() {
     `${formatTime(slot.starts_at)} — ${slot.psychologist}`)));
 }
 
-document.getElementById("new-booking").addEventListener("click", async () => {
+const opener = document.getElementById("new-booking");
+const submit = manualForm.querySelector('button[type="submit"]');
+
+opener.addEventListener("click", async () => {
   manualForm.reset();
   manualForm.querySelector(".form-error").textContent = "";
   const services = await request("GET", "/api/v1/services").catch(() => []);
@@ -37,13 +40,20 @@ manualForm.addEventListener("submit", async (event) => {
     phone: fields.phone.value, name: fields.name.value, slot_id: Number(fields.slot_id.value),
   };
   if (fields.service_id.value) body.service_id = Number(fields.service_id.value);
-  try {
-    const appointment = await request("POST", "/api/v1/appointments/manual", body);
-    place(appointment, { fresh: true });
-    dialog.close();
-    toast(t("booked"), "success");
-  } catch (error) {
-    manualForm.querySelector(".form-error").textContent = error.message;
-    haptic("error");
-  }
+  await whileBusy(submit, async () => {
+    try {
+      const appointment = await request("POST", "/api/v1/appointments/manual", body);
+      place(appointment, { fresh: true });
+      dialog.close();
+      toast(t("booked"), "success");
+    } catch (error) {
+      manualForm.querySelector(".form-error").textContent = error.message;
+      haptic("error");
+    }
+  });
 });
+// Inside Telegram: its main button books by phone, then books in the dialog; its back button
+// closes the dialog.
+mainButton(opener);
+mainButton(submit);
+backCloses(dialog, () => dialog.close());

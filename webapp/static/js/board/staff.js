@@ -2,10 +2,10 @@
    deactivates (after a confirmation) or reactivates them (PATCH /api/v1/staff/...), and
    single-use invite links for a new manager or psychologist (POST /api/v1/staff/invites). */
 
-import { request, signedInRole, t, toast } from "../app.js";
+import { confirmed, request, signedInRole, t, toast } from "../app.js";
 import { el } from "../dom.js";
 import { formatTime } from "../format.js";
-import { haptic, telegramApp } from "../telegram.js";
+import { haptic } from "../telegram.js";
 import { filters } from "./filters.js";
 import { board } from "./kanban.js";
 
@@ -47,15 +47,6 @@ async function load() {
   const staff = await request("GET", "/api/v1/staff");
   fill("manager", staff.managers);
   fill("psychologist", staff.psychologists);
-}
-
-/* Telegram's own dialog inside Telegram (from Bot API 6.2), the browser's elsewhere. */
-function confirmed(message) {
-  const webApp = telegramApp();
-  if (webApp && webApp.initData && webApp.isVersionAtLeast("6.2")) {
-    return new Promise((resolve) => webApp.showConfirm(message, (ok) => resolve(Boolean(ok))));
-  }
-  return Promise.resolve(window.confirm(message));
 }
 
 async function toggle(kind, person) {
