@@ -7,8 +7,10 @@ from playwright.sync_api import Page, expect
 
 from db.enums import Actor
 from db.models import Education, Psychologist
+from sandbox.chat import sign_web_app_init_data
 from tests.harness.builders import make_psychologist
 from tests.harness.mini_apps import Screen, Site
+from tests.harness.telegram_stub import button_state, calls, eventually, in_telegram, tap
 
 
 def field(name: str) -> str:
@@ -153,3 +155,30 @@ async def test_the_editor_links_to_the_profile_and_others_are_turned_away(
 
     await screen.run(follow_the_link)
     await screen.run(as_a_manager)
+
+
+async def test_inside_telegram_the_main_button_saves_the_anketa(
+    site: Site, screen: Screen
+) -> None:
+    psychologist = await make_psychologist("Анна Смирнова", queries=["Тревога"])
+    user = {"id": psychologist.telegram_id, "first_name": "Анна"}
+    await screen.run(in_telegram(sign_web_app_init_data(site.settings.telegram_token, user)))
+    screen.expected_refusals.add(400)  # the too-short name, refused on purpose
+
+    def saves_from_telegram(page: Page) -> None:
+        page.goto(site.url("/app/profile?lang=ru"))
+        shown = {"visible": True, "active": True, "progress": False, "text": "Сохранить"}
+        eventually(page, lambda: button_state(page, "MainButton") == shown)
+        expect(page.locator("#save")).to_be_hidden()
+        page.fill("input[name=minPrice]", "3100")
+        tap(page, "MainButton")
+        expect(page.locator("#toast")).to_contain_text("Анкета сохранена")
+        assert ["HapticFeedback.notificationOccurred", "success"] in calls(page)
+        page.fill(f"{field('name')} input", "Ан")
+        tap(page, "MainButton")
+        expect(page.locator(f"{field('name')} .field-error")).not_to_be_empty()
+        assert ["HapticFeedback.notificationOccurred", "error"] in calls(page)
+
+    await screen.run(saves_from_telegram)
+    stored = await Psychologist.get(id=psychologist.id)
+    assert (stored.name, stored.min_price) == ("Анна Смирнова", 3100)

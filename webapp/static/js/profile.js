@@ -3,7 +3,8 @@
    shown next to the field it names, and nothing is saved. */
 
 import { request, sessionFor, signInNeeded, t, toast } from "./app.js";
-import { el } from "./dom.js";
+import { el, whileBusy } from "./dom.js";
+import { mainButton } from "./telegram.js";
 
 const form = document.getElementById("profile");
 const education = document.getElementById("education");
@@ -153,23 +154,24 @@ function showProblem(error) {
 async function save(event) {
   event.preventDefault();
   clearProblems();
-  saveButton.disabled = true;
-  try {
-    fill(await request("PUT", "/api/v1/editor/profile", anketaOf()));
-    toast(t("profile_saved"), "success");
-  } catch (error) {
-    if (error.status === 400 || error.status === 409 || error.status === 422) {
-      showProblem(error);
-      toast(t("profile_not_saved"));
-    } else {
-      toast(error.message);
+  await whileBusy(saveButton, async () => {
+    try {
+      fill(await request("PUT", "/api/v1/editor/profile", anketaOf()));
+      toast(t("profile_saved"), "success");
+    } catch (error) {
+      if (error.status === 400 || error.status === 409 || error.status === 422) {
+        showProblem(error);
+        toast(t("profile_not_saved"));
+      } else {
+        toast(error.message);
+      }
     }
-  } finally {
-    saveButton.disabled = false;
-  }
+  });
 }
 
 form.addEventListener("submit", save);
+// In Telegram the form is saved from its main button.
+mainButton(saveButton);
 form.addEventListener("input", (event) => {
   // A field being corrected is no longer marked (the server judges it again on saving).
   const box = event.target.closest("[data-field]");
