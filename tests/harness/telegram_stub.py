@@ -13,19 +13,10 @@ from typing import Any
 
 from playwright.sync_api import Page
 
+from sandbox.chat import THEME_PARAMS
 from tests.harness.mini_apps import PHONE
 
-LIGHT = {
-    "bg_color": "#ffffff",
-    "text_color": "#000000",
-    "hint_color": "#707579",
-    "link_color": "#3390ec",
-    "button_color": "#3390ec",
-    "button_text_color": "#ffffff",
-    "secondary_bg_color": "#f4f4f5",
-    "section_bg_color": "#ffffff",
-    "section_separator_color": "#e7e7e7",
-}
+LIGHT = {**THEME_PARAMS, "section_bg_color": "#ffffff", "section_separator_color": "#e7e7e7"}
 # Telegram's night theme on iOS.
 DARK = {
     "bg_color": "#212121",
