@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Future active appointments a client may hold at once; 0 = no limit.
     max_active_bookings: int = Field(default=2, ge=0)
+    # A client's cancel this close to the start (hours) is a late cancel, counted in reports.
+    late_cancel_hours: int = Field(default=24, ge=0, le=24 * 14)
     # The sandbox (no BOT_TOKEN) serves a chat that signs initData for anyone: it refuses to
     # run where others can reach it unless this is set.
     sandbox: bool = False

@@ -235,6 +235,9 @@ class Appointment(Model):
     created_by = fields.CharEnumField(Actor, max_length=12, default=Actor.CLIENT)
     price = fields.IntField(null=True)
     cancel_reason = fields.TextField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+    # The client cancelled it within LATE_CANCEL_HOURS of the start (counted in reports).
+    late_cancel = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -311,6 +314,23 @@ class FormTracking(Model):
 
     class Meta:
         table = "form_tracking"
+
+
+class ClientNote(Model):
+    """A staff member's note on a client: staff-only, never shown to the client."""
+
+    id = fields.IntField(primary_key=True)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="notes", on_delete=fields.CASCADE
+    )
+    author_telegram_id = fields.BigIntField(null=True)
+    author_name = fields.CharField(max_length=200, default="")
+    text = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "client_notes"
+        indexes = (("client", "created_at"),)
 
 
 class Review(Model):
