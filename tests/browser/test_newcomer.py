@@ -1,7 +1,7 @@
 """A newcomer's first minutes: `python main.py` with nothing configured and an empty data
 folder, then /sandbox in Chromium. As the client persona they register and book through the
 bot's buttons; the manager persona finds the session on the board, the psychologist persona in
-the schedule editor. The time it all takes is reported (see `test_newcomer_path`)."""
+the schedule editor, and her anketa in its mini app. The time it all takes is reported (see `test_newcomer_path`)."""
 
 from __future__ import annotations
 
@@ -158,6 +158,11 @@ def psychologist_sees_the_session(page: Page) -> None:
     # The editor names a client by the first word of their name only.
     expect(editor.locator("#ticket")).to_contain_text(CLIENT_NAME.split(maxsplit=1)[0])
     expect(editor.locator("#ticket")).to_contain_text(TOPIC)
+    page.get_by_test_id("webapp-close").click()
+    # ... and her anketa, as the demo filled it, opens from the menu's other button
+    anketa = _mini_app(page, "📝 Заполнить анкету")
+    expect(anketa.locator('[data-field="name"] input')).to_have_value(PSYCHOLOGIST)
+    expect(anketa.locator('[data-field="queries"] .chip input:checked').first).to_be_visible()
 
 
 async def test_newcomer_path(
