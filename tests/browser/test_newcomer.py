@@ -1,7 +1,8 @@
 """A newcomer's first minutes: `python main.py` with nothing configured and an empty data
 folder, then /sandbox in Chromium. As the client persona they register and book through the
 bot's buttons; the manager persona finds the session on the board, the psychologist persona in
-the schedule editor, and her anketa in its mini app. The time it all takes is reported (see `test_newcomer_path`)."""
+the schedule editor, and her anketa in its mini app. The time it all takes is reported (see
+`test_newcomer_path`)."""
 
 from __future__ import annotations
 
