@@ -104,6 +104,7 @@ class AppointmentAction(StrEnum):
     SWITCH = "switch"
     KEEP = "keep"
     SKIP_REASON = "noreason"
+    CANCEL_LATE = "late"  # cancel after the late-cancel warning
 
 
 class AppointmentCb(CallbackData, prefix="ap"):

@@ -81,6 +81,12 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
 
+class SessionBegun(Conflict):
+    """The session has begun: its client can no longer cancel it."""
+
+    code = "session_begun"
+
+
 class AlreadyTaken(Conflict):
     """Someone else was first (a help-hand ticket, an automatch slot)."""
 

@@ -29,9 +29,13 @@ def check_transition(current: S, target: S) -> None:
     """Raise IllegalTransition naming the allowed targets unless current -> target is allowed."""
     if target not in TRANSITIONS[current]:
         allowed = allowed_targets(current)
+        refused = (
+            f"the appointment is already {current.value}"
+            if target == current
+            else f"cannot move an appointment from {current.value} to {target.value}"
+        )
         raise IllegalTransition(
-            f"cannot move an appointment from {current.value} to {target.value}; "
-            f"allowed: {', '.join(allowed) or 'none'}",
+            f"{refused}; allowed: {', '.join(allowed) or 'none'}",
             field="status",
             current=current.value,
             allowed=allowed,

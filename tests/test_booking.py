@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from db.enums import Actor, AppointmentStatus, EventKind, EventState, SlotStatus
 from db.models import Appointment, AuditLog, Outbox, ScheduledEvent, Slot
 from domain.audit import Initiator
-from domain.booking import appointments
+from domain.booking import appointments, client_booking
 from domain.booking.planning import PLANNED
 from domain.changes import AppointmentChange
 from domain.errors import (
@@ -21,12 +21,13 @@ from domain.errors import (
     IllegalTransition,
     InvalidInput,
     NotFound,
+    SessionBegun,
     SlotBooked,
     SlotHeld,
     SlotInPast,
 )
 from services import Signals
-from tests.harness.builders import NOW, make_client, make_psychologist, make_slot
+from tests.harness.builders import NOW, hours, make_client, make_psychologist, make_slot
 from webapp.errors import refusal_body
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -208,6 +209,43 @@ async def test_cancel_frees_the_slot_and_calls_off_events() -> None:
     with pytest.raises(IllegalTransition) as refused:
         await appointments.cancel(appointment.id, BY_CLIENT, now=NOW)
     assert refused.value.details["allowed"] == []
+
+
+async def test_a_clients_cancel_is_late_up_to_and_at_the_late_cancel_mark() -> None:
+    psychologist = await make_psychologist()
+    alice = await make_client()
+    booked = [
+        await appointments.book(
+            alice.id, (await make_slot(psychologist, h)).id, BY_CLIENT, require_own_hold=False,
+            now=NOW,
+        )
+        for h in (48, 72, 96)
+    ]  # fmt: skip
+    at_mark, just_outside, by_manager = booked
+
+    for appointment, before in (
+        (at_mark, hours(24)),
+        (just_outside, hours(24) + timedelta(seconds=1)),
+    ):
+        await client_booking.cancel_own(
+            alice.id,
+            appointment.id,
+            BY_CLIENT,
+            reason="",
+            late_cancel_hours=24,
+            now=appointment.starts_at - before,
+        )
+    await appointments.change_status(
+        by_manager.id, AppointmentStatus.CANCELLED, BY_MANAGER, now=by_manager.starts_at
+    )
+
+    stored = {a.id: a for a in await Appointment.filter(id__in=[a.id for a in booked])}
+    assert [stored[a.id].late_cancel for a in booked] == [True, False, False]
+    assert stored[at_mark.id].cancelled_at == at_mark.starts_at - hours(24)
+    assert stored[by_manager.id].cancelled_at == by_manager.starts_at
+    with pytest.raises(SessionBegun) as refused:
+        appointments.late_cancel(at_mark.starts_at, 24, at_mark.starts_at)
+    assert refused.value.field == "starts_at"
 
 
 async def test_reschedule_moves_slot_and_events_atomically() -> None:

@@ -94,6 +94,8 @@ async def test_board_cards_read_what_the_orm_reads() -> None:
         psychologist=anna,
         starts_at=msk(TOMORROW, 12),
         status=AppointmentStatus.CANCELLED,
+        cancelled_at=NOW,
+        late_cancel=True,
     )
     await Appointment.create(
         client=vera, psychologist=anna, starts_at=msk(TOMORROW, 9) - timedelta(days=3)
@@ -115,11 +117,15 @@ async def test_board_cards_read_what_the_orm_reads() -> None:
         price=3000,
         created_at=stored.created_at,
         updated_at=stored.updated_at,
+        cancelled_at=None,
+        late_cancel=False,
     )
     assert columns[AppointmentStatus.NEW] == [card]
     assert [c.id for c in columns[AppointmentStatus.CANCELLED]] == [cancelled.id]
     assert columns[AppointmentStatus.CANCELLED][0].service is None
     assert columns[AppointmentStatus.CANCELLED][0].client.unreachable is True
+    assert columns[AppointmentStatus.CANCELLED][0].cancelled_at == NOW
+    assert columns[AppointmentStatus.CANCELLED][0].late_cancel is True
     assert card.allowed_statuses == (
         AppointmentStatus.CONFIRMED,
         AppointmentStatus.COMPLETED,

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import AppointmentAction, AppointmentCb, Menu, MenuCb, Mode
@@ -32,8 +33,9 @@ from bot.views import (
 )
 from domain.booking import choices, client_booking, sessions
 from domain.booking.sessions import Session
-from domain.errors import DomainError
+from domain.errors import DomainError, SessionBegun
 from domain.people.profiles import ClientProfile
+from services import Services
 
 Action = AppointmentAction
 
@@ -151,8 +153,53 @@ async def on_switch(callback: CallbackQuery, client: ClientProfile, appointment:
 
 
 async def on_cancel(
+    callback: CallbackQuery,
+    *,
+    state: FSMContext,
+    client: ClientProfile,
+    appointment: Session,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """A late cancel is warned of and confirmed first; any other goes on to the reason."""
+    hours = services.settings.late_cancel_hours
+    try:
+        late = client_booking.cancel_is_late(appointment, hours)
+    except SessionBegun:
+        callback_answer.text = _(
+            "The session has already begun, so it can no longer be cancelled."
+        )
+        await on_open(callback, client, appointment)
+        return
+    if not late:
+        await on_cancel_confirmed(callback, state, client, appointment)
+        return
+    tz = zone_of(client)
+    text = ngettext(
+        "Less than {hours} hour is left before the session with {name} on {when} ({zone}). "
+        "If you cancel it now, it counts as a late cancellation.\n"
+        "Would you still like to cancel it?",
+        "Less than {hours} hours are left before the session with {name} on {when} ({zone}). "
+        "If you cancel it now, it counts as a late cancellation.\n"
+        "Would you still like to cancel it?",
+        hours,
+    ).format(
+        hours=hours,
+        name=appointment.psychologist.name,
+        when=when(appointment.starts_at, tz),
+        zone=zone_label(tz),
+    )
+    markup = home_keyboard(
+        _appointment_button(_("Yes, cancel it"), Action.CANCEL_LATE, appointment.id),
+        _appointment_button(_("Keep the session"), Action.KEEP, appointment.id),
+    )
+    await show(callback, (text, markup))
+
+
+async def on_cancel_confirmed(
     callback: CallbackQuery, state: FSMContext, client: ClientProfile, appointment: Session
 ) -> None:
+    """Ask why the client cancels; the cancel follows their answer."""
     await state.set_state(Cancelling.reason)
     await state.update_data(appointment_id=appointment.id)
     tz = zone_of(client)
@@ -171,9 +218,15 @@ async def on_cancel(
     await show(callback, (text, markup))
 
 
-async def _cancel(client: ClientProfile, appointment_id: int, reason: str) -> str:
+async def _cancel(
+    client: ClientProfile, appointment_id: int, reason: str, services: Services
+) -> str:
     appointment = await client_booking.cancel_own(
-        client.id, appointment_id, initiator_of(client), reason=reason
+        client.id,
+        appointment_id,
+        initiator_of(client),
+        reason=reason,
+        late_cancel_hours=services.settings.late_cancel_hours,
     )
     tz = zone_of(client)
     return _("The session with {name} on {when} ({zone}) is cancelled.").format(
@@ -185,14 +238,16 @@ async def _cancel(client: ClientProfile, appointment_id: int, reason: str) -> st
 
 async def on_cancel_without_reason(
     callback: CallbackQuery,
+    *,
     callback_data: AppointmentCb,
     state: FSMContext,
     client: ClientProfile,
     callback_answer: CallbackAnswer,
+    services: Services,
 ) -> None:
     await state.set_state(None)
     try:
-        text = await _cancel(client, callback_data.appointment_id, "")
+        text = await _cancel(client, callback_data.appointment_id, "", services)
     except DomainError:
         await on_gone(callback, client, callback_answer)
         return
@@ -207,12 +262,12 @@ async def on_keep(
 
 
 async def process_cancel_reason(
-    message: Message, state: FSMContext, client: ClientProfile
+    message: Message, state: FSMContext, client: ClientProfile, services: Services
 ) -> None:
     appointment_id = int((await state.get_data()).get("appointment_id") or 0)
     await state.set_state(None)
     try:
-        text = await _cancel(client, appointment_id, typed(message, 1000))
+        text = await _cancel(client, appointment_id, typed(message, 1000), services)
     except DomainError:
         text, markup = await sessions_screen(client)
         await message.answer(
@@ -244,6 +299,11 @@ def router() -> Router:
     taps.register(on_switch, AppointmentCb.filter(F.action == Action.SWITCH), OwnAppointment())
     taps.register(
         on_cancel, AppointmentCb.filter(F.action == Action.CANCEL), OwnAppointment(active=True)
+    )
+    taps.register(
+        on_cancel_confirmed,
+        AppointmentCb.filter(F.action == Action.CANCEL_LATE),
+        OwnAppointment(active=True),
     )
     taps.register(on_cancel_without_reason, AppointmentCb.filter(F.action == Action.SKIP_REASON))
     taps.register(on_keep, AppointmentCb.filter(F.action == Action.KEEP), OwnAppointment())

@@ -29,6 +29,7 @@ from domain.errors import (
     DomainError,
     HoldRequired,
     NotFound,
+    SessionBegun,
     SlotBooked,
     SlotHeld,
     SlotInPast,
@@ -248,6 +249,19 @@ async def _confirm_locked(appointment: Appointment, initiator: Initiator, now: d
     )
 
 
+def late_cancel(starts_at: datetime, late_cancel_hours: int, now: datetime) -> bool:
+    """Whether a client's cancel at `now` is a late one: `late_cancel_hours`
+    (LATE_CANCEL_HOURS) or less before the start. SessionBegun once the session has begun: its
+    client can no longer cancel it."""
+    if starts_at <= now:
+        raise SessionBegun(
+            "the session has begun; it can no longer be cancelled",
+            field="starts_at",
+            starts_at=starts_at,
+        )
+    return starts_at - now <= timedelta(hours=late_cancel_hours)
+
+
 async def cancel(
     appointment_id: int,
     initiator: Initiator,
@@ -255,34 +269,59 @@ async def cancel(
     reason: str = "",
     auto: bool = False,
     only_unconfirmed: bool = False,
+    late_cancel_hours: int | None = None,
     now: datetime | None = None,
 ) -> Appointment:
     """Cancel an appointment: the slot is free again, its planned events are called off.
 
     `only_unconfirmed` (the auto-cancel) refuses with Conflict when the client confirmed
     meanwhile: the check and the cancel happen under one row lock.
+
+    The client's own cancel passes `late_cancel_hours` (LATE_CANCEL_HOURS): see
+    `late_cancel`. Staff and automatic cancels pass none: they are never late cancels, and
+    staff may cancel a session that has begun (one that is not taking place).
     """
     now = now or utcnow()
     async with in_transaction():
         appointment = await _locked_appointment(appointment_id)
         if only_unconfirmed and appointment.confirmed:
             raise Conflict("the appointment has been confirmed", field="confirmed")
-        await _cancel_locked(appointment, initiator, reason, auto, now)
+        await _cancel_locked(
+            appointment, initiator, reason, auto, now, late_cancel_hours=late_cancel_hours
+        )
     await appointment_changed("appointment.updated", appointment.id)
     return appointment
 
 
 async def _cancel_locked(
-    appointment: Appointment, initiator: Initiator, reason: str, auto: bool, now: datetime
+    appointment: Appointment,
+    initiator: Initiator,
+    reason: str,
+    auto: bool,
+    now: datetime,
+    *,
+    late_cancel_hours: int | None = None,
 ) -> None:
     check_transition(appointment.status, AppointmentStatus.CANCELLED)
+    late = late_cancel_hours is not None and late_cancel(
+        appointment.starts_at, late_cancel_hours, now
+    )
     slot_id = appointment.active_slot_id
     appointment.status = AppointmentStatus.CANCELLED
     appointment.active_slot_id = None
     appointment.cancel_reason = reason[:1000] or None
     appointment.auto_canceled = auto
+    appointment.cancelled_at, appointment.late_cancel = now, late
     await appointment.save(
-        update_fields=["status", "active_slot_id", "cancel_reason", "auto_canceled", "updated_at"]
+        update_fields=[
+            "status",
+            "active_slot_id",
+            "cancel_reason",
+            "auto_canceled",
+            "cancelled_at",
+            "late_cancel",
+            "updated_at",
+        ]
     )
     if slot_id is not None:
         await Slot.filter(id=slot_id).update(
@@ -290,7 +329,13 @@ async def _cancel_locked(
         )
     await planning.cancel_events(appointment.id, "appointment cancelled")
     await audit.record(
-        initiator, "appointment.cancelled", "appointment", appointment.id, reason=reason, auto=auto
+        initiator,
+        "appointment.cancelled",
+        "appointment",
+        appointment.id,
+        reason=reason,
+        auto=auto,
+        late_cancel=late,
     )
     client, psychologist = await load_sides(appointment)
     notice: Notice = "auto_cancelled" if auto else "cancelled"

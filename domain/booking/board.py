@@ -60,6 +60,8 @@ class AppointmentCard:
     price: int | None
     created_at: datetime
     updated_at: datetime
+    cancelled_at: datetime | None
+    late_cancel: bool  # the client cancelled it within LATE_CANCEL_HOURS of the start
 
     @property
     def allowed_statuses(self) -> tuple[AppointmentStatus, ...]:
@@ -80,7 +82,8 @@ SELECT a.id, a.status, a.starts_at, a.duration_min,
        c.id, c.name, c.phone, c.telegram_id, c.blocked_bot,
        p.id, p.name,
        s.id, s.name, s.price, s.duration_min,
-       a.meeting_link, a.confirmed, a.created_by, a.price, a.created_at, a.updated_at
+       a.meeting_link, a.confirmed, a.created_by, a.price, a.created_at, a.updated_at,
+       a.cancelled_at, a.late_cancel
 FROM appointments a
 JOIN clients c ON c.id = a.client_id
 JOIN psychologists p ON p.id = a.psychologist_id
@@ -105,6 +108,7 @@ def _card(row: Any) -> AppointmentCard:
         psychologist_id, psychologist_name,
         service_id, service_name, service_price, service_duration_min,
         meeting_link, confirmed, created_by, price, created_at, updated_at,
+        cancelled_at, late_cancel,
     ) = row  # fmt: skip
     return AppointmentCard(
         id=appointment_id,
@@ -122,6 +126,8 @@ def _card(row: Any) -> AppointmentCard:
         price=price,
         created_at=instant(created_at),
         updated_at=instant(updated_at),
+        cancelled_at=None if cancelled_at is None else instant(cancelled_at),
+        late_cancel=bool(late_cancel),
     )
 
 

@@ -14,7 +14,7 @@ from domain.audit import Initiator
 from domain.booking import appointments, reassignment, sessions
 from domain.booking.choices import ChosenTime, chosen_time
 from domain.booking.sessions import Session
-from domain.errors import DomainError, HoldRequired
+from domain.errors import DomainError, Forbidden, HoldRequired, NotFound
 from domain.tickets import leads
 from domain.timerules import MSK, format_slot, utcnow
 
@@ -127,10 +127,34 @@ async def confirm_own(client_id: int, appointment_id: int, initiator: Initiator)
     return await sessions.own_session(client_id, appointment_id)
 
 
+def cancel_is_late(
+    session: Session, late_cancel_hours: int, *, now: datetime | None = None
+) -> bool:
+    """Whether the client cancelling the session now would be a late cancel
+    (`late_cancel_hours` or less before the start); SessionBegun when it has begun."""
+    return appointments.late_cancel(session.starts_at, late_cancel_hours, now or utcnow())
+
+
 async def cancel_own(
-    client_id: int, appointment_id: int, initiator: Initiator, *, reason: str
+    client_id: int,
+    appointment_id: int,
+    initiator: Initiator,
+    *,
+    reason: str,
+    late_cancel_hours: int,
+    now: datetime | None = None,
 ) -> Session:
-    """The client cancels their session; answers the session as it was."""
-    session = await sessions.own_session(client_id, appointment_id)
-    await appointments.cancel(appointment_id, initiator, reason=reason)
+    """The client cancels their session: `late_cancel_hours` (LATE_CANCEL_HOURS) or less
+    before the start it counts as a late cancel, once it has begun it is refused
+    (SessionBegun). Answers the session as it was.
+
+    Another client's session is answered as a missing one (NotFound): whether it exists is
+    not this client's to learn."""
+    try:
+        session = await sessions.own_session(client_id, appointment_id)
+    except Forbidden:
+        raise NotFound("appointment not found", field="appointment_id") from None
+    await appointments.cancel(
+        appointment_id, initiator, reason=reason, late_cancel_hours=late_cancel_hours, now=now
+    )
     return session

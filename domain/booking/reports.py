@@ -2,10 +2,13 @@
 
 - new_requests: requests (tickets) made in the period; new_appointments: bookings made;
 - of the appointments whose session falls in the period: completed_percent (completed of
-  all), cancellations (auto_cancellations among them), no_shows;
+  all), cancellations (auto_cancellations among them), no_shows, late_cancellations (a
+  client's cancel LATE_CANCEL_HOURS or less before the start) and late_cancel_percent (of
+  all those appointments, whatever their status);
 - repeat_visits_percent: of the clients with a completed session in the period, those with
   an earlier completed session too;
-- per psychologist: slots offered, sessions booked (not cancelled), completed, load percent;
+- per psychologist: slots offered, sessions booked (not cancelled), completed, load percent,
+  late cancellations and their percent of the psychologist's appointments;
 - the form funnel: per form type, how many forms reached each step;
 - a daily series of the same counts for charts.
 """
@@ -34,6 +37,8 @@ class PsychologistLoad:
     booked: int
     completed: int
     load_percent: float
+    late_cancellations: int
+    late_cancel_percent: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,8 @@ class Kpis:
     cancellations: int
     auto_cancellations: int
     no_shows: int
+    late_cancellations: int
+    late_cancel_percent: float
     psychologists: list[PsychologistLoad]
     funnel: dict[str, list[FunnelStep]]
     daily: list[ReportDay]
@@ -100,13 +107,15 @@ async def _load(start: Any, end: Any) -> list[PsychologistLoad]:
         .values_list("psychologist_id", "n")
     )
     sessions: dict[int, Counter[str]] = defaultdict(Counter)
-    for psychologist_id, status, n in (
+    late: Counter[int] = Counter()
+    for psychologist_id, status, late_cancel, n in (
         await Appointment.filter(starts_at__gte=start, starts_at__lt=end)
-        .group_by("psychologist_id", "status")
+        .group_by("psychologist_id", "status", "late_cancel")
         .annotate(n=Count("id"))
-        .values_list("psychologist_id", "status", "n")
+        .values_list("psychologist_id", "status", "late_cancel", "n")
     ):
         sessions[psychologist_id][status] += n
+        late[psychologist_id] += n if late_cancel else 0
     names = dict(
         await Psychologist.filter(id__in=list(set(slots) | set(sessions))).values_list(
             "id", "name"
@@ -125,6 +134,8 @@ async def _load(start: Any, end: Any) -> list[PsychologistLoad]:
                 booked=booked,
                 completed=counts[AppointmentStatus.COMPLETED],
                 load_percent=_percent(booked, offered),
+                late_cancellations=late[psychologist_id],
+                late_cancel_percent=_percent(late[psychologist_id], sum(counts.values())),
             )
         )
     return load
@@ -176,13 +187,14 @@ async def kpis(date_from: date, date_to: date) -> Kpis:
     for created_at in booked_days:
         series[created_at.astimezone(MSK).date()]["new_appointments"] += 1
     sessions = await Appointment.filter(starts_at__gte=start, starts_at__lt=end).values_list(
-        "starts_at", "status", "auto_canceled"
+        "starts_at", "status", "auto_canceled", "late_cancel"
     )
     statuses: Counter[str] = Counter()
-    auto_cancellations = 0
-    for starts_at, status, auto in sessions:
+    auto_cancellations = late_cancellations = 0
+    for starts_at, status, auto, late in sessions:
         statuses[status] += 1
         auto_cancellations += bool(auto and status == AppointmentStatus.CANCELLED)
+        late_cancellations += bool(late)  # only a cancel sets it, and a cancel is final
         day = series[starts_at.astimezone(MSK).date()]
         day["appointments"] += 1
         day[str(status)] += 1
@@ -199,6 +211,8 @@ async def kpis(date_from: date, date_to: date) -> Kpis:
         cancellations=statuses[AppointmentStatus.CANCELLED],
         auto_cancellations=auto_cancellations,
         no_shows=statuses[AppointmentStatus.NO_SHOW],
+        late_cancellations=late_cancellations,
+        late_cancel_percent=_percent(late_cancellations, len(sessions)),
         psychologists=await _load(start, end),
         funnel=await _funnel(start, end),
         daily=[

@@ -75,6 +75,8 @@ async def test_report_of_a_period(api: Api) -> None:
         "cancellations": 1,
         "auto_cancellations": 1,
         "no_shows": 1,
+        "late_cancellations": 0,  # an auto-cancel is never a late one
+        "late_cancel_percent": 0.0,
     }
     assert report["psychologists"] == [
         {
@@ -84,6 +86,8 @@ async def test_report_of_a_period(api: Api) -> None:
             "booked": 2,
             "completed": 2,
             "load_percent": 100.0,
+            "late_cancellations": 0,
+            "late_cancel_percent": 0.0,
         },
         {
             "psychologist_id": boris.id,
@@ -92,6 +96,8 @@ async def test_report_of_a_period(api: Api) -> None:
             "booked": 1,
             "completed": 0,
             "load_percent": 33.3,
+            "late_cancellations": 0,
+            "late_cancel_percent": 0.0,
         },
     ]
     assert report["funnel"] == {

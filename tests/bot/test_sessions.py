@@ -43,16 +43,53 @@ async def test_cancel_with_a_reason(person: Callable[..., Person]) -> None:
     view = await open_session(anna)
     assert "Maria Ivanova" in view["text"] and "waiting for your confirmation" in view["text"]
     await anna.click("❌ Cancel the session", view["message_id"])
-    await anna.expect("Please tell us why")
+    # 50 hours ahead: no late-cancel warning, the reason is asked at once
+    assert "late cancellation" not in (await anna.expect("Please tell us why"))["text"]
     await anna.send_text("I am ill")
     await anna.expect("is cancelled")
 
     cancelled = await Appointment.get(id=appointment.id)
     assert cancelled.status == AppointmentStatus.CANCELLED
     assert cancelled.cancel_reason == "I am ill"
+    assert (cancelled.late_cancel, cancelled.cancelled_at is not None) == (False, True)
     assert (await Slot.get(id=appointment.slot_id)).status == SlotStatus.FREE
     await anna.send_text("/sessions")
     await anna.expect("You have no upcoming sessions.")
+
+
+async def test_a_late_cancel_is_warned_of_and_confirmed_first(
+    person: Callable[..., Person],
+) -> None:
+    maria = await make_bookable_psychologist("Maria Ivanova", slots_at=(5,))
+    anna, vera = person("en"), person("ru")
+    appointment = await book_for(await register(anna), maria, ["anxiety"])
+
+    view = await open_session(anna)
+    await anna.click("❌ Cancel the session", view["message_id"])
+    warning = await anna.expect("counts as a late cancellation")
+    assert "Less than 24 hours are left before the session with Maria Ivanova" in warning["text"]
+    await anna.click("Keep the session", view["message_id"])
+    await anna.expect("Session with")
+    assert (await Appointment.get(id=appointment.id)).status == AppointmentStatus.NEW
+
+    await anna.click("❌ Cancel the session", view["message_id"])
+    await anna.click("Yes, cancel it", view["message_id"])
+    await anna.expect("Please tell us why")
+    await anna.click("Cancel without a reason", view["message_id"])
+    await anna.expect("is cancelled")
+    cancelled = await Appointment.get(id=appointment.id)
+    assert (cancelled.status, cancelled.late_cancel) == (AppointmentStatus.CANCELLED, True)
+
+    # in Russian, through the catalog
+    await Slot.filter(id=appointment.slot_id).update(status=SlotStatus.FREE)
+    await book_for(await register(vera), maria, ["anxiety"])
+    await vera.send_text("/sessions")
+    listing = await vera.expect("Ваши предстоящие сессии")
+    await vera.click(vera.button_with("ap:open:", listing)["text"], listing["message_id"])
+    view = await vera.expect("Сессия с психологом")
+    await vera.click("❌ Отменить сессию", view["message_id"])
+    warning = await vera.expect("будет считаться поздней")
+    assert "осталось меньше 24 часов" in warning["text"]
 
 
 async def test_reschedule_to_another_time_of_the_same_psychologist(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from db.models import Client
+from db.enums import AppointmentStatus
+from db.models import Appointment, Client
+from domain.timerules import utcnow
+from tests.harness.builders import make_client, make_psychologist
 from tests.harness.mini_apps import Screen, Site
 
 CSV = "phone;name\n+79161234567;Иванова Анна\nnot a phone;Кто-то\n+79035554433;Петров Пётр\n"
@@ -36,14 +40,33 @@ async def test_the_import_page_uploads_a_file_and_shows_the_report(
 
 
 async def test_the_reports_page_draws_its_charts(site: Site, screen: Screen) -> None:
-    url = site.url("/app/reports") + f"#token={await site.manager_token()}"
+    anna, client = await make_psychologist("Анна Иванова"), await make_client()
+    yesterday = utcnow() - timedelta(days=1)
+    for status, late in (
+        (AppointmentStatus.CANCELLED, True),
+        (AppointmentStatus.COMPLETED, False),
+    ):
+        await Appointment.create(
+            client=client, psychologist=anna, starts_at=yesterday, status=status, late_cancel=late
+        )
+    url = site.url("/app/reports?lang=ru") + f"#token={await site.manager_token()}"
 
     def open_reports(page: Page) -> None:
         page.goto(url)
         expect(page.locator("body")).to_have_attribute("data-loaded", "true")
         expect(page.locator('#kpis [data-field="new_requests"]')).to_have_text("0")
-        for chart in ("daily-chart", "funnel-chart", "load-chart"):
+        late = page.locator("#kpis div", has_text="Поздние отмены, %")
+        expect(late.locator('[data-field="late_cancel_percent"]')).to_have_text("50")
+        for chart in ("daily-chart", "funnel-chart", "load-chart", "late-chart"):
             assert page.evaluate(f"Chart.getChart('{chart}') !== undefined")
+        expect(page.locator("section", has=page.locator("#late-chart"))).to_contain_text(
+            "Поздние отмены по психологам, %"
+        )
+        drawn = "Chart.getChart('late-chart').data"
+        assert page.evaluate(f"[{drawn}.labels, {drawn}.datasets[0].data]") == [
+            ["Анна Иванова"],
+            [50],
+        ]
 
     await screen.run(open_reports)
     await screen.screenshot("reports")

@@ -179,6 +179,13 @@ MATRIX: dict[tuple[str, str], Call] = {
         json={"status": "confirmed"},
         path="/api/v1/appointments/{appointment_id}/status",
     ),
+    # the client cancels its own (another client's is not found: not even its existence is
+    # told), staff any; psychologists ask a manager
+    ("POST", "/api/v1/appointments/{id}/cancel"): Call(
+        {**STAFF_ONLY, "client": 200, "other_client": 404, "manager": 200, "admin": 200},
+        json={"reason": "не смогу"},
+        path="/api/v1/appointments/{appointment_id}/cancel",
+    ),
     # only the appointment's own client (or staff) moves it
     ("PATCH", "/api/v1/appointments/{id}/reschedule"): Call(
         {**STAFF_ONLY, "client": 200, "manager": 200, "admin": 200},

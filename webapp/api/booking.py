@@ -9,7 +9,7 @@ from datetime import datetime
 from aiohttp import web
 
 from db.enums import Actor, ClientSource
-from domain.booking import appointments, board, ownership
+from domain.booking import appointments, board, client_booking, ownership
 from domain.booking.availability import available_slots_until
 from domain.entities import Client
 from domain.people import clients
@@ -17,6 +17,7 @@ from webapp.api.schemas import (
     AppointmentList,
     AppointmentOut,
     BookIn,
+    CancelIn,
     HoldOut,
     ManualBookIn,
     RescheduleIn,
@@ -160,6 +161,43 @@ async def change_status(request: web.Request) -> web.Response:
         path_id(request), body.status, principal.initiator(), reason=body.reason
     )
     return await _answer(appointment.id)
+
+
+@routes.post("/api/v1/appointments/{id:\\d+}/cancel")
+@documented(
+    "Cancel an appointment: its slot is free again and both sides are told. A client cancels "
+    "its own (another client's is a 404, as a missing one); within LATE_CANCEL_HOURS (24 by "
+    "default) of the start, or at that very mark, it counts as a late cancel (`late_cancel`), "
+    "and once the session has begun it is refused (409 session_begun, field starts_at). "
+    "Managers and admins cancel any, at any time, never as a late cancel; psychologists ask "
+    "a manager",
+    body=CancelIn,
+    responses={
+        200: AppointmentOut,
+        403: "a psychologist, or a client not registered",
+        404: "no such appointment among the caller's",
+        409: "already cancelled or over (illegal_transition), or the session has begun for a "
+        "client (session_begun)",
+    },
+    tags=TAGS,
+    secured=True,
+)
+async def cancel_appointment(request: web.Request) -> web.Response:
+    principal = require_role(request, CLIENT, *STAFF)
+    appointment_id = path_id(request)
+    body = await parse_body(request, CancelIn)
+    with wire_fields(appointment_id="id"):
+        if principal.role == Actor.CLIENT:
+            await client_booking.cancel_own(
+                (await _own_client(principal)).id,
+                appointment_id,
+                principal.initiator(),
+                reason=body.reason,
+                late_cancel_hours=request.config_dict[SERVICES].settings.late_cancel_hours,
+            )
+        else:
+            await appointments.cancel(appointment_id, principal.initiator(), reason=body.reason)
+    return await _answer(appointment_id)
 
 
 @routes.patch("/api/v1/appointments/{id:\\d+}/reschedule")

@@ -300,6 +300,11 @@ class AppointmentOut(BaseModel):
     allowed_statuses: list[AppointmentStatus]
     created_at: Instant
     updated_at: Instant
+    cancelled_at: Instant | None = Field(description="when it was cancelled; null if it was not")
+    late_cancel: bool = Field(
+        description="the client cancelled it LATE_CANCEL_HOURS (24 by default) or less before "
+        "the start; staff and automatic cancels never are"
+    )
 
 
 class AppointmentList(RootModel[list[AppointmentOut]]):
@@ -343,6 +348,10 @@ class HistoryOut(RootModel[list[HistoryEntryOut]]):
 class StatusIn(Strict):
     status: AppointmentStatus
     reason: str = Field(default="", max_length=1000)
+
+
+class CancelIn(Strict):
+    reason: str = Field(default="", max_length=1000, description="why, in the caller's words")
 
 
 class RescheduleIn(Strict):
@@ -397,6 +406,11 @@ class PsychologistLoad(BaseModel):
     booked: int
     completed: int
     load_percent: float
+    late_cancellations: int
+    late_cancel_percent: float = Field(
+        description="late cancellations of all the psychologist's appointments in the period "
+        "(any status), in percent, one decimal"
+    )
 
 
 class FunnelStep(BaseModel):
@@ -428,6 +442,14 @@ class ReportOut(BaseModel):
     cancellations: int
     auto_cancellations: int
     no_shows: int
+    late_cancellations: int = Field(
+        description="appointments of the period its client cancelled LATE_CANCEL_HOURS (24 by "
+        "default) or less before the start"
+    )
+    late_cancel_percent: float = Field(
+        description="late_cancellations of all the period's appointments (any status, the "
+        "same count as `appointments`), in percent, one decimal; 0.0 when there are none"
+    )
     psychologists: list[PsychologistLoad]
     funnel: dict[str, list[FunnelStep]]
     daily: list[ReportDay]

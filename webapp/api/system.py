@@ -119,8 +119,9 @@ async def import_clients(request: web.Request) -> web.Response:
 @documented(
     "KPIs of a period of MSK days (default: the last 30 days up to date_to or today), at "
     "most its first 366 days (a period that ends before it starts has none): new requests, "
-    "% completed, repeat visits, cancellations, no-shows, psychologists' load, form funnel, "
-    "daily series",
+    "% completed, repeat visits, cancellations, no-shows, late cancellations (the share of "
+    "all the period's appointments that their clients cancelled within LATE_CANCEL_HOURS of "
+    "the start), psychologists' load, form funnel, daily series",
     query=ReportsQuery,
     responses={200: ReportOut},
     tags=TAGS,

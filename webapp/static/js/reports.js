@@ -1,4 +1,5 @@
-/* KPIs of a period with Chart.js: the daily series, the form funnel, the psychologists' load. */
+/* KPIs of a period with Chart.js: the daily series, the form funnel, the psychologists' load
+   and late cancellations. */
 
 import { managersOnly, request, t, toast } from "./app.js";
 import { isoDay } from "./format.js";
@@ -46,11 +47,16 @@ function render(report) {
     },
     options: { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
-  draw("load-chart", {
+  percentByPsychologist("load-chart", report, "load_percent", COLOURS[0]);
+  percentByPsychologist("late-chart", report, "late_cancel_percent", COLOURS[3]);
+}
+
+function percentByPsychologist(id, report, field, colour) {
+  draw(id, {
     type: "bar",
     data: {
       labels: report.psychologists.map((row) => row.name),
-      datasets: [{ label: "%", data: report.psychologists.map((row) => row.load_percent), backgroundColor: COLOURS[0] }],
+      datasets: [{ label: "%", data: report.psychologists.map((row) => row[field]), backgroundColor: colour }],
     },
     options: { scales: { y: { beginAtZero: true, max: 100 } }, plugins: { legend: { display: false } } },
   });
