@@ -265,10 +265,15 @@ async def test_reschedule_by_manager_and_by_the_client_for_its_own(api: Api) -> 
         json={"slot_id": first_move.id},
         headers=stranger,
     )
-    assert (foreign.status, (await foreign.json())["reason"]) == (
-        403,
-        "this appointment is not yours",
+    missing = await api.http.patch(
+        "/api/v1/appointments/999999/reschedule",
+        json={"slot_id": first_move.id},
+        headers=stranger,
     )
+    # another client's appointment is answered as a missing one: its existence is not told
+    assert foreign.status == missing.status == 404
+    assert await foreign.json() == await missing.json()
+    assert (await foreign.json())["field"] == "id"
     same = await api.http.patch(
         f"/api/v1/appointments/{appointment_id}/reschedule",
         json={"slot_id": second_move.id},

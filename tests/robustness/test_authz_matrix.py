@@ -186,9 +186,9 @@ MATRIX: dict[tuple[str, str], Call] = {
         json={"reason": "не смогу"},
         path="/api/v1/appointments/{appointment_id}/cancel",
     ),
-    # only the appointment's own client (or staff) moves it
+    # only the appointment's own client (or staff) moves it; to another client it is missing
     ("PATCH", "/api/v1/appointments/{id}/reschedule"): Call(
-        {**STAFF_ONLY, "client": 200, "manager": 200, "admin": 200},
+        {**STAFF_ONLY, "client": 200, "other_client": 404, "manager": 200, "admin": 200},
         json={"slot_id": "{free_slot_id}"},
         path="/api/v1/appointments/{appointment_id}/reschedule",
     ),

@@ -12,6 +12,7 @@ from db.enums import Actor, ClientSource
 from domain.booking import appointments, board, client_booking, ownership
 from domain.booking.availability import available_slots_until
 from domain.entities import Client
+from domain.errors import NotFound
 from domain.people import clients
 from webapp.api.schemas import (
     AppointmentList,
@@ -207,7 +208,7 @@ async def cancel_appointment(request: web.Request) -> web.Response:
     body=RescheduleIn,
     responses={
         200: AppointmentOut,
-        404: "no such appointment or slot",
+        404: "no such appointment (among the caller's, for a client) or slot",
         409: "the slot is taken, or the appointment is over",
     },
     tags=("board",),
@@ -217,13 +218,15 @@ async def reschedule(request: web.Request) -> web.Response:
     principal = require_role(request, CLIENT, *STAFF)
     appointment_id = path_id(request)
     body = await parse_body(request, RescheduleIn)
-    if principal.role == Actor.CLIENT:
-        client = await _own_client(principal)
-        if not await ownership.owns(client.id, appointment_id):
-            raise ForbiddenRole("this appointment is not yours")
-    appointment = await appointments.reschedule(
-        appointment_id, body.slot_id, principal.initiator()
-    )
+    with wire_fields(appointment_id="id"):
+        if principal.role == Actor.CLIENT:
+            client = await _own_client(principal)
+            if not await ownership.owns(client.id, appointment_id):
+                # the same answer as a missing one: another's appointment is not revealed
+                raise NotFound("appointment not found", field="appointment_id")
+        appointment = await appointments.reschedule(
+            appointment_id, body.slot_id, principal.initiator()
+        )
     return await _answer(appointment.id)
 
 
