@@ -156,9 +156,7 @@ async def test_the_appointment_json_carries_the_clients_zone(api: Api) -> None:
     client, own = await api.client(timezone="Asia/Yekaterinburg")
     await book(client.id, 40, "Анна Смирнова")
     answer = await api.http.get("/api/v1/appointments/my", headers=own)
-    assert [item["client"]["timezone"] for item in await answer.json()] == [
-        "Asia/Yekaterinburg"
-    ]
+    assert [item["client"]["timezone"] for item in await answer.json()] == ["Asia/Yekaterinburg"]
     board = await api.http.get("/api/v1/dashboard/board", headers=await api.manager())
     cards = (await board.json())["columns"]["new"]
     assert [card["client"]["timezone"] for card in cards] == ["Asia/Yekaterinburg"]
