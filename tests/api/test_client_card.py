@@ -94,7 +94,7 @@ async def test_a_note_is_trimmed_signed_and_audited(api: Api) -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["", "   ", "я" * 4001])
+@pytest.mark.parametrize("text", ["", "   ", "\x1c\x1d", "я" * 4001])
 async def test_a_note_empty_or_too_long_is_refused_naming_text(api: Api, text: str) -> None:
     client = await make_client()
     answer = await api.http.post(

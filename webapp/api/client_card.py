@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, RootModel
 
 from domain.people import client_card
 from domain.values import AppointmentStatus, ClientSource, ReviewAuthor
+from webapp import patterns
 from webapp.api.schemas import Instant, Strict, model_answer, path_id
 from webapp.auth import STAFF, require_role
 from webapp.errors import wire_fields
@@ -109,7 +110,21 @@ class ClientProfiles(RootModel[list[ClientProfileOut]]):
 
 
 class NoteIn(Strict):
-    text: str = Field(min_length=1, max_length=client_card.MAX_NOTE_LENGTH)
+    text: str = Field(
+        max_length=client_card.MAX_NOTE_LENGTH,
+        # The domain trims as str.strip() does (the separators U+001C..U+001F too), which
+        # pydantic's stripping and a plain minLength would not say.
+        json_schema_extra={
+            "allOf": [
+                {
+                    "not": {
+                        "pattern": f"^{patterns.PY_SPACE}*$",
+                        "x-reason": "a note needs a character besides whitespace",
+                    }
+                }
+            ]
+        },
+    )
 
 
 class ClientSearchQuery(Strict):
