@@ -44,6 +44,13 @@ input.addEventListener("input", () => {
   clearTimeout(timer);
   timer = setTimeout(() => search().catch((error) => toast(error.message)), PAUSE_MS);
 });
+// The matches close on a click elsewhere, as a menu does.
+document.addEventListener("click", (event) => {
+  if (!form.contains(event.target)) results.hidden = true;
+});
+input.addEventListener("focus", () => {
+  if (results.childElementCount && input.value.trim().length >= MIN_LENGTH) results.hidden = false;
+});
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   clearTimeout(timer);
