@@ -61,6 +61,11 @@ async def test_the_drawer_shows_the_clients_card_and_saves_a_note(
         expect(card.locator(".notes li").first).to_contain_text("Просила звонить после 18:00")
         expect(card.locator(".notes li")).to_have_count(1)
         expect(card.locator(".note-form textarea")).to_have_value("")
+        # the appointment moves while a note is being written: the card follows, the draft stays
+        card.locator(".note-form textarea").fill("Черновик")
+        drawer.locator('.status-button[data-status="confirmed"]').click()
+        expect(card.locator(".sessions li").first).to_contain_text("Подтверждены")
+        expect(card.locator(".note-form textarea")).to_have_value("Черновик")
 
     await screen.run(open_card_and_write)
     await screen.screenshot("client-card")
@@ -68,7 +73,7 @@ async def test_the_drawer_shows_the_clients_card_and_saves_a_note(
 
     def reload_and_see_the_note(page: Page) -> None:
         page.reload()
-        page.locator(card_in("new", appointment.id)).click()
+        page.locator(card_in("confirmed", appointment.id)).click()
         notes = page.locator("#drawer .client-card .notes li")
         expect(notes).to_have_count(1)
         expect(notes.first).to_contain_text("Просила звонить после 18:00")

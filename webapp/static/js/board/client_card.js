@@ -107,6 +107,7 @@ function noteForm(clientId, list) {
 }
 
 function render(section, card) {
+  const draft = section.querySelector(".note-form textarea")?.value || "";
   const notes = listOr("notes", card.notes.map(noteItem), t("no_notes"));
   const reviews = card.reviews.length
     ? [el("h4", {}, t("client_reviews")), listOr("reviews", card.reviews.map(reviewItem), "")]
@@ -126,7 +127,16 @@ function render(section, card) {
     noteForm(card.client.id, notes),
     notes,
   );
+  section.querySelector(".note-form textarea").value = draft; // a note being written stays
   section.removeAttribute("aria-busy");
+}
+
+/* (Re)fill `section` with the latest card of its client. */
+export function refreshCard(section) {
+  section.setAttribute("aria-busy", "true");
+  request("GET", `/api/v1/clients/${section.dataset.clientId}/card`)
+    .then((card) => render(section, card))
+    .catch((error) => toast(error.message));
 }
 
 /* A section that fills itself with the card of client `clientId`. */
@@ -134,8 +144,6 @@ export function clientCardSection(clientId) {
   const section = el("section", {
     class: "client-card", dataset: { clientId }, "aria-busy": "true",
   }, el("h3", {}, t("client_card")));
-  request("GET", `/api/v1/clients/${clientId}/card`)
-    .then((card) => render(section, card))
-    .catch((error) => toast(error.message));
+  refreshCard(section);
   return section;
 }

@@ -7,16 +7,18 @@ import { request, t, toast } from "../app.js";
 import { detail, el, externalLink } from "../dom.js";
 import { formatTime } from "../format.js";
 import { backCloses, haptic } from "../telegram.js";
-import { clientCardSection, clientTime, mskTime } from "./client_card.js";
+import { clientCardSection, clientTime, mskTime, refreshCard } from "./client_card.js";
 import { board, cancelConfirmed, cardAppointment, onPlaced, place } from "./kanban.js";
 
 const drawer = document.getElementById("drawer");
 
-/* The client's card section: the one already shown when the drawer shows that client still
-   (a note being written survives the appointment's changes), else a new one. */
+/* The client's card section: the one the open drawer already shows for that client,
+   refreshed (a note being written survives the appointment's changes), else a new one. */
 function cardOf(clientId) {
-  const shown = drawer.querySelector(".client-card");
-  return shown && shown.dataset.clientId === String(clientId) ? shown : clientCardSection(clientId);
+  const shown = drawer.hidden ? null : drawer.querySelector(".client-card");
+  if (!shown || shown.dataset.clientId !== String(clientId)) return clientCardSection(clientId);
+  refreshCard(shown);
+  return shown;
 }
 
 const WHEN = { dateStyle: "full", timeStyle: "short" };
