@@ -75,7 +75,9 @@ async def test_takeable_slots_leave_out_what_nobody_else_may_take() -> None:
 
 async def test_board_cards_read_what_the_orm_reads() -> None:
     anna = await make_psychologist("Анна")
-    vera = await make_client(name="Вера", phone="+79990000001", blocked_bot=True)
+    vera = await make_client(
+        name="Вера", phone="+79990000001", blocked_bot=True, timezone="Europe/Berlin"
+    )
     branch = await Branch.create(name="Онлайн")
     service = await Service.create(name="Сессия", price=3000, duration_min=50, branch=branch)
     booked = await Appointment.create(
@@ -108,7 +110,9 @@ async def test_board_cards_read_what_the_orm_reads() -> None:
         status=AppointmentStatus.NEW,
         starts_at=stored.starts_at,
         duration_min=50,
-        client=CardClient(vera.id, "Вера", "+79990000001", vera.telegram_id, True),
+        client=CardClient(
+            vera.id, "Вера", "+79990000001", vera.telegram_id, True, "Europe/Berlin"
+        ),
         psychologist=CardPsychologist(anna.id, "Анна"),
         service=CardService(service.id, "Сессия", 3000, 50),
         meeting_link="https://meet.example/1",

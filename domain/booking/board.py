@@ -27,6 +27,7 @@ class CardClient:
     phone: str | None
     telegram_id: int | None
     unreachable: bool  # the client blocked the bot: messages do not reach them
+    timezone: str  # IANA name: staff see a session in the client's own time too
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ _ALLOWED = {
 # The columns of a card, in the order _card reads them.
 _CARDS_SQL = """
 SELECT a.id, a.status, a.starts_at, a.duration_min,
-       c.id, c.name, c.phone, c.telegram_id, c.blocked_bot,
+       c.id, c.name, c.phone, c.telegram_id, c.blocked_bot, c.timezone,
        p.id, p.name,
        s.id, s.name, s.price, s.duration_min,
        a.meeting_link, a.confirmed, a.created_by, a.price, a.created_at, a.updated_at,
@@ -104,7 +105,7 @@ ORDER BY a.starts_at, a.id
 def _card(row: Any) -> AppointmentCard:
     (
         appointment_id, status, starts_at, duration_min,
-        client_id, client_name, phone, telegram_id, blocked_bot,
+        client_id, client_name, phone, telegram_id, blocked_bot, client_zone,
         psychologist_id, psychologist_name,
         service_id, service_name, service_price, service_duration_min,
         meeting_link, confirmed, created_by, price, created_at, updated_at,
@@ -115,7 +116,9 @@ def _card(row: Any) -> AppointmentCard:
         status=AppointmentStatus(status),
         starts_at=instant(starts_at),
         duration_min=duration_min,
-        client=CardClient(client_id, client_name, phone, telegram_id, bool(blocked_bot)),
+        client=CardClient(
+            client_id, client_name, phone, telegram_id, bool(blocked_bot), client_zone
+        ),
         psychologist=CardPsychologist(psychologist_id, psychologist_name),
         service=None
         if service_id is None

@@ -119,6 +119,7 @@ async def test_client_holds_then_books_and_sees_it(api: Api) -> None:
         "phone": "+79160000001",
         "telegram_id": me.telegram_id,
         "unreachable": False,
+        "timezone": "Europe/Moscow",
     }
     assert appointment["service"]["name"] == "Консультация"
     assert (appointment["price"], appointment["created_by"]) == (2500, "client")

@@ -33,6 +33,7 @@ class World:
     """Ids of the records the routes are called on, and each caller's headers."""
 
     appointment_id: int  # the first client's, with the first psychologist
+    client_id: int  # the first client
     booked_slot_id: int
     free_slot_id: int  # the first psychologist's
     other_slot_id: int  # the second psychologist's
@@ -70,6 +71,7 @@ async def build_world(api: Api) -> World:
     next_monday = (msk + timedelta(days=7 - msk.weekday())).date()
     return World(
         appointment_id=appointment.id,
+        client_id=client.id,
         booked_slot_id=booked.id,
         free_slot_id=free.id,
         other_slot_id=other.id,

@@ -201,6 +201,18 @@ MATRIX: dict[tuple[str, str], Call] = {
         {**STAFF_ONLY, "manager": 200, "admin": 200},
         path="/api/v1/appointments/{appointment_id}/history",
     ),
+    # the client card and the notes on it: staff only (a client sees neither, not even its own)
+    ("GET", "/api/v1/clients/{id}/card"): Call(
+        {**STAFF_ONLY, "manager": 200, "admin": 200}, path="/api/v1/clients/{client_id}/card"
+    ),
+    ("POST", "/api/v1/clients/{id}/notes"): Call(
+        {**STAFF_ONLY, "manager": 201, "admin": 201},
+        json={"text": "Просила звонить после 18:00"},
+        path="/api/v1/clients/{client_id}/notes",
+    ),
+    ("GET", "/api/v1/clients"): Call(
+        {**STAFF_ONLY, "manager": 200, "admin": 200}, params={"query": "9990000001"}
+    ),
     # staff get past the role check to the media type: no multipart form, a 415
     ("POST", "/api/v1/system/import"): Call({**STAFF_ONLY, "manager": 415, "admin": 415}),
     ("GET", "/api/v1/system/reports"): Call({**STAFF_ONLY, "manager": 200, "admin": 200}),

@@ -1,15 +1,15 @@
 """/api/v1: auth, catalogue, booking, board, live updates, import and reports;
-staff administration."""
+staff administration; the client card."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from webapp.api import auth, board, booking, catalogue, live, staff, system
+from webapp.api import auth, board, booking, catalogue, client_card, live, staff, system
 
 
 def setup(app: web.Application) -> None:
     """Add every /api/v1 route and the live hub to `app`."""
-    for module in (auth, catalogue, booking, board, system, staff):
+    for module in (auth, catalogue, booking, board, client_card, system, staff):
         app.add_routes(module.routes)
     live.setup(app)

@@ -269,6 +269,7 @@ class ClientRef(BaseModel):
     phone: str | None
     telegram_id: int | None
     unreachable: bool
+    timezone: str = Field(description="the client's IANA time zone")
 
 
 class PsychologistRef(BaseModel):

@@ -1,8 +1,9 @@
 /* The managers' board: five status columns with drag and drop (board/kanban.js), a calendar
    where a session dragged onto a free slot of its psychologist is rescheduled
    (board/calendar.js), live updates over the WebSocket (board/live.js), a card drawer with
-   the card's history (board/drawer.js), booking by phone (board/manual.js) and, for admins,
-   the staff tab (board/staff.js). This module switches the views and starts the board. */
+   the card's history and the client's card (board/drawer.js, board/client_card.js), the
+   client search (board/search.js), booking by phone (board/manual.js) and, for admins, the
+   staff tab (board/staff.js). This module switches the views and starts the board. */
 
 import { managersOnly, toast } from "./app.js";
 import { calendarChanged, showCalendar } from "./board/calendar.js";
@@ -11,10 +12,11 @@ import { enableDragging, loadBoard, showColumns } from "./board/kanban.js";
 import { connectLive } from "./board/live.js";
 import { showStaff } from "./board/staff.js";
 import { keepOpenOnSwipes } from "./telegram.js";
-// These two need nothing from here: importing them sets up the drawer's opening on a card
-// and the "Book by phone" dialog.
+// These need nothing from here: importing them sets up the drawer's opening on a card, the
+// "Book by phone" dialog and the client search.
 import "./board/drawer.js";
 import "./board/manual.js";
+import "./board/search.js";
 
 const VIEW_KEY = "board.view";
 

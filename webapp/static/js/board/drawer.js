@@ -1,20 +1,34 @@
-/* The drawer of one appointment: its details, the statuses it may move to, and its history
-   (GET /api/v1/appointments/{id}/history). It opens on a card's click or Enter, or on a
-   session in the calendar, and follows the appointment's changes while open. */
+/* The drawer of one appointment: its details, the statuses it may move to, its history
+   (GET /api/v1/appointments/{id}/history) and the client's card (board/client_card.js). It
+   opens on a card's click or Enter, or on a session in the calendar, and follows the
+   appointment's changes while open; a client found by the search opens it with the card alone. */
 
 import { request, t, toast } from "../app.js";
 import { detail, el, externalLink } from "../dom.js";
 import { formatTime } from "../format.js";
 import { backCloses, haptic } from "../telegram.js";
+import { clientCardSection, clientTime, mskTime, refreshCard } from "./client_card.js";
 import { board, cancelConfirmed, cardAppointment, onPlaced, place } from "./kanban.js";
 
 const drawer = document.getElementById("drawer");
+
+/* The client's card section: the one the open drawer already shows for that client,
+   refreshed (a note being written survives the appointment's changes), else a new one. */
+function cardOf(clientId) {
+  const shown = drawer.hidden ? null : drawer.querySelector(".client-card");
+  if (!shown || shown.dataset.clientId !== String(clientId)) return clientCardSection(clientId);
+  refreshCard(shown);
+  return shown;
+}
+
+const WHEN = { dateStyle: "full", timeStyle: "short" };
 
 export function openDrawer(appointment) {
   if (!appointment) return;
   const id = appointment.id;
   const client = appointment.client;
   drawer.dataset.appointmentId = id;
+  const theirs = clientTime(appointment.starts_at, client.timezone, WHEN);
   drawer.querySelector("#drawer-title").textContent = client.name || client.phone || t("no_name");
   const phone = client.phone ? el("a", { href: `tel:${client.phone}` }, client.phone) : null;
   const link = externalLink(appointment.meeting_link);
@@ -26,9 +40,8 @@ export function openDrawer(appointment) {
   drawer.querySelector(".drawer-body").replaceChildren(el("div", {},
     client.unreachable ? el("p", { class: "warning" }, t("unreachable_hint")) : null,
     el("dl", {},
-      detail(t("when"), formatTime(appointment.starts_at, {
-        dateStyle: "full", timeStyle: "short",
-      })),
+      detail(t("when"), el("span", { class: "when" }, mskTime(appointment.starts_at, WHEN),
+        theirs ? el("span", { class: "client-time" }, ` · ${theirs}`) : null)),
       detail(t("status"), t(`status_${appointment.status}`)),
       detail(t("confirmed"), appointment.confirmed ? t("yes") : t("no")),
       detail(t("psychologist"), appointment.psychologist.name),
@@ -45,9 +58,18 @@ export function openDrawer(appointment) {
     el("div", { class: "status-actions" }, actions),
     el("h3", {}, t("history")),
     el("ol", { class: "history", "aria-busy": "true" }),
+    cardOf(client.id),
   ));
   drawer.hidden = false;
   loadHistory(id).catch((error) => toast(error.message));
+}
+
+/* The drawer with a client's card alone (a client found by the search). */
+export function openClientDrawer(client) {
+  delete drawer.dataset.appointmentId;
+  drawer.querySelector("#drawer-title").textContent = client.name || client.phone || t("no_name");
+  drawer.querySelector(".drawer-body").replaceChildren(cardOf(client.id));
+  drawer.hidden = false;
 }
 
 function historyText(entry) {
