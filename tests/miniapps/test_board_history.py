@@ -8,11 +8,11 @@ from datetime import timedelta
 from aiohttp.test_utils import TestClient
 from playwright.sync_api import Page, expect
 
-from db.enums import Actor, AppointmentStatus, ManagerRole
-from db.models import Manager, Slot
-from domain.booking import appointments
+from db.enums import Actor, AppointmentStatus, ManagerRole, ReviewAuthor
+from db.models import Manager, Psychologist, Slot
+from domain.booking import appointments, client_booking, reviews
 from tests.harness.api_callers import bearer
-from tests.harness.builders import future_slot, make_client, make_psychologist
+from tests.harness.builders import BY_CLIENT, future_slot, make_client, make_psychologist
 from tests.harness.mini_apps import MANAGER, Screen, Site, card_in
 
 MANAGER_ID = int(MANAGER.ref)
@@ -100,3 +100,32 @@ async def test_the_drawer_lists_the_cards_history(site: Site, screen: Screen) ->
 
     await screen.run(open_drawer)
     await screen.screenshot("drawer-history")
+
+
+async def test_the_drawer_names_reviews_and_a_late_cancel(site: Site, screen: Screen) -> None:
+    appointment_id, _, second = await booked_confirmed_and_moved()
+    await reviews.save_review(appointment_id, ReviewAuthor.CLIENT, BY_CLIENT, rating=5)
+    await reviews.save_review(appointment_id, ReviewAuthor.PSYCHOLOGIST, MANAGER, rating=4)
+    psychologist = await Psychologist.get(id=second.psychologist_id)
+    client = await make_client(name="Пётр Орлов", phone="+79001234568")
+    soon = await future_slot(psychologist, hours_ahead=5)
+    late = await appointments.book(client.id, soon.id, MANAGER, require_own_hold=False)
+    await client_booking.cancel_own(
+        client.id, late.id, BY_CLIENT, reason="заболел", late_cancel_hours=24
+    )
+    url = site.url("/app/board?lang=ru") + f"#token={site.token(Actor.MANAGER, MANAGER_ID)}"
+
+    def read_histories(page: Page) -> None:
+        page.goto(url)
+        page.locator(card_in("completed", appointment_id)).click()
+        entries = page.locator("#drawer .history li")
+        expect(entries).to_have_count(6)
+        expect(entries.nth(4)).to_contain_text("Клиент оценил сессию")
+        expect(entries.nth(5)).to_contain_text("Психолог оценил сессию")
+        page.locator("#drawer .close").click()
+        page.locator(card_in("cancelled", late.id)).click()
+        cancelled = page.locator("#drawer .history li").last
+        expect(cancelled).to_contain_text("Клиент отменил незадолго до начала (поздняя отмена)")
+        expect(cancelled).to_contain_text("заболел")
+
+    await screen.run(read_histories)

@@ -86,9 +86,12 @@ function historyText(entry) {
         from: moment(details.from_starts_at), to: moment(details.to_starts_at),
       });
     case "appointment.cancelled":
-      return t(details.auto ? "history_cancelled_auto" : "history_cancelled");
+      if (details.auto) return t("history_cancelled_auto");
+      return t(details.late_cancel ? "history_cancelled_late" : "history_cancelled");
     case "appointment.meeting_link": return t("history_meeting_link");
     case "appointment.events_planned": return t("history_events_planned");
+    case "review.saved":
+      return t(details.author === "psychologist" ? "history_review_psychologist" : "history_review_client");
     default: return entry.action;
   }
 }
