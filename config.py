@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     max_active_bookings: int = Field(default=2, ge=0)
     # A client's cancel this close to the start (hours) is a late cancel, counted in reports.
     late_cancel_hours: int = Field(default=24, ge=0, le=24 * 14)
+    # How long a freed slot offered to the first client on the waitlist is theirs alone.
+    waitlist_offer_min: int = Field(default=15, ge=1, le=24 * 60)
     # The sandbox (no BOT_TOKEN) serves a chat that signs initData for anyone: it refuses to
     # run where others can reach it unless this is set.
     sandbox: bool = False

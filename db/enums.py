@@ -90,3 +90,17 @@ class OutboxState(StrEnum):
 class ReviewAuthor(StrEnum):
     CLIENT = "client"
     PSYCHOLOGIST = "psychologist"
+
+
+class WaitlistState(StrEnum):
+    WAITING = "waiting"  # in line
+    OFFERED = "offered"  # holds an offered slot until its offer lapses
+    BOOKED = "booked"  # took an offer
+    CANCELLED = "cancelled"  # left the line
+
+
+class OfferOutcome(StrEnum):
+    OPEN = "open"
+    TAKEN = "taken"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"  # the slot went to someone else or away meanwhile

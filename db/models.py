@@ -20,11 +20,13 @@ from db.enums import (
     EventState,
     InviteRole,
     ManagerRole,
+    OfferOutcome,
     OutboxState,
     ReviewAuthor,
     SlotStatus,
     TicketKind,
     TicketStatus,
+    WaitlistState,
 )
 
 MSK_ZONE = "Europe/Moscow"
@@ -45,6 +47,8 @@ class Client(Model):
     timezone = fields.CharField(max_length=64, default=MSK_ZONE)
     source = fields.CharEnumField(ClientSource, max_length=8, default=ClientSource.BOT)
     blocked_bot = fields.BooleanField(default=False)
+    # sha256 of the secret in the client's calendar feed URL (the URL is the only key to it)
+    calendar_token_hash = fields.CharField(max_length=64, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -105,6 +109,8 @@ class Psychologist(Model):
     help_hand_mode = fields.BooleanField(default=False)
     # sha256 of the schedule-editor secret; the secret itself is shown once and never stored
     secret_hash = fields.CharField(max_length=64, null=True, unique=True)
+    # sha256 of the secret in the psychologist's calendar feed URL
+    calendar_token_hash = fields.CharField(max_length=64, null=True, unique=True)
     monthly_limit = fields.SmallIntField(default=20)
     number_of_clients_provided = fields.IntField(default=0)
     timezone = fields.CharField(max_length=64, default=MSK_ZONE)
@@ -149,10 +155,33 @@ class Manager(Model):
         table = "managers"
 
 
+class SlotRule(Model):
+    """A weekly recurring free time: every `weekday` at `minute` (of the day) in `timezone`.
+    Its slots are made ahead by a job; removing the rule leaves the slots it made."""
+
+    id = fields.IntField(primary_key=True)
+    psychologist: fields.ForeignKeyRelation[Psychologist] = fields.ForeignKeyField(
+        "models.Psychologist", related_name="slot_rules", on_delete=fields.CASCADE
+    )
+    weekday = fields.SmallIntField()  # 0 is Monday
+    minute = fields.SmallIntField()  # minutes after local midnight
+    duration_min = fields.SmallIntField(default=60)
+    timezone = fields.CharField(max_length=64, default=MSK_ZONE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "slot_rules"
+        unique_together = (("psychologist", "weekday", "minute"),)
+
+
 class Slot(Model):
     id = fields.IntField(primary_key=True)
     psychologist: fields.ForeignKeyRelation[Psychologist] = fields.ForeignKeyField(
         "models.Psychologist", related_name="slots", on_delete=fields.CASCADE
+    )
+    # The weekly rule that made it, if any.
+    rule: fields.ForeignKeyNullableRelation[SlotRule] = fields.ForeignKeyField(
+        "models.SlotRule", related_name="slots", null=True, on_delete=fields.SET_NULL
     )
     starts_at = fields.DatetimeField()
     duration_min = fields.SmallIntField(default=60)
@@ -222,6 +251,10 @@ class Appointment(Model):
     ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
         "models.Ticket", related_name="appointments", null=True, on_delete=fields.SET_NULL
     )
+    # One of a weekly series booked at once, if it is.
+    series: fields.ForeignKeyNullableRelation["Series"] = fields.ForeignKeyField(
+        "models.Series", related_name="appointments", null=True, on_delete=fields.SET_NULL
+    )
     status = fields.CharEnumField(AppointmentStatus, max_length=10, default=AppointmentStatus.NEW)
     starts_at = fields.DatetimeField()  # copy of the slot's, so board queries need no join
     duration_min = fields.SmallIntField(default=60)
@@ -248,6 +281,72 @@ class Appointment(Model):
             ("psychologist", "starts_at"),
             ("client", "created_at"),
         )
+
+
+class Series(Model):
+    """Weekly sessions of one client with one psychologist, booked at once."""
+
+    id = fields.IntField(primary_key=True)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="series", on_delete=fields.RESTRICT
+    )
+    psychologist: fields.ForeignKeyRelation[Psychologist] = fields.ForeignKeyField(
+        "models.Psychologist", related_name="series", on_delete=fields.RESTRICT
+    )
+    weeks = fields.SmallIntField()  # asked for; some weeks may have been skipped
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "series"
+
+
+class WaitlistEntry(Model):
+    """A client waiting for a time: with one psychologist, or with any who matches their
+    request (`queries`), on days `date_from`..`date_to`, some weekdays, a time window (minutes
+    of the day in the client's zone). First come, first offered."""
+
+    id = fields.IntField(primary_key=True)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="waitlist", on_delete=fields.CASCADE
+    )
+    psychologist: fields.ForeignKeyNullableRelation[Psychologist] = fields.ForeignKeyField(
+        "models.Psychologist", related_name="waitlist", null=True, on_delete=fields.CASCADE
+    )
+    queries = fields.JSONField(default=list)
+    date_from = fields.DateField()
+    date_to = fields.DateField()
+    weekdays = fields.JSONField(default=list)  # 0 is Monday; empty: any day
+    minute_from = fields.SmallIntField(null=True)
+    minute_to = fields.SmallIntField(null=True)
+    timezone = fields.CharField(max_length=64, default=MSK_ZONE)
+    state = fields.CharEnumField(WaitlistState, max_length=10, default=WaitlistState.WAITING)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "waitlist"
+        indexes = (("state", "created_at"),)
+
+
+class WaitlistOffer(Model):
+    """A freed or new slot offered to one waiting client, theirs alone until `expires_at`.
+    One offer per entry and slot: a lapsed offer is never made again to the same entry."""
+
+    id = fields.IntField(primary_key=True)
+    entry: fields.ForeignKeyRelation[WaitlistEntry] = fields.ForeignKeyField(
+        "models.WaitlistEntry", related_name="offers", on_delete=fields.CASCADE
+    )
+    slot: fields.ForeignKeyRelation[Slot] = fields.ForeignKeyField(
+        "models.Slot", related_name="offers", on_delete=fields.CASCADE
+    )
+    outcome = fields.CharEnumField(OfferOutcome, max_length=10, default=OfferOutcome.OPEN)
+    offered_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "waitlist_offers"
+        unique_together = (("entry", "slot"),)
+        indexes = (("outcome", "expires_at"),)
 
 
 class ScheduledEvent(Model):
