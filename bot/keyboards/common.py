@@ -43,7 +43,11 @@ def client_menu() -> InlineKeyboardMarkup:
     builder.row(menu_button(_("📅 Book a session"), Menu.BOOK))
     builder.row(menu_button(_("🗂 My sessions"), Menu.SESSIONS))
     builder.row(menu_button(_("🤝 Help hand: a low-price request"), Menu.HELP_HAND))
-    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
+    builder.row(
+        menu_button(_("🌐 Language"), Menu.LANGUAGE),
+        menu_button(_("🕐 Time zone"), Menu.TIMEZONE),
+        help_button(),
+    )
     return builder.as_markup()
 
 
@@ -69,7 +73,11 @@ def psychologist_menu(base_url: str, help_hand: bool) -> InlineKeyboardMarkup:
     builder.row(menu_button(_("My anketa"), Menu.ANKETA))
     if help_hand:
         builder.row(menu_button(_("🤝 Help-hand requests"), Menu.TICKETS))
-    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
+    builder.row(
+        menu_button(_("🌐 Language"), Menu.LANGUAGE),
+        menu_button(_("🕐 Time zone"), Menu.TIMEZONE),
+        help_button(),
+    )
     return builder.as_markup()
 
 
@@ -79,7 +87,11 @@ def manager_menu(board_url: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton(text=_("📋 Open the board"), web_app=WebAppInfo(url=board_url))
     )
     builder.row(menu_button(_("🖥 Open the board in a browser"), Menu.BROWSER))
-    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
+    builder.row(
+        menu_button(_("🌐 Language"), Menu.LANGUAGE),
+        menu_button(_("🕐 Time zone"), Menu.TIMEZONE),
+        help_button(),
+    )
     return builder.as_markup()
 
 
