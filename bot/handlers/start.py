@@ -202,7 +202,8 @@ async def process_contact(
         _("Thank you, {name}! You are registered.").format(name=client.name or user.first_name),
         reply_markup=ReplyKeyboardRemove(),
     )
-    await message.answer(*timezone.question())
+    text, markup = timezone.question()
+    await message.answer(text, reply_markup=markup)
 
 
 async def _registered(

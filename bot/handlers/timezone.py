@@ -83,7 +83,8 @@ async def keep_typed(
             "Sorry, I do not know this city, and it is not a time of day either. "
             "Please tap a city below, or type your local time as HH:MM (for example 14:30)."
         )
-        await message.answer(*question(note))
+        text, markup = question(note)
+        await message.answer(text, reply_markup=markup)
         return False
     return True
 
@@ -109,7 +110,8 @@ async def keep_tapped(
     try:
         await _keep(message, data.zone, client, markup)
     except InvalidInput:
-        await message.answer(*question(_("This button is out of date.")))
+        text, markup = question(_("This button is out of date."))
+        await message.answer(text, reply_markup=markup)
         return False
     return True
 
