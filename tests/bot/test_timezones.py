@@ -139,6 +139,13 @@ async def test_the_timezone_command(person: Callable[..., Person]) -> None:
     await anna.expect("Your time zone: Yekaterinburg (Asia/Yekaterinburg)")
     assert (await Client.get(id=client.id)).timezone == "Asia/Yekaterinburg"
 
+    # The main menu leads there too.
+    await anna.send_text("/menu")
+    await anna.click("🕐 Time zone")
+    await anna.expect("Your time zone now: Yekaterinburg.")
+    await anna.click("Moscow")
+    await anna.expect("Your time zone: MSK (Europe/Moscow)")
+
 
 async def test_a_zone_the_bot_does_not_know_is_refused_politely(
     person: Callable[..., Person], emulator: BotApiEmulator
