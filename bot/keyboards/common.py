@@ -73,11 +73,7 @@ def psychologist_menu(base_url: str, help_hand: bool) -> InlineKeyboardMarkup:
     builder.row(menu_button(_("My anketa"), Menu.ANKETA))
     if help_hand:
         builder.row(menu_button(_("🤝 Help-hand requests"), Menu.TICKETS))
-    builder.row(
-        menu_button(_("🌐 Language"), Menu.LANGUAGE),
-        menu_button(_("🕐 Time zone"), Menu.TIMEZONE),
-        help_button(),
-    )
+    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
     return builder.as_markup()
 
 
@@ -87,11 +83,7 @@ def manager_menu(board_url: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton(text=_("📋 Open the board"), web_app=WebAppInfo(url=board_url))
     )
     builder.row(menu_button(_("🖥 Open the board in a browser"), Menu.BROWSER))
-    builder.row(
-        menu_button(_("🌐 Language"), Menu.LANGUAGE),
-        menu_button(_("🕐 Time zone"), Menu.TIMEZONE),
-        help_button(),
-    )
+    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
     return builder.as_markup()
 
 
