@@ -65,9 +65,7 @@ CITIES: tuple[City, ...] = (
 FIRST_PAGE = 6
 
 # The city a zone is labelled with: the first of the list that lies in it (Moscow, not Petersburg).
-_CITY_OF_ZONE: dict[str, City] = {}
-for _city in CITIES:
-    _CITY_OF_ZONE.setdefault(_city.zone, _city)
+_CITY_OF_ZONE: dict[str, City] = {city.zone: city for city in reversed(CITIES)}
 
 # Zones a typed local time may point to besides the cities': those of offsets no listed city
 # has (India's +5:30, Nepal's +5:45, ...). Whole-hour offsets fall back to Etc/GMT zones.
