@@ -139,12 +139,15 @@ async def test_the_timezone_command(person: Callable[..., Person]) -> None:
     await anna.expect("Your time zone: Yekaterinburg (Asia/Yekaterinburg)")
     assert (await Client.get(id=client.id)).timezone == "Asia/Yekaterinburg"
 
-    # The main menu leads there too.
-    await anna.send_text("/menu")
+
+async def test_the_main_menu_leads_to_the_zone(person: Callable[..., Person]) -> None:
+    anna = person("en")
+    client = await register(anna, "Europe/London")
     await anna.click("🕐 Time zone")
-    await anna.expect("Your time zone now: Yekaterinburg.")
-    await anna.click("Moscow")
-    await anna.expect("Your time zone: MSK (Europe/Moscow)")
+    await anna.expect("Your time zone now: London.")
+    await anna.click("Berlin")
+    await anna.expect("Your time zone: Berlin (Europe/Berlin)")
+    assert (await Client.get(id=client.id)).timezone == "Europe/Berlin"
 
 
 async def test_a_zone_the_bot_does_not_know_is_refused_politely(
