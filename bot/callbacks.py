@@ -29,6 +29,7 @@ class Menu(StrEnum):
     SESSIONS = "sessions"
     HELP_HAND = "hh"
     LANGUAGE = "lang"
+    TIMEZONE = "tz"
     TODAY = "today"
     UPCOMING = "upcoming"
     ANKETA = "anketa"
@@ -43,6 +44,18 @@ class MenuCb(CallbackData, prefix="m"):
 
 class LanguageCb(CallbackData, prefix="lg"):
     code: str  # "ru" | "en"
+
+
+class ZoneAction(StrEnum):
+    PICK = "pick"  # keep `zone`
+    PAGE = "page"  # show the page `page` of the cities
+    TYPE = "type"  # ask for the local time
+
+
+class ZoneCb(CallbackData, prefix="z"):
+    action: ZoneAction
+    zone: str = ""  # an IANA key (no ":" in any); the domain refuses an unknown one
+    page: int = Field(default=0, ge=0, le=1)
 
 
 class QueryCb(CallbackData, prefix="q"):

@@ -45,6 +45,7 @@ CLIENT_COMMANDS: Commands = (
     START,
     MENU,
     ("sessions", N_("My sessions")),
+    ("timezone", N_("My time zone")),
     LANGUAGE,
     HELP,
 )

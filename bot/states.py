@@ -5,6 +5,11 @@ from aiogram.fsm.state import State, StatesGroup
 
 class Registration(StatesGroup):
     contact = State()
+    zone = State()  # registered; where they are comes before the first menu
+
+
+class ZoneAsk(StatesGroup):
+    answer = State()  # a typed city or local time; city buttons work in any state
 
 
 class Booking(StatesGroup):

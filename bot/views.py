@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -25,6 +26,7 @@ from bot.callbacks import (
     WeekCb,
 )
 from bot.keyboards.common import client_menu, manager_menu, menu_button, psychologist_menu
+from domain import zones
 from domain.booking import choices
 from domain.booking.choices import ChosenTime
 from domain.booking.sessions import Session
@@ -75,7 +77,8 @@ def zone_of(person: ClientProfile | PsychologistProfile | None) -> tzinfo:
 
 
 def zone_label(tz: tzinfo) -> str:
-    return _("MSK") if tz == MSK else str(tz)
+    """The zone's label in the reader's language (domain.zones' one rule)."""
+    return zones.zone_label(tz, get_i18n().current_locale)
 
 
 def when(instant: datetime, tz: tzinfo) -> str:

@@ -14,6 +14,7 @@ from bot.handlers import (
     reviews,
     sessions,
     start,
+    timezone,
 )
 
 
@@ -25,6 +26,7 @@ def get_routers() -> list[Router]:
         guide.router(),
         invite.router(),
         start.router(),
+        timezone.router(),
         reviews.router(),
         booking.router(),
         sessions.router(),

@@ -48,7 +48,8 @@ def _what_they_do(role: Actor) -> str:
         "confirm.\n"
         "• 🗂 My sessions: confirm, move or cancel a session. We remind you before each one.\n"
         "• 🤝 Help hand: if paying is hard right now, leave a low-price request and a "
-        "psychologist will take it.\n\n"
+        "psychologist will take it.\n"
+        "• 🕐 /timezone: where you are. Every time we show you is in your time zone.\n\n"
         "This is not an emergency service: if you or someone near you is in danger, call 112."
     )
 

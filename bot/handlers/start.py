@@ -17,8 +17,10 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.callbacks import ZoneCb
 from bot.commands import set_chat
-from bot.filters import Unregistered
+from bot.filters import RegisteredClient, Unregistered
+from bot.handlers import timezone
 from bot.keyboards.common import contact_keyboard, home_keyboard
 from bot.states import Registration
 from bot.views import first_week_with_slots, main_menu, tier_label, week_screen
@@ -194,13 +196,42 @@ async def process_contact(
             reply_markup=contact_keyboard(),
         )
         return
-    payload = str((await state.get_data()).get("payload") or "")
-    await state.set_state(None)
+    # Where they are comes next; the payload waits in the state until they answer.
+    await state.set_state(Registration.zone)
     await message.answer(
         _("Thank you, {name}! You are registered.").format(name=client.name or user.first_name),
         reply_markup=ReplyKeyboardRemove(),
     )
+    text, markup = timezone.question()
+    await message.answer(text, reply_markup=markup)
+
+
+async def _registered(
+    message: Message, state: FSMContext, client: ClientProfile, services: Services
+) -> None:
+    payload = str((await state.get_data()).get("payload") or "")
+    await state.set_state(None)
     await continue_with(message, client, payload, services)
+
+
+async def process_zone_typed(
+    message: Message, state: FSMContext, client: ClientProfile, services: Services
+) -> None:
+    if await timezone.keep_typed(message, client):
+        await _registered(message, state, client, services)
+
+
+async def process_zone_tapped(
+    callback: CallbackQuery,
+    callback_data: ZoneCb,
+    state: FSMContext,
+    client: ClientProfile,
+    services: Services,
+) -> None:
+    if await timezone.keep_tapped(callback, callback_data, client) and isinstance(
+        callback.message, Message
+    ):
+        await _registered(callback.message, state, client, services)
 
 
 async def process_not_a_contact(message: Message) -> None:
@@ -233,6 +264,10 @@ def router() -> Router:
     routes.message.register(cmd_start, CommandStart())
     routes.message.register(process_contact, Registration.contact, F.contact)
     routes.message.register(process_not_a_contact, Registration.contact)
+    routes.message.register(process_zone_typed, Registration.zone, F.text, RegisteredClient())
+    routes.callback_query.register(
+        process_zone_tapped, Registration.zone, ZoneCb.filter(), RegisteredClient()
+    )
     routes.message.register(on_unregistered_message, Unregistered())
     routes.callback_query.register(on_unregistered_tap, Unregistered())
     return routes

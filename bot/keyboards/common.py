@@ -43,7 +43,11 @@ def client_menu() -> InlineKeyboardMarkup:
     builder.row(menu_button(_("📅 Book a session"), Menu.BOOK))
     builder.row(menu_button(_("🗂 My sessions"), Menu.SESSIONS))
     builder.row(menu_button(_("🤝 Help hand: a low-price request"), Menu.HELP_HAND))
-    builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())
+    builder.row(
+        menu_button(_("🌐 Language"), Menu.LANGUAGE),
+        menu_button(_("🕐 Time zone"), Menu.TIMEZONE),
+        help_button(),
+    )
     return builder.as_markup()
 
 

@@ -30,10 +30,10 @@ from domain.booking.planning import MIN_TIME_TO_ANSWER
 from domain.errors import DomainError
 from domain.i18n import translate
 from domain.messaging import buttons, event_texts, texts
-from domain.messaging.notices import when_text
 from domain.messaging.outbox import enqueue
 from domain.statuses import ACTIVE
 from domain.timerules import MSK, utcnow
+from domain.zones import when_text
 
 log = logging.getLogger(__name__)
 

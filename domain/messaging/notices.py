@@ -9,14 +9,12 @@ from typing import Literal
 from db.enums import Actor
 from db.models import Appointment, Client, Psychologist
 from domain.audit import Initiator
-from domain.i18n import N_, translate
+from domain.i18n import translate
 from domain.messaging import texts
 from domain.messaging.outbox import enqueue
-from domain.timerules import MSK, client_zone, format_slot
+from domain.zones import when_text
 
 Notice = Literal["booked", "cancelled", "auto_cancelled", "moved", "confirmed", "status"]
-
-MSK_LABEL = N_("MSK")
 
 # Which text each side gets for a notice; None: that side is not told.
 _CLIENT_TEXT: dict[Notice, str | None] = {
@@ -35,13 +33,6 @@ _PSYCHOLOGIST_TEXT: dict[Notice, str | None] = {
     "confirmed": texts.CONFIRMED_PSYCHOLOGIST,
     "status": None,
 }
-
-
-def when_text(instant: datetime, zone_name: str | None, language: str) -> str:
-    """'DD.MM HH:mm (zone)' in the reader's zone."""
-    zone = client_zone(zone_name)
-    label = translate(language, MSK_LABEL) if zone == MSK else zone.key
-    return f"{format_slot(instant, zone)} ({label})"
 
 
 def notice_key_prefix(appointment_id: int, notice: Notice) -> str:

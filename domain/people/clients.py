@@ -10,7 +10,8 @@ from tortoise.transactions import in_transaction
 from db.enums import ClientSource
 from db.models import Appointment, Client, Outbox, Slot, Ticket
 from domain.changes import data_changed
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound
+from domain.timerules import known_zones
 
 DEFAULT_REGION = "RU"
 
@@ -121,3 +122,18 @@ async def by_staff_phone(phone: str, *, name: str, source: ClientSource) -> Clie
 
 async def by_telegram_id(telegram_id: int) -> Client | None:
     return await Client.filter(telegram_id=telegram_id).first()
+
+
+async def set_timezone(client_id: int, zone: str) -> Client:
+    """Keep `zone` (an IANA name the tz database knows) as the client's zone: every time they
+    read from now on is in it. InvalidInput naming `timezone` otherwise."""
+    key = zone.strip()
+    if key not in known_zones():
+        raise InvalidInput(f"unknown time zone {zone[:64]!r}", field="timezone")
+    client = await Client.filter(id=client_id).first()
+    if client is None:
+        raise NotFound("client not found", field="client_id")
+    client.timezone = key
+    await client.save(update_fields=["timezone"])
+    await data_changed("client.updated")
+    return client

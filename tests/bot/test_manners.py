@@ -19,7 +19,7 @@ from tests.harness.bot_users import Person, register
 from tests.harness.bots import TOKEN, polling
 from tests.harness.builders import make_bookable_psychologist
 
-CLIENT = ["start", "menu", "sessions", "language", "help"]
+CLIENT = ["start", "menu", "sessions", "timezone", "language", "help"]
 PSYCHOLOGIST = ["start", "menu", "language", "help"]
 MANAGER = ["start", "menu", "board", "login", "language", "help"]
 ADMIN = ["start", "menu", "board", "login", "invite", "language", "help"]

@@ -21,12 +21,16 @@ async def test_registration_by_contact_button(
 
     emulator.press(TOKEN, anna.id, "📱 Share my phone number")
     await anna.expect("You are registered")
+    await anna.expect("Where are you?")
+    await anna.click("Berlin")
+    await anna.expect("Your time zone: Berlin (Europe/Berlin)")
     await anna.expect("Main menu")
 
     client = await Client.get(telegram_id=anna.id)
     assert client.phone == anna.phone
     assert client.language == "en"
     assert client.name == "Anna"
+    assert client.timezone == "Europe/Berlin"
     assert emulator.reply_keyboard(anna.id) is None
 
 

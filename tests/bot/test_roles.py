@@ -94,6 +94,8 @@ async def test_russian_by_default_and_the_language_command(
     await ivan.expect("поделитесь номером телефона")
     await ivan.share_contact()
     await ivan.expect("Вы зарегистрированы")
+    await ivan.expect("Где вы находитесь?")
+    await ivan.click("Москва")
     await ivan.wait_for_menu()
     assert (await Client.get(telegram_id=ivan.id)).language == "ru"
 

@@ -87,10 +87,30 @@ class Person:
         )
 
 
-async def register(someone: Person) -> Client:
-    """Take the person through /start and the contact button."""
+async def answer_zone(someone: Person, zone: str = "Europe/Moscow") -> None:
+    """Tap the city of `zone` (one of the first page's) under the bot's "where are you?"."""
+    pick = f"z:pick:{zone}:"
+    question = await someone.emulator.wait_for(
+        lambda: next(
+            (
+                m
+                for m in reversed(someone.emulator.sent(someone.id))
+                if any(b.get("callback_data", "").startswith(pick) for b in someone.buttons(m))
+            ),
+            None,
+        ),
+        what="the question where the client is",
+    )
+    await someone.click_data(
+        question["message_id"], someone.button_with(pick, question)["callback_data"]
+    )
+
+
+async def register(someone: Person, zone: str = "Europe/Moscow") -> Client:
+    """Take the person through /start, the contact button and the city of `zone`."""
     await someone.send_text("/start")
     await someone.share_contact()
+    await answer_zone(someone, zone)
     await someone.wait_for_menu()
     return await Client.get(telegram_id=someone.id)
 

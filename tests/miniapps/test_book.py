@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, Route, expect
 
@@ -129,3 +130,38 @@ async def test_a_phone_booked_client_shares_the_contact_and_finds_the_session(
     assert (linked.telegram_id, linked.phone_verified) == (515151, True)
     assert await Client.all().count() == 1
     await screen.screenshot("contact-shared")
+
+
+async def test_times_are_in_the_clients_zone_with_its_label(site: Site, screen: Screen) -> None:
+    """A client in Berlin reads Berlin's clock, labelled, whatever zone the device is in
+    (this browser runs in the machine's)."""
+    client = await make_client(name="Анна", telegram_id=434343, timezone="Europe/Berlin")
+    oleg = await make_psychologist(name="Олег Петров")
+    wanted = await future_slot(oleg, hours_ahead=50)
+    berlin = wanted.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+    moscow = wanted.starts_at.astimezone(ZoneInfo("Europe/Moscow"))
+    user = {"id": client.telegram_id, "first_name": "Анна", "language_code": "ru"}
+    init_data = sign_web_app_init_data(site.settings.telegram_token, user)
+    url = web_app_launch_url(site.url("/app/book?lang=ru"), init_data)
+    await screen.run(without_telegram_script)
+
+    def read_the_times(page: Page) -> None:
+        page.goto(url)
+        expect(page.locator("#zone")).to_have_text("Время: Берлин")
+        slot = page.locator(f'[data-slot-id="{wanted.id}"]')
+        try:
+            expect(slot).to_be_visible(timeout=3000)
+        except AssertionError:
+            page.locator(".fc-next-button").click()
+        # The calendar writes hours unpadded: "9:00 - 10:00".
+        expect(slot).to_contain_text(f"{berlin.hour}:{berlin:%M} - ")
+        expect(slot).not_to_contain_text(f"{moscow.hour}:{moscow:%M} - ")
+        slot.click()
+        when = page.locator("#confirm .when")
+        expect(when).to_contain_text(f"{berlin:%H:%M} (Берлин)")
+        expect(page.locator("#confirm .held")).to_contain_text("(Берлин)")
+        page.get_by_role("button", name="Записаться", exact=True).click()
+        expect(page.locator("#done .done-text")).to_contain_text(f"{berlin:%H:%M} (Берлин)")
+
+    await screen.run(read_the_times)
+    await screen.screenshot("berlin")

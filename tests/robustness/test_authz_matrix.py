@@ -173,6 +173,10 @@ MATRIX: dict[tuple[str, str], Call] = {
         {**STAFF_ONLY, "client": 409, "other_client": 409}, json={"slot_id": "{booked_slot_id}"}
     ),
     ("GET", "/api/v1/appointments/my"): Call({**STAFF_ONLY, "client": 200, "other_client": 200}),
+    ("GET", "/api/v1/clients/me"): Call({**STAFF_ONLY, "client": 200, "other_client": 200}),
+    ("PATCH", "/api/v1/clients/me"): Call(
+        {**STAFF_ONLY, "client": 200, "other_client": 200}, json={"timezone": "Europe/Berlin"}
+    ),
     # cancelling is a status change: staff only, the appointment's own client included
     ("PATCH", "/api/v1/appointments/{id}/status"): Call(
         {**STAFF_ONLY, "manager": 200, "admin": 200},

@@ -206,6 +206,23 @@ TimeZoneName = Annotated[
 ]
 
 
+class ClientMeOut(BaseModel):
+    """The calling client; every time they read is shown in `timezone`, labelled with
+    `timezone_label` (in their language: «МСК», a city's name, or the zone's city part)."""
+
+    id: int
+    name: str
+    phone: str | None
+    phone_verified: bool
+    timezone: str
+    timezone_label: str
+    language: str
+
+
+class ClientMePatch(Strict):
+    timezone: TimeZoneName
+
+
 class BranchIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(default="", max_length=300)

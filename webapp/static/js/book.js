@@ -1,9 +1,11 @@
 /* The clients' booking calendar: pick a psychologist, tap a free time (FullCalendar), which
-   holds it (POST /api/v1/slots/{id}/hold), then confirm (POST /api/v1/appointments). */
+   holds it (POST /api/v1/slots/{id}/hold), then confirm (POST /api/v1/appointments). Every
+   time is shown in the client's own zone (GET /api/v1/clients/me), with its label, whatever
+   the device's zone is. */
 
 import { request, sessionFor, signInNeeded, t, toast } from "./app.js";
 import { el, whileBusy } from "./dom.js";
-import { formatTime, isoDay } from "./format.js";
+import { formatTime, wallClockAsUtc } from "./format.js";
 import { newCalendar } from "./fullcalendar.js";
 import { backCloses, haptic, initData, mainButton, telegramApp } from "./telegram.js";
 
@@ -15,6 +17,15 @@ const chooser = document.getElementById("psychologist");
 let calendar = null;
 let chosen = null;
 let holdTimer = null;
+let me = null; // the client: `timezone` and its `timezone_label`
+
+const DAY_MS = 86400000;
+const utcDay = (date) => date.toISOString().slice(0, 10);
+
+/* `iso` in the client's zone, labelled: "понедельник, 7 декабря 2026 г., 12:00 (Берлин)". */
+function labelled(iso, options) {
+  return `${formatTime(iso, { ...options, timeZone: me.timezone })} (${me.timezone_label})`;
+}
 
 function showPanel(panel) {
   for (const section of [pick, confirmPanel, done, contactPanel]) {
@@ -25,21 +36,29 @@ function showPanel(panel) {
 
 async function freeTimes(info) {
   if (!chooser.value) return [];
+  // The calendar's days are the client's; the API's are Moscow's: ask a day more each side.
   const query = new URLSearchParams({
     psychologist_id: chooser.value,
-    date_from: isoDay(info.start),
-    date_to: isoDay(new Date(info.end.getTime() - 1)),
+    date_from: utcDay(new Date(info.start.getTime() - DAY_MS)),
+    date_to: utcDay(new Date(info.end.getTime() + DAY_MS - 1)),
   });
   const slots = await request("GET", `/api/v1/slots/available?${query}`);
-  document.getElementById("no-slots").hidden = slots.length > 0;
-  return slots.map((slot) => ({
+  const events = slots.map((slot) => ({
     id: String(slot.id),
     title: slot.psychologist,
-    start: slot.starts_at,
-    end: new Date(Date.parse(slot.starts_at) + slot.duration_min * 60000),
+    start: wallClockAsUtc(slot.starts_at, me.timezone),
+    end: wallClockAsUtc(
+      new Date(Date.parse(slot.starts_at) + slot.duration_min * 60000).toISOString(),
+      me.timezone,
+    ),
     classNames: ["bookable"],
     extendedProps: { slot },
-  }));
+  })).filter((event) => {
+    const start = Date.parse(event.start);
+    return start >= info.start.getTime() && start < info.end.getTime();
+  });
+  document.getElementById("no-slots").hidden = events.length > 0;
+  return events;
 }
 
 async function loadPsychologists() {
@@ -53,11 +72,11 @@ async function hold(slot) {
   try {
     const answer = await request("POST", `/api/v1/slots/${slot.id}/hold`);
     chosen = slot;
-    const when = formatTime(slot.starts_at, { dateStyle: "full", timeStyle: "short" });
+    const when = labelled(slot.starts_at, { dateStyle: "full", timeStyle: "short" });
     confirmPanel.querySelector(".when").textContent = when;
     confirmPanel.querySelector(".who").textContent = slot.psychologist;
     confirmPanel.querySelector(".held").textContent = t("held_until", {
-      time: formatTime(answer.held_until, { hour: "2-digit", minute: "2-digit" }),
+      time: labelled(answer.held_until, { hour: "2-digit", minute: "2-digit" }),
     });
     confirmPanel.querySelector(".form-error").textContent = "";
     clearTimeout(holdTimer);
@@ -77,7 +96,7 @@ async function book() {
     const appointment = await request("POST", "/api/v1/appointments", { slot_id: chosen.id });
     clearTimeout(holdTimer);
     done.querySelector(".done-text").textContent = t("booked_text", {
-      when: formatTime(appointment.starts_at, { dateStyle: "full", timeStyle: "short" }),
+      when: labelled(appointment.starts_at, { dateStyle: "full", timeStyle: "short" }),
       name: appointment.psychologist.name,
     });
     done.dataset.appointmentId = appointment.id;
@@ -93,8 +112,9 @@ function createCalendar() {
   calendar = newCalendar(document.getElementById("booking-calendar"), {
     phoneView: "listWeek",
     view: "timeGridWeek",
+    timeZone: "UTC", // the events carry the client's wall clock (wallClockAsUtc)
     headerToolbar: { left: "prev,next", center: "title", right: "today" },
-    validRange: { start: isoDay(new Date()) },
+    validRange: { start: wallClockAsUtc(new Date().toISOString(), me.timezone).slice(0, 10) },
     events: (info, ok, fail) => freeTimes(info).then(ok, fail),
     eventDidMount: (info) => { info.el.dataset.slotId = info.event.id; },
     eventClick: (info) => {
@@ -154,6 +174,8 @@ done.querySelector(".again").addEventListener("click", () => {
   if (!session) return;
   try {
     await signInAsClient();
+    me = await request("GET", "/api/v1/clients/me");
+    document.getElementById("zone").textContent = t("times_in_zone", { zone: me.timezone_label });
     await loadPsychologists();
   } catch (error) {
     signInNeeded(error.message);

@@ -4,7 +4,7 @@
 
 import { request as apiRequest, sessionFor, signInNeeded, t, toast } from "./app.js";
 import { detail, el, externalLink, whileBusy } from "./dom.js";
-import { locale } from "./format.js";
+import { locale, wallClockAsUtc } from "./format.js";
 import { backCloses, haptic, mainButton } from "./telegram.js";
 
 const FIRST_HOUR = 8;
@@ -60,12 +60,7 @@ function cell(local, slot, nowLocal) {
 
 /* The psychologist's local "now", to grey out the past. */
 function localNow(zone) {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  }).formatToParts(new Date());
-  const part = (type) => parts.find((p) => p.type === type).value;
-  return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}`;
+  return wallClockAsUtc(new Date().toISOString(), zone).slice(0, 16);
 }
 
 function render(week) {
