@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -101,6 +102,23 @@ def _sql(path: Path) -> tuple[str, str]:
     return asyncio.run(module.upgrade(None)), asyncio.run(module.downgrade(None))
 
 
+# SQLite has no ALTER TABLE ... ADD CONSTRAINT (nor DROP FOREIGN KEY): a new foreign-key
+# column names its reference where the column is added.
+_ADD_FOREIGN_KEY = re.compile(
+    r'\n\s*ALTER TABLE "(?P<table>\w+)" ADD CONSTRAINT "\w+" FOREIGN KEY \("(?P<column>\w+)"\) '
+    r"(?P<reference>REFERENCES [^;]+);"
+)
+_DROP_FOREIGN_KEY = re.compile(r'\n\s*ALTER TABLE "\w+" DROP FOREIGN KEY "\w+";')
+
+
+def _inline_foreign_keys(upgrade: str, downgrade: str) -> tuple[str, str]:
+    for match in list(_ADD_FOREIGN_KEY.finditer(upgrade)):
+        added = upgrade.index(f'ALTER TABLE "{match["table"]}" ADD "{match["column"]}" ')
+        end = upgrade.index(";", added)
+        upgrade = f"{upgrade[:end]} {match['reference']}{upgrade[end:]}"
+    return _ADD_FOREIGN_KEY.sub("", upgrade), _DROP_FOREIGN_KEY.sub("", downgrade)
+
+
 def _literal(sql: dict[str, str]) -> str:
     """A readable dict literal: one triple-quoted SQL block per dialect."""
     lines = ["{"]
@@ -123,6 +141,7 @@ def make(name: str) -> Path | None:
         if not all(files.values()):
             return None
         sql = {dialect: _sql(path) for dialect, path in files.items() if path}
+        sql["sqlite"] = _inline_foreign_keys(*sql["sqlite"])
         sqlite_file = files["sqlite"]
         assert sqlite_file is not None
         target = MIGRATIONS / "models" / sqlite_file.name
