@@ -73,6 +73,9 @@ async def test_a_session_is_booked_through_the_sandbox_page(
         page.get_by_test_id("message-input").fill("/start")
         page.get_by_test_id("send-button").click()
         page.get_by_test_id("contact-button").click()
+        expect(_bot_says(page, "Where are you?")).to_be_visible()
+        _tap(page, "Moscow")
+        expect(_bot_says(page, "Your time zone: MSK")).to_be_visible()
         expect(page.locator('[data-callback-data="m:book"]').last).to_be_visible()
 
         _tap(page, "Book a session")
