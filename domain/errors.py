@@ -91,3 +91,9 @@ class AlreadyTaken(Conflict):
     """Someone else was first (a help-hand ticket, an automatch slot)."""
 
     code = "already_taken"
+
+
+class RuleExists(Conflict):
+    """The psychologist already repeats this weekday and time every week."""
+
+    code = "rule_exists"

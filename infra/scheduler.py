@@ -3,8 +3,9 @@ domain/followup/jobs.py `cron_jobs`) and the loop that runs due scheduled events
 
 Every instance runs a Scheduler; each cron tick runs on one of them only: the first to set the
 Redis key `cron:<job>:<tick minute>` (SET NX PX) runs it, the others skip; without Redis an
-in-process guard does the same for the tasks of one process. Scheduled events need no such
-lock: the runner claims them row by row, so every instance runs the loop.
+in-process guard does the same for the tasks of one process. A job marked `at_start` also
+runs once as the scheduler starts (a tick of its own, under the same lock). Scheduled events
+need no such lock: the runner claims them row by row, so every instance runs the loop.
 
 A job and the event loop run bound to the process's signals (services.Signals): what they
 change reaches the process's listeners, and the outbox sender is woken once they are done; a
@@ -88,6 +89,7 @@ class Scheduler:
         self._running: dict[str, asyncio.Lock] = {name: asyncio.Lock() for name in self.jobs}
         self._crons: list[aiocron.Cron] = []
         self._loop_task: asyncio.Task[None] | None = None
+        self._start_tasks: list[asyncio.Task[bool]] = []
         self._wakeup = asyncio.Event()
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -99,6 +101,12 @@ class Scheduler:
         self._unsubscribe = self._signals.changes.subscribe(self._on_change)
         with self._signals.bound():  # the loop's task starts bound, for its whole life
             self._loop_task = asyncio.create_task(self._event_loop(), name="due-events")
+        started = f"start {tick_of(utcnow())}"
+        self._start_tasks = [
+            asyncio.create_task(self.run_job(job.name, tick=started), name=f"{job.name}-at-start")
+            for job in self.jobs.values()
+            if job.at_start
+        ]
         log.info(
             "scheduler started: %s", ", ".join(f"{j.name} [{j.spec}]" for j in self.jobs.values())
         )
@@ -113,6 +121,9 @@ class Scheduler:
         for cron in self._crons:
             cron.stop()
         self._crons.clear()
+        for task in self._start_tasks:
+            task.cancel()
+        await asyncio.gather(*self._start_tasks, return_exceptions=True)
         if self._unsubscribe is not None:
             self._unsubscribe()
         if self._loop_task is not None:

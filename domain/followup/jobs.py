@@ -26,6 +26,7 @@ from domain.followup.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.i18n import translate
 from domain.messaging import event_texts
 from domain.messaging.outbox import enqueue
+from domain.schedule.rules import keep_rules_ahead
 from domain.statuses import ACTIVE
 from domain.timerules import MSK, format_day_month, range_bounds, utcnow, week_start
 
@@ -180,11 +181,12 @@ async def hourly_checks(
 @dataclass(frozen=True, slots=True)
 class CronJob:
     """A periodic job: its name (one run per tick across instances is kept by it), when it
-    runs (a crontab spec in MSK) and its body."""
+    runs (a crontab spec in MSK), its body, and whether it also runs once at start-up."""
 
     name: str
     spec: str
     body: Callable[[], Awaitable[object]]
+    at_start: bool = False
 
 
 def cron_jobs(links: EventLinks) -> list[CronJob]:
@@ -198,4 +200,7 @@ def cron_jobs(links: EventLinks) -> list[CronJob]:
         CronJob("session_statuses", "*/10 * * * *", complete_finished_sessions),
         # Автоотмена, напоминания о сессиях и об отзывах: hourly checks under the event loop.
         CronJob("hourly_checks", "0 * * * *", lambda: hourly_checks(links=links)),
+        # Weekly rules keep their slots four weeks ahead: daily at 03:30 MSK, and at start-up
+        # (a day the service was down is caught up at once).
+        CronJob("slot_rules", "30 3 * * *", keep_rules_ahead, at_start=True),
     ]

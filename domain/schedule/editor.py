@@ -14,7 +14,7 @@ from db.models import Appointment, Psychologist, Slot, Ticket
 from domain import timerules
 from domain.errors import InvalidInput, NotFound, SlotExists, SlotInPast, SlotOverlap
 from domain.people import psychologists
-from domain.schedule import slots
+from domain.schedule import rules, slots
 from domain.statuses import ACTIVE
 from domain.timerules import client_zone, range_bounds, utcnow, week_start
 
@@ -44,6 +44,7 @@ class EditorSlot:
     duration_min: int
     status: SlotStatus  # a hold that ran out counts as free
     past: bool
+    rule_id: int | None  # the weekly rule that made it
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class EditorWeek:
     psychologist: EditorPsychologist
     week_start: date  # its Monday
     slots: list[EditorSlot]
+    rules: list[rules.Rule]  # all the psychologist's weekly rules
 
     @property
     def days(self) -> list[date]:
@@ -112,6 +114,7 @@ def _editor_slot(slot: Slot, zone: ZoneInfo, now: datetime) -> EditorSlot:
         duration_min=slot.duration_min,
         status=effective_status(slot, now),
         past=slot.starts_at <= now,
+        rule_id=slot.rule_id,
     )
 
 
@@ -140,7 +143,12 @@ async def week(
     found = await Slot.filter(
         psychologist_id=psychologist.id, starts_at__gte=start, starts_at__lt=end
     ).order_by("starts_at")
-    return EditorWeek(psychologist, monday, [_editor_slot(s, zone, now) for s in found])
+    return EditorWeek(
+        psychologist,
+        monday,
+        [_editor_slot(s, zone, now) for s in found],
+        await rules.rules_of(psychologist.id),
+    )
 
 
 def parse_local(text: str, zone: ZoneInfo, field: str = "local") -> datetime:
@@ -151,18 +159,32 @@ def parse_local(text: str, zone: ZoneInfo, field: str = "local") -> datetime:
         raise InvalidInput(f"{text[:40]!r} is not YYYY-MM-DDTHH:MM", field=field) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class AddedSlot:
+    """The slot added, and the weekly rule it repeats by (None for a one-off slot)."""
+
+    slot: EditorSlot
+    rule: rules.Rule | None
+
+
 async def add(
     psychologist: EditorPsychologist,
     local: str,
     duration_min: int = slots.DEFAULT_DURATION_MIN,
     *,
+    weekly: bool = False,
     now: datetime | None = None,
-) -> EditorSlot:
-    """Add a free slot at the local time `local` of the psychologist's zone."""
+) -> AddedSlot:
+    """Add a free slot at the local time `local` of the psychologist's zone; `weekly` repeats
+    it every week (domain.schedule.rules)."""
     now = now or utcnow()
     zone = psychologist.zone
-    slot = await slots.add_slot(psychologist.id, parse_local(local, zone), duration_min, now=now)
-    return _editor_slot(slot, zone, now)
+    starts_at = parse_local(local, zone)
+    if not weekly:
+        slot = await slots.add_slot(psychologist.id, starts_at, duration_min, now=now)
+        return AddedSlot(_editor_slot(slot, zone, now), None)
+    made = await rules.make_rule(psychologist.id, starts_at, duration_min, now=now)
+    return AddedSlot(_editor_slot(made.first, zone, now), made.rule)
 
 
 async def remove(

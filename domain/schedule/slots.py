@@ -38,8 +38,10 @@ async def add_slot(
     duration_min: int = DEFAULT_DURATION_MIN,
     *,
     now: datetime | None = None,
+    rule_id: int | None = None,
 ) -> Slot:
-    """Add a free slot. Refuses a past start, a duplicate, and an overlap with another slot."""
+    """Add a free slot (made by the weekly rule `rule_id`, if given). Refuses a past start, a
+    duplicate, and an overlap with another slot."""
     now = now or utcnow()
     if starts_at.tzinfo is None:
         raise InvalidInput("the start time must carry a time zone", field="starts_at")
@@ -75,7 +77,10 @@ async def add_slot(
                 )
         try:
             slot = await Slot.create(
-                psychologist_id=psychologist_id, starts_at=starts_at, duration_min=duration_min
+                psychologist_id=psychologist_id,
+                starts_at=starts_at,
+                duration_min=duration_min,
+                rule_id=rule_id,
             )
         except IntegrityError as exc:
             raise SlotExists(

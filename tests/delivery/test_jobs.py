@@ -110,6 +110,7 @@ def test_seed_jobs_run_at_the_seed_times_in_msk() -> None:
         "slots_reminder": "0 19 * * 3,6",
         "session_statuses": "*/10 * * * *",
         "hourly_checks": "0 * * * *",
+        "slot_rules": "30 3 * * *",
     }
     assert tick_of(NOW - timedelta(seconds=1)) == tick_of(NOW + timedelta(seconds=20))
     assert tick_of(NOW) == NOW.astimezone(MSK).strftime("%Y-%m-%dT%H:%M")
@@ -184,3 +185,15 @@ async def test_the_event_loop_wakes_when_a_change_plans_a_due_event(signals: Sig
             await asyncio.sleep(0.01)
     # booked an hour ahead: the session reminder is due at once and went out at once
     assert await Outbox.filter(kind="event.session_reminder", chat_id=person.telegram_id).exists()
+
+
+async def test_a_job_marked_at_start_runs_once_as_the_scheduler_starts(signals: Signals) -> None:
+    started = asyncio.Event()
+
+    async def body() -> None:
+        started.set()
+
+    jobs = [CronJob("eager", "0 0 1 1 *", body, at_start=True)]
+    async with Scheduler(signals, jobs=jobs):
+        async with asyncio.timeout(5):
+            await started.wait()

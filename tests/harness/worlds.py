@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from db.enums import Actor, ManagerRole
-from db.models import Branch, Manager, Service
+from db.models import Branch, Manager, Service, SlotRule
 from domain.audit import Initiator
 from domain.booking import appointments
 from domain.people.psychologists import hash_secret
@@ -37,6 +37,7 @@ class World:
     booked_slot_id: int
     free_slot_id: int  # the first psychologist's
     other_slot_id: int  # the second psychologist's
+    rule_id: int  # the first psychologist's weekly rule
     service_id: int
     branch_id: int
     manager_id: int
@@ -54,6 +55,7 @@ async def build_world(api: Api) -> World:
     booked = await future_slot(first, hours_ahead=72)
     free = await future_slot(first, hours_ahead=96)
     other = await future_slot(second, hours_ahead=150)
+    rule = await SlotRule.create(psychologist=first, weekday=6, minute=8 * 60)
     client = await make_client(phone="+79990000001")
     other_client = await make_client(phone="+79990000002")
     appointment = await appointments.book(
@@ -75,6 +77,7 @@ async def build_world(api: Api) -> World:
         booked_slot_id=booked.id,
         free_slot_id=free.id,
         other_slot_id=other.id,
+        rule_id=rule.id,
         service_id=service.id,
         branch_id=branch.id,
         manager_id=manager.id,

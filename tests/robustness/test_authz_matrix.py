@@ -259,6 +259,10 @@ MATRIX: dict[tuple[str, str], Call] = {
         editor(200, other_secret=200),
         json={"week_start": "{week_start}"},
     ),
+    ("DELETE", "/api/v1/editor/rules/{id}"): Call(
+        editor(200, other_secret=404),
+        path="/api/v1/editor/rules/{rule_id}",
+    ),
     ("POST", "/api/v1/editor/bulk"): Call(
         editor(200, other_secret=200),
         json={"date": "{next_week_day}", "start": "10:00", "end": "12:00"},

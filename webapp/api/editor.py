@@ -1,5 +1,5 @@
 """The schedule editor's routes (psychologists): a week of slots in the psychologist's zone,
-adding and removing by local time, and who is booked into a slot.
+adding and removing by local time, weekly rules, and who is booked into a slot.
 
 The caller is a psychologist's panel token (Telegram initData), or, in a plain browser, the
 schedule secret of the editor link, sent as the `X-Schedule-Secret` header."""
@@ -13,9 +13,9 @@ from aiohttp import hdrs, web
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from db.enums import Actor
-from domain.schedule import editor, slots
+from domain.schedule import editor, rules, slots
 from webapp import patterns
-from webapp.api.schemas import Instant, Strict, model_answer, path_id
+from webapp.api.schemas import Instant, Strict, json_answer, model_answer, path_id, rendered
 from webapp.auth import Unauthorized, require_role
 from webapp.errors import wire_fields
 from webapp.openapi import documented
@@ -49,6 +49,20 @@ def _wall_clock(value: object) -> object:
 LocalStart = Annotated[str, BeforeValidator(_wall_clock)]
 
 
+def _hour_minute(value: object) -> object:
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+class RuleOut(BaseModel):
+    """A weekly rule: every `weekday` (0 is Monday) at `time` (HH:MM) in `timezone`."""
+
+    id: int
+    weekday: int = Field(ge=0, le=6)
+    time: Annotated[str, BeforeValidator(_hour_minute)] = Field(validation_alias="clock")
+    duration_min: int
+    timezone: str
+
+
 class WeekQuery(Strict):
     week_start: date | None = None
 
@@ -68,6 +82,13 @@ class EditorSlot(BaseModel):
     duration_min: int
     status: str
     past: bool
+    rule_id: int | None = Field(description="the weekly rule that made the slot, if any")
+
+
+class AddedSlotOut(EditorSlot):
+    """The slot added, and the weekly rule it now repeats by (null unless `weekly`)."""
+
+    rule: RuleOut | None
 
 
 class EditorWeekOut(BaseModel):
@@ -77,12 +98,18 @@ class EditorWeekOut(BaseModel):
     week_start: date
     days: list[date]
     slots: list[EditorSlot]
+    rules: list[RuleOut] = Field(description="all the caller's weekly rules")
 
 
 class AddSlotIn(Strict):
     local: str = Field(pattern=LOCAL_PATTERN, description="YYYY-MM-DDTHH:MM, psychologist's zone")
     duration_min: int = Field(
         default=slots.DEFAULT_DURATION_MIN, ge=slots.MIN_DURATION_MIN, le=slots.MAX_DURATION_MIN
+    )
+    weekly: bool = Field(
+        default=False,
+        strict=True,
+        description="repeat every week at this weekday and local time (slots 4 weeks ahead)",
     )
 
 
@@ -117,6 +144,13 @@ class SlotRemoved(BaseModel):
 
     deleted: bool
     id: int
+
+
+class RuleRemoved(BaseModel):
+    """The rule's upcoming free slots removed, and those kept (held or booked)."""
+
+    removed_slots: int
+    kept_slots: int
 
 
 class SkippedSlot(BaseModel):
@@ -176,11 +210,11 @@ async def editor_week(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/editor/slots")
 @documented(
-    "Add a free slot at a local time of the caller's zone",
+    "Add a free slot at a local time of the caller's zone (`weekly`: every week from it on)",
     body=AddSlotIn,
     responses={
-        201: EditorSlot,
-        409: "past time, duplicate or overlapping slot",
+        201: AddedSlotOut,
+        409: "past time, duplicate or overlapping slot, or that weekly time already repeats",
     },
     tags=TAGS,
     secured=SECURITY,
@@ -188,8 +222,25 @@ async def editor_week(request: web.Request) -> web.Response:
 async def editor_add_slot(request: web.Request) -> web.Response:
     psychologist = await _psychologist(request)
     body = await parse_body(request, AddSlotIn)
-    slot = await editor.add(psychologist, body.local, body.duration_min)
-    return model_answer(EditorSlot, slot, status=201)
+    added = await editor.add(psychologist, body.local, body.duration_min, weekly=body.weekly)
+    rule = None if added.rule is None else RuleOut.model_validate(added.rule, from_attributes=True)
+    answer = AddedSlotOut(**rendered(EditorSlot, added.slot), rule=rule)
+    return json_answer(answer.model_dump(), status=201)
+
+
+@routes.delete("/api/v1/editor/rules/{id:\\d+}")
+@documented(
+    "Remove one of the caller's weekly rules and its upcoming free slots (held and booked "
+    "ones stay)",
+    responses={200: RuleRemoved, 404: "no such weekly rule of the caller"},
+    tags=TAGS,
+    secured=SECURITY,
+)
+async def editor_remove_rule(request: web.Request) -> web.Response:
+    psychologist = await _psychologist(request)
+    with wire_fields(rule="id"):
+        removed = await rules.remove_rule(psychologist.id, path_id(request))
+    return model_answer(RuleRemoved, removed)
 
 
 @routes.delete("/api/v1/editor/slots/{id:\\d+}")

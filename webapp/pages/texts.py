@@ -125,6 +125,15 @@ SCRIPT_TEXTS = {
     "remove_slot": N_("Remove the slot"),
     "added_skipped": N_("Slots added: {added}, skipped: {skipped}."),
     "nothing_to_copy": N_("Last week has no slots to copy."),
+    "refused_rule_exists": N_("This weekday and time already repeat every week."),
+    "weekly_rule": N_("Every week: {weekday} {time}"),
+    "weekly_added": N_("The slot repeats every week: open for the next 4 weeks."),
+    "rule_remove": N_("Stop repeating"),
+    "rule_remove_confirm": N_(
+        "Stop repeating {weekday} {time}? Its upcoming open slots are removed; booked ones stay."
+    ),
+    "rule_removed": N_("Open slots removed: {removed}; booked ones kept: {kept}."),
+    "slot_weekly": N_("repeats every week"),
     # the board's staff tab (admins)
     "staff_role_admin": N_("admin"),
     "staff_role_manager": N_("manager"),

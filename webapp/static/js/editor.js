@@ -1,8 +1,10 @@
 /* The psychologist's schedule editor: a week of slots in the psychologist's zone. Tapping an
    empty cell opens a slot, tapping an open slot closes it, tapping a booked one shows who is
-   coming. Calls /api/v1/editor/* with the panel token or the editor link's secret. */
+   coming. With "Repeat weekly" ticked a new slot repeats every week (a weekly rule, listed
+   under the grid; its slots carry a ↻). Calls /api/v1/editor/* with the panel token or the
+   editor link's secret. */
 
-import { request as apiRequest, sessionFor, signInNeeded, t, toast } from "./app.js";
+import { request as apiRequest, confirmed, sessionFor, signInNeeded, t, toast } from "./app.js";
 import { detail, el, externalLink, whileBusy } from "./dom.js";
 import { locale, wallClockAsUtc } from "./format.js";
 import { backCloses, haptic, mainButton } from "./telegram.js";
@@ -11,6 +13,8 @@ const FIRST_HOUR = 8;
 const LAST_HOUR = 21;
 const grid = document.getElementById("week");
 const ticket = document.getElementById("ticket");
+const weekly = document.getElementById("weekly");
+const rulesList = document.querySelector("#rules ul");
 let weekStart = null;
 let weekZone = null;
 let busy = false;
@@ -20,7 +24,9 @@ const request = (method, path, body) => apiRequest(method, path, body, { schedul
 /* A refusal in the reader's language when its kind is known, else the server's reason. */
 function refusal(error) {
   const code = error.body && error.body.error;
-  const known = ["slot_booked", "slot_held", "slot_exists", "slot_overlap", "slot_in_past"];
+  const known = [
+    "slot_booked", "slot_held", "slot_exists", "slot_overlap", "slot_in_past", "rule_exists",
+  ];
   return known.includes(code) ? t(`refused_${code}`) : error.message;
 }
 
@@ -37,6 +43,12 @@ function dayLabel(iso) {
   return [weekday, `${iso.slice(8, 10)}.${iso.slice(5, 7)}`];
 }
 
+/* A weekday's name, 0 being Monday (1 January 2024 was a Monday). */
+function weekdayName(weekday) {
+  return new Intl.DateTimeFormat(locale(), { weekday: "long", timeZone: "UTC" })
+    .format(new Date(Date.UTC(2024, 0, 1 + weekday)));
+}
+
 function times(slots) {
   const all = new Set();
   for (let hour = FIRST_HOUR; hour <= LAST_HOUR; hour += 1) all.add(`${String(hour).padStart(2, "0")}:00`);
@@ -47,15 +59,56 @@ function times(slots) {
 function cell(local, slot, nowLocal) {
   const status = slot ? slot.status : "empty";
   const past = slot ? slot.past : local <= nowLocal;
-  return el("button", {
+  const node = el("button", {
     type: "button",
     class: "cell",
     role: "gridcell",
     dataset: { slot: local, status, slotId: slot ? slot.id : "" },
     disabled: past && status !== "booked",
     "aria-label": `${local.replace("T", " ")} ${t(`slot_${status}`)}`,
-    title: t(`slot_${status}`),
   }, slot ? local.slice(11) : "");
+  markRule(node, slot);
+  return node;
+}
+
+/* A slot a weekly rule made says so (the ↻ mark, its title). */
+function markRule(node, slot) {
+  const ruleId = slot && slot.rule_id ? String(slot.rule_id) : "";
+  node.dataset.ruleId = ruleId;
+  const status = t(`slot_${node.dataset.status}`);
+  node.title = ruleId ? `${status} (${t("slot_weekly")})` : status;
+}
+
+function ruleText(rule) {
+  const text = t("weekly_rule", { weekday: weekdayName(rule.weekday), time: rule.time });
+  return rule.timezone === weekZone ? text : `${text} (${rule.timezone})`;
+}
+
+function renderRules(rules) {
+  rulesList.replaceChildren(...rules.map((rule) => el("li", { dataset: { ruleId: rule.id } },
+    el("span", {}, ruleText(rule)),
+    el("button", { type: "button", class: "remove-rule", onclick: () => removeRule(rule) },
+      t("rule_remove")))));
+  document.querySelector("#rules .rules-empty").hidden = rules.length > 0;
+}
+
+async function removeRule(rule) {
+  const question = t("rule_remove_confirm", {
+    weekday: weekdayName(rule.weekday), time: rule.time,
+  });
+  if (busy || !(await confirmed(question))) return;
+  busy = true;
+  try {
+    const result = await request("DELETE", `/api/v1/editor/rules/${rule.id}`);
+    toast(t("rule_removed", { removed: result.removed_slots, kept: result.kept_slots }),
+      "success");
+    await load(weekStart);
+  } catch (error) {
+    toast(error.message);
+    await load(weekStart).catch(() => {});
+  } finally {
+    busy = false;
+  }
 }
 
 /* The psychologist's local "now", to grey out the past. */
@@ -66,8 +119,8 @@ function localNow(zone) {
 function render(week) {
   weekStart = week.week_start;
   const bySlot = new Map(week.slots.map((slot) => [slot.local, slot]));
-  const nowLocal = localNow(week.psychologist.timezone);
   weekZone = week.psychologist.timezone;
+  const nowLocal = localNow(weekZone);
   const header = [el("div", { class: "corner" })];
   for (const day of week.days) {
     const [weekday, date] = dayLabel(day);
@@ -86,6 +139,7 @@ function render(week) {
   const last = dayLabel(week.days[6])[1];
   document.getElementById("week-label").textContent = `${first} – ${last}`;
   document.getElementById("zone").textContent = t("times_in_zone", { zone: week.psychologist.timezone });
+  renderRules(week.rules);
 }
 
 async function load(start) {
@@ -98,7 +152,7 @@ function markCell(node, slot) {
   node.dataset.status = slot ? slot.status : "empty";
   node.dataset.slotId = slot ? slot.id : "";
   node.textContent = slot ? slot.local.slice(11) : "";
-  node.title = t(`slot_${node.dataset.status}`);
+  markRule(node, slot);
 }
 
 async function tap(node) {
@@ -107,7 +161,11 @@ async function tap(node) {
   node.classList.add("saving");
   try {
     const status = node.dataset.status;
-    if (status === "empty") {
+    if (status === "empty" && weekly.checked) {
+      await request("POST", "/api/v1/editor/slots", { local: node.dataset.slot, weekly: true });
+      toast(t("weekly_added"), "success");
+      await load(weekStart);  // the rule joins the list, and its slots get their mark
+    } else if (status === "empty") {
       markCell(node, await request("POST", "/api/v1/editor/slots", { local: node.dataset.slot }));
       haptic("light");
     } else if (status === "free" || status === "held") {
