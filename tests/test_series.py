@@ -156,3 +156,19 @@ async def test_across_the_change_of_the_clocks_the_local_time_stays() -> None:
     assert [a.slot_id for a in rows] == [s.id for s in slots]
     assert (await Slot.get(id=wrong.id)).status == SlotStatus.FREE
     assert made.skipped == (date(2027, 11, 10),)
+
+
+async def test_a_week_held_by_another_client_is_skipped_and_stays_theirs() -> None:
+    psychologist = await make_psychologist()
+    slots = await _weekly(psychologist, 3)
+    client, other = await make_client(), await make_client()
+    await appointments.hold_slot(other.id, slots[1].id, now=NOW)
+
+    made = await series.book_series(
+        client.id, slots[0].id, 3, BY_CLIENT, require_own_hold=False, now=NOW
+    )
+
+    assert len(made.appointment_ids) == 2
+    assert made.skipped == (slots[1].starts_at.astimezone(client_zone("Europe/Moscow")).date(),)
+    held = await Slot.get(id=slots[1].id)
+    assert (held.status, held.held_by_id) == (SlotStatus.HELD, other.id)

@@ -90,12 +90,15 @@ async def book_series(
         series = await Series.create(
             client_id=client_id, psychologist_id=psychologist.id, weeks=weeks
         )
-        common = {"service_id": service_id, "ticket_id": ticket_id, "series_id": series.id}
+        common = {"service_id": service_id, "series_id": series.id}
+        # The request (lead) is the first session's alone: a lead moves its one active
+        # session when the client is reassigned (domain.booking.reassignment).
         first = await appointments.book_locked(
             client,
             slot_id,
             appointments.bookable(client_id, now, require_own_hold=require_own_hold),
             initiator,
+            ticket_id=ticket_id,
             now=now,
             **common,
         )
