@@ -146,3 +146,30 @@ class InviteCb(CallbackData, prefix="iv"):
     """An admin's choice of whom to invite."""
 
     role: InviteRole
+
+
+class SeriesAction(StrEnum):
+    WEEKS = "wk"  # how many weeks, for the held time
+    BOOK = "bk"  # book the series of `weeks`
+
+
+class SeriesCb(CallbackData, prefix="sr"):
+    """A weekly series of the held time (new bookings only)."""
+
+    action: SeriesAction
+    slot_id: Id
+    weeks: Number = 0
+
+
+class SeriesCancelAction(StrEnum):
+    ASK = "ask"
+    YES = "yes"
+
+
+class SeriesCancelCb(CallbackData, prefix="sx"):
+    """Cancel the rest of the series of the session `appointment_id` (whose screen it came
+    from)."""
+
+    action: SeriesCancelAction
+    series_id: Id
+    appointment_id: Id

@@ -20,6 +20,10 @@ from bot.callbacks import (
     MenuCb,
     Mode,
     PsychologistCb,
+    SeriesAction,
+    SeriesCancelAction,
+    SeriesCancelCb,
+    SeriesCb,
     SlotCb,
     TakeCb,
     TierCb,
@@ -232,6 +236,11 @@ def hold_screen(
     fields = {"slot_id": time.slot_id, "appointment_id": appointment_id, "mode": mode}
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Confirm"), callback_data=HoldCb(action=HoldAction.CONFIRM, **fields))
+    if mode == Mode.BOOK:
+        builder.button(
+            text=_("🔁 Every week"),
+            callback_data=SeriesCb(action=SeriesAction.WEEKS, slot_id=time.slot_id),
+        )
     builder.button(text=_("⏱ Refresh"), callback_data=HoldCb(action=HoldAction.REFRESH, **fields))
     builder.button(text=_("↩ Other times"), callback_data=HoldCb(action=HoldAction.BACK, **fields))
     builder.adjust(1)
@@ -267,6 +276,8 @@ def appointment_screen(appointment: Session, client: ClientProfile) -> Screen:
     ]
     if appointment.meeting_link:
         lines.append(_("Video link: {link}").format(link=appointment.meeting_link))
+    if appointment.series_id is not None:
+        lines.append(_("↻ One of your weekly series of sessions."))
     builder = InlineKeyboardBuilder()
     actions = []
     if appointment.status == AppointmentStatus.NEW:
@@ -277,6 +288,15 @@ def appointment_screen(appointment: Session, client: ClientProfile) -> Screen:
     for label, action in actions:
         builder.button(
             text=label, callback_data=AppointmentCb(action=action, appointment_id=appointment.id)
+        )
+    if appointment.active and appointment.series_id is not None:
+        builder.button(
+            text=_("❌ Cancel the rest of the series"),
+            callback_data=SeriesCancelCb(
+                action=SeriesCancelAction.ASK,
+                series_id=appointment.series_id,
+                appointment_id=appointment.id,
+            ),
         )
     builder.button(text=_("🗂 My sessions"), callback_data=_menu(Menu.SESSIONS))
     builder.adjust(1)

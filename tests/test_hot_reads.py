@@ -9,11 +9,17 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from db.enums import Actor, AppointmentStatus, SlotStatus
-from db.models import Appointment, Branch, Psychologist, Service, Slot
+from db.models import Appointment, Branch, Psychologist, Series, Service, Slot
 from db.plain_sql import instant
 from domain.booking import board
 from domain.booking.availability import TakeableSlot, available_slots
-from domain.booking.board import AppointmentCard, CardClient, CardPsychologist, CardService
+from domain.booking.board import (
+    AppointmentCard,
+    CardClient,
+    CardPsychologist,
+    CardSeries,
+    CardService,
+)
 from domain.errors import NotFound
 from domain.schedule.schedule_text import SlotMark, weekly_schedule_texts
 from domain.schedule.schedules import weekly_texts_until
@@ -91,6 +97,7 @@ async def test_board_cards_read_what_the_orm_reads() -> None:
         price=3000,
         meeting_link="https://meet.example/1",
     )
+    weekly = await Series.create(client=vera, psychologist=anna, weeks=3)
     cancelled = await Appointment.create(
         client=vera,
         psychologist=anna,
@@ -98,9 +105,13 @@ async def test_board_cards_read_what_the_orm_reads() -> None:
         status=AppointmentStatus.CANCELLED,
         cancelled_at=NOW,
         late_cancel=True,
+        series=weekly,
     )
     await Appointment.create(
-        client=vera, psychologist=anna, starts_at=msk(TOMORROW, 9) - timedelta(days=3)
+        client=vera,
+        psychologist=anna,
+        starts_at=msk(TOMORROW, 9) - timedelta(days=3),
+        series=weekly,
     )
 
     columns = await board.board(TOMORROW, TOMORROW)
@@ -123,6 +134,7 @@ async def test_board_cards_read_what_the_orm_reads() -> None:
         updated_at=stored.updated_at,
         cancelled_at=None,
         late_cancel=False,
+        series=None,
     )
     assert columns[AppointmentStatus.NEW] == [card]
     assert [c.id for c in columns[AppointmentStatus.CANCELLED]] == [cancelled.id]
@@ -130,6 +142,8 @@ async def test_board_cards_read_what_the_orm_reads() -> None:
     assert columns[AppointmentStatus.CANCELLED][0].client.unreachable is True
     assert columns[AppointmentStatus.CANCELLED][0].cancelled_at == NOW
     assert columns[AppointmentStatus.CANCELLED][0].late_cancel is True
+    # the second of the series' two sessions by time
+    assert columns[AppointmentStatus.CANCELLED][0].series == CardSeries(weekly.id, 2, 2)
     assert card.allowed_statuses == (
         AppointmentStatus.CONFIRMED,
         AppointmentStatus.COMPLETED,

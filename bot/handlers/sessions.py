@@ -54,6 +54,7 @@ async def sessions_screen(client: ClientProfile) -> Screen:
     for appointment in upcoming:
         builder.row(
             _appointment_button(
+                f"{'↻ ' if appointment.series_id else ''}"
                 f"{when(appointment.starts_at, tz)} · {appointment.psychologist.name}",
                 Action.OPEN,
                 appointment.id,

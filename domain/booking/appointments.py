@@ -49,7 +49,7 @@ class Hold:
     held_until: datetime
 
 
-async def _refuse_unavailable(slot_id: int, client_id: int | None, now: datetime) -> DomainError:
+async def refuse_unavailable(slot_id: int, client_id: int | None, now: datetime) -> DomainError:
     """The domain error that says why `slot_id` cannot be taken by `client_id` now."""
     slot = await Slot.filter(id=slot_id).first()
     if slot is None:
@@ -89,7 +89,7 @@ async def hold_slot(client_id: int, slot_id: int, *, now: datetime | None = None
                     & (free_now(now) | Q(status=SlotStatus.HELD, held_by_id=client_id))
                 ).update(status=SlotStatus.HELD, held_by_id=client_id, held_until=until)
                 if not taken:
-                    raise await _refuse_unavailable(slot_id, client_id, now)
+                    raise await refuse_unavailable(slot_id, client_id, now)
             await data_changed("slots.changed")
             return Hold(slot_id=slot_id, held_until=until)
         except IntegrityError as exc:
@@ -124,19 +124,43 @@ async def _locked_appointment(appointment_id: int) -> Appointment:
 
 
 async def check_booking_limit(client_id: int, max_active: int, now: datetime) -> None:
-    """Refuse one more booking to a client who has `max_active` upcoming active sessions
-    already (0: no limit)."""
+    """Refuse one more booking to a client who has `max_active` upcoming active bookings
+    already (0: no limit). A weekly series counts as one booking, however many of its
+    sessions are still to come."""
     if max_active <= 0:
         return
-    upcoming = await Appointment.filter(
-        client_id=client_id, status__in=list(ACTIVE), starts_at__gt=now
-    ).count()
-    if upcoming >= max_active:
+    upcoming = Appointment.filter(client_id=client_id, status__in=list(ACTIVE), starts_at__gt=now)
+    single = await upcoming.filter(series_id=None).count()
+    series = (
+        await upcoming.filter(series_id__not_isnull=True)
+        .distinct()
+        .values_list("series_id", flat=True)
+    )
+    count = single + len(set(series))
+    if count >= max_active:
         raise BookingLimitReached(
-            f"you have {upcoming} upcoming sessions; at most {max_active} can be booked at once",
+            f"you have {count} upcoming bookings; at most {max_active} can be booked at once",
             field="slot_id",
             limit=max_active,
         )
+
+
+async def lock_client(client_id: int) -> Client:
+    """The client's row, locked for the transaction: two bookings of one client at once are
+    counted one after the other against the limit."""
+    client = await Client.filter(id=client_id).select_for_update().first()
+    if client is None:
+        raise NotFound("client not found", field="client_id")
+    return client
+
+
+def bookable(client_id: int, now: datetime, *, require_own_hold: bool) -> Q:
+    """The slots the client may book now: held by them, and, without `require_own_hold`,
+    free ones too."""
+    available = Q(status=SlotStatus.HELD, held_by_id=client_id, held_until__gt=now)
+    if not require_own_hold:
+        available |= free_now(now)
+    return available
 
 
 async def book(
@@ -161,64 +185,86 @@ async def book(
     """
     now = now or utcnow()
     check_meeting_link(meeting_link)
-    available = Q(status=SlotStatus.HELD, held_by_id=client_id, held_until__gt=now)
-    if not require_own_hold:
-        available |= free_now(now)
     async with in_transaction():
-        # The client's row is locked first: two bookings of one client at once are counted
-        # one after the other against the limit.
-        client = await Client.filter(id=client_id).select_for_update().first()
-        if client is None:
-            raise NotFound("client not found", field="client_id")
+        client = await lock_client(client_id)
         await check_booking_limit(client_id, max_active, now)
-        taken = await Slot.filter(Q(id=slot_id, starts_at__gt=now) & available).update(
-            status=SlotStatus.BOOKED, held_by_id=None, held_until=None
-        )
-        if not taken:
-            raise await _refuse_unavailable(slot_id, client_id, now)
-        slot = await Slot.get(id=slot_id)
-        psychologist = await Psychologist.get(id=slot.psychologist_id)
-        service = None
-        if service_id is not None:
-            service = await Service.filter(id=service_id, is_active=True).first()
-            if service is None:
-                raise NotFound("service not found", field="service_id")
-        plan = planning.plan_for(slot.starts_at, timedelta(minutes=slot.duration_min), now)
-        appointment = await Appointment.create(
-            slot_id=slot.id,
-            active_slot_id=slot.id,
-            client_id=client.id,
-            psychologist_id=psychologist.id,
+        appointment = await book_locked(
+            client,
+            slot_id,
+            bookable(client_id, now, require_own_hold=require_own_hold),
+            initiator,
             service_id=service_id,
             ticket_id=ticket_id,
-            status=AppointmentStatus.CONFIRMED
-            if plan.confirmed_on_booking
-            else AppointmentStatus.NEW,
-            confirmed=plan.confirmed_on_booking,
-            confirmed_at=now if plan.confirmed_on_booking else None,
-            starts_at=slot.starts_at,
-            duration_min=slot.duration_min,
             auto_assigned=auto_assigned,
-            created_by=initiator.actor,
-            price=service.price if service else psychologist.min_price,
             meeting_link=meeting_link,
+            now=now,
         )
-        if ticket_id is not None:
-            await Ticket.filter(id=ticket_id).update(
-                status=TicketStatus.ASSIGNED, psychologist_id=psychologist.id
-            )
-        await planning.write_events(appointment, plan.events)
-        # The managers hear of it from the event runner: off this request, and never lost.
-        await ScheduledEvent.create(
-            appointment_id=appointment.id, kind=EventKind.MANAGER_ALERT, due_at=now
-        )
-        await audit.record(
-            initiator, "appointment.created", "appointment", appointment.id, slot_id=slot.id
-        )
-        await notify_sides(
-            appointment, client, psychologist, "booked", initiator=initiator, now=now
-        )
+        if appointment is None:
+            raise await refuse_unavailable(slot_id, client_id, now)
     await appointment_changed("appointment.created", appointment.id)
+    return appointment
+
+
+async def book_locked(
+    client: Client,
+    slot_id: int,
+    available: Q,
+    initiator: Initiator,
+    *,
+    service_id: int | None = None,
+    ticket_id: int | None = None,
+    auto_assigned: bool = False,
+    meeting_link: str = "",
+    series_id: int | None = None,
+    now: datetime,
+) -> Appointment | None:
+    """Inside the caller's transaction (the client's row locked): take the slot if it is
+    still `available` and write the appointment with its events, messages and audit row;
+    None when the slot was not available. The caller announces the change after commit."""
+    taken = await Slot.filter(Q(id=slot_id, starts_at__gt=now) & available).update(
+        status=SlotStatus.BOOKED, held_by_id=None, held_until=None
+    )
+    if not taken:
+        return None
+    slot = await Slot.get(id=slot_id)
+    psychologist = await Psychologist.get(id=slot.psychologist_id)
+    service = None
+    if service_id is not None:
+        service = await Service.filter(id=service_id, is_active=True).first()
+        if service is None:
+            raise NotFound("service not found", field="service_id")
+    plan = planning.plan_for(slot.starts_at, timedelta(minutes=slot.duration_min), now)
+    appointment = await Appointment.create(
+        slot_id=slot.id,
+        active_slot_id=slot.id,
+        client_id=client.id,
+        psychologist_id=psychologist.id,
+        service_id=service_id,
+        ticket_id=ticket_id,
+        series_id=series_id,
+        status=AppointmentStatus.CONFIRMED if plan.confirmed_on_booking else AppointmentStatus.NEW,
+        confirmed=plan.confirmed_on_booking,
+        confirmed_at=now if plan.confirmed_on_booking else None,
+        starts_at=slot.starts_at,
+        duration_min=slot.duration_min,
+        auto_assigned=auto_assigned,
+        created_by=initiator.actor,
+        price=service.price if service else psychologist.min_price,
+        meeting_link=meeting_link,
+    )
+    if ticket_id is not None:
+        await Ticket.filter(id=ticket_id).update(
+            status=TicketStatus.ASSIGNED, psychologist_id=psychologist.id
+        )
+    await planning.write_events(appointment, plan.events)
+    # The managers hear of it from the event runner: off this request, and never lost.
+    await ScheduledEvent.create(
+        appointment_id=appointment.id, kind=EventKind.MANAGER_ALERT, due_at=now
+    )
+    await audit.record(
+        initiator, "appointment.created", "appointment", appointment.id, slot_id=slot.id
+    )
+    await notify_sides(appointment, client, psychologist, "booked", initiator=initiator, now=now)
     return appointment
 
 
@@ -376,7 +422,7 @@ async def reschedule(
             )
         ).update(status=SlotStatus.BOOKED, held_by_id=None, held_until=None)
         if not taken:
-            raise await _refuse_unavailable(new_slot_id, appointment.client_id, now)
+            raise await refuse_unavailable(new_slot_id, appointment.client_id, now)
         old_slot_id, old_starts_at = appointment.active_slot_id, appointment.starts_at
         if old_slot_id is not None:
             await Slot.filter(id=old_slot_id).update(status=SlotStatus.FREE)

@@ -45,6 +45,15 @@ class CardService:
 
 
 @dataclass(frozen=True, slots=True)
+class CardSeries:
+    """The weekly series a card is one of: its `number`-th session by time, of `count`."""
+
+    id: int
+    number: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class AppointmentCard:
     """An appointment with its client, psychologist and service, as the board shows it."""
 
@@ -63,6 +72,11 @@ class AppointmentCard:
     updated_at: datetime
     cancelled_at: datetime | None
     late_cancel: bool  # the client cancelled it within LATE_CANCEL_HOURS of the start
+    series: CardSeries | None  # one of a weekly series, if it is
+
+    @property
+    def series_id(self) -> int | None:
+        return None if self.series is None else self.series.id
 
     @property
     def allowed_statuses(self) -> tuple[AppointmentStatus, ...]:
@@ -84,7 +98,14 @@ SELECT a.id, a.status, a.starts_at, a.duration_min,
        p.id, p.name,
        s.id, s.name, s.price, s.duration_min,
        a.meeting_link, a.confirmed, a.created_by, a.price, a.created_at, a.updated_at,
-       a.cancelled_at, a.late_cancel
+       a.cancelled_at, a.late_cancel, a.series_id,
+       CASE WHEN a.series_id IS NULL THEN NULL ELSE (
+         SELECT COUNT(*) FROM appointments b WHERE b.series_id = a.series_id
+           AND (b.starts_at < a.starts_at OR (b.starts_at = a.starts_at AND b.id <= a.id))
+       ) END,
+       CASE WHEN a.series_id IS NULL THEN NULL ELSE (
+         SELECT COUNT(*) FROM appointments b WHERE b.series_id = a.series_id
+       ) END
 FROM appointments a
 JOIN clients c ON c.id = a.client_id
 JOIN psychologists p ON p.id = a.psychologist_id
@@ -109,7 +130,7 @@ def _card(row: Any) -> AppointmentCard:
         psychologist_id, psychologist_name,
         service_id, service_name, service_price, service_duration_min,
         meeting_link, confirmed, created_by, price, created_at, updated_at,
-        cancelled_at, late_cancel,
+        cancelled_at, late_cancel, series_id, series_number, series_count,
     ) = row  # fmt: skip
     return AppointmentCard(
         id=appointment_id,
@@ -131,6 +152,9 @@ def _card(row: Any) -> AppointmentCard:
         updated_at=instant(updated_at),
         cancelled_at=None if cancelled_at is None else instant(cancelled_at),
         late_cancel=bool(late_cancel),
+        series=None
+        if series_id is None
+        else CardSeries(series_id, int(series_number), int(series_count)),
     )
 
 

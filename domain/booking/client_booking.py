@@ -4,19 +4,23 @@ the client's and calls the booking core (domain.booking.appointments)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypeVar
 
 from db.enums import TicketStatus
-from db.models import Slot, Ticket
+from db.models import Appointment, Slot, Ticket
 from domain.audit import Initiator
-from domain.booking import appointments, reassignment, sessions
+from domain.booking import appointments, reassignment, series, sessions
 from domain.booking.choices import ChosenTime, chosen_time
+from domain.booking.series import BookedSeries
 from domain.booking.sessions import Session
 from domain.errors import DomainError, Forbidden, HoldRequired, NotFound
 from domain.tickets import leads
 from domain.timerules import MSK, format_slot, utcnow
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,33 @@ async def current_hold(client_id: int, slot_id: int, *, now: datetime | None = N
     return HeldTime(time, held_until)
 
 
+async def _under_new_request(
+    client_id: int,
+    slot_id: int,
+    queries: Sequence[str],
+    preferences: dict[str, object],
+    *,
+    now: datetime,
+    book: Callable[[int], Awaitable[T]],
+) -> T:
+    """`book(request_id)` under a new request (lead) of the client's for `queries`, opened for
+    the chosen time; a booking refused leaves no request."""
+    time = await chosen_time(slot_id)
+    request = await Ticket.create(
+        number=leads.new_ticket_number(now),
+        client_id=client_id,
+        queries=list(queries),
+        preferences=dict(preferences),
+        psychologists=[time.psychologist.name],
+        slots=[format_slot(time.starts_at, MSK)],
+    )
+    try:
+        return await book(request.id)
+    except DomainError:
+        await Ticket.filter(id=request.id, status=TicketStatus.OPEN).delete()
+        raise
+
+
 async def book_with_request(
     client_id: int,
     slot_id: int,
@@ -71,23 +102,56 @@ async def book_with_request(
     """Book the time the client holds under a new request (lead) of theirs for `queries`; at
     most `max_active` upcoming sessions (0: no limit). A booking refused leaves no request."""
     now = now or utcnow()
-    time = await chosen_time(slot_id)
-    request = await Ticket.create(
-        number=leads.new_ticket_number(now),
-        client_id=client_id,
-        queries=list(queries),
-        preferences=dict(preferences),
-        psychologists=[time.psychologist.name],
-        slots=[format_slot(time.starts_at, MSK)],
-    )
-    try:
-        booked = await appointments.book(
-            client_id, slot_id, initiator, ticket_id=request.id, max_active=max_active, now=now
+
+    async def book(request_id: int) -> Appointment:
+        return await appointments.book(
+            client_id, slot_id, initiator, ticket_id=request_id, max_active=max_active, now=now
         )
-    except DomainError:
-        await Ticket.filter(id=request.id, status=TicketStatus.OPEN).delete()
-        raise
+
+    booked = await _under_new_request(client_id, slot_id, queries, preferences, now=now, book=book)
     return await sessions.own_session(client_id, booked.id)
+
+
+@dataclass(frozen=True, slots=True)
+class BookedWeeks:
+    """A weekly series booked in the bot: its sessions by time, and the psychologist's local
+    days of the weeks skipped."""
+
+    series_id: int
+    sessions: tuple[Session, ...]
+    skipped: tuple[date, ...]
+
+
+async def book_series_with_request(
+    client_id: int,
+    slot_id: int,
+    queries: Sequence[str],
+    preferences: dict[str, object],
+    initiator: Initiator,
+    *,
+    weeks: int,
+    max_active: int,
+    now: datetime | None = None,
+) -> BookedWeeks:
+    """Book the held time and the same weekday and time for the next `weeks - 1` weeks
+    (domain.booking.series) under one new request of the client's for `queries`; the series
+    counts as one booking against `max_active`."""
+    now = now or utcnow()
+
+    async def book(request_id: int) -> BookedSeries:
+        return await series.book_series(
+            client_id,
+            slot_id,
+            weeks,
+            initiator,
+            ticket_id=request_id,
+            max_active=max_active,
+            now=now,
+        )
+
+    made = await _under_new_request(client_id, slot_id, queries, preferences, now=now, book=book)
+    booked = [await sessions.own_session(client_id, i) for i in made.appointment_ids]
+    return BookedWeeks(made.series_id, tuple(booked), made.skipped)
 
 
 async def move_own(

@@ -27,6 +27,7 @@ class Session:
     meeting_link: str
     lead_number: str | None
     queries: tuple[str, ...]
+    series_id: int | None = None  # one of a weekly series, if it is
 
     @property
     def active(self) -> bool:
@@ -56,6 +57,7 @@ def _session(appointment: Appointment) -> Session:
         meeting_link=appointment.meeting_link,
         lead_number=ticket.number if ticket is not None else None,
         queries=tuple(ticket.queries) if ticket is not None else (),
+        series_id=appointment.series_id,
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from db.enums import Actor, ManagerRole
-from db.models import Branch, Manager, Service, SlotRule
+from db.models import Branch, Manager, Series, Service, SlotRule
 from domain.audit import Initiator
 from domain.booking import appointments
 from domain.people.psychologists import hash_secret
@@ -44,6 +44,7 @@ class World:
     psychologist_id: int  # the first
     client_telegram_id: int
     psychologist_telegram_id: int
+    series_id: int  # the first client's weekly series with the first psychologist
     headers: dict[str, dict[str, str]]
     texts: dict[str, str]  # times and dates as the routes take them
 
@@ -63,6 +64,7 @@ async def build_world(api: Api) -> World:
     )
     branch = await Branch.create(name="Онлайн")
     service = await Service.create(name="Сессия", price=3000, duration_min=50)
+    weekly = await Series.create(client=client, psychologist=first, weeks=2)
     # Roles are read from the database: the manager and the admin are real staff rows.
     manager = await Manager.create(telegram_id=7001, role=ManagerRole.MANAGER)
     await Manager.create(telegram_id=7002, role=ManagerRole.ADMIN)
@@ -84,6 +86,7 @@ async def build_world(api: Api) -> World:
         psychologist_id=first.id,
         client_telegram_id=client.telegram_id,
         psychologist_telegram_id=first.telegram_id,
+        series_id=weekly.id,
         headers={
             "anonymous": {},
             "client": api.auth(Actor.CLIENT, client.telegram_id),

@@ -196,6 +196,12 @@ MATRIX: dict[tuple[str, str], Call] = {
         json={"slot_id": "{free_slot_id}"},
         path="/api/v1/appointments/{appointment_id}/reschedule",
     ),
+    # the rest of a weekly series: its own client, or staff; to another client it is missing
+    ("POST", "/api/v1/series/{id}/cancel"): Call(
+        {**STAFF_ONLY, "client": 200, "other_client": 404, "manager": 200, "admin": 200},
+        json={},
+        path="/api/v1/series/{series_id}/cancel",
+    ),
     ("POST", "/api/v1/appointments/manual"): Call(
         {**STAFF_ONLY, "manager": 201, "admin": 201},
         json={"phone": "+79990000010", "name": "Олег", "slot_id": "{free_slot_id}"},

@@ -9,19 +9,22 @@ from datetime import datetime
 from aiohttp import web
 
 from db.enums import Actor, ClientSource
-from domain.booking import appointments, board, client_booking, ownership
+from domain.booking import appointments, board, client_booking, ownership, series
 from domain.booking.availability import available_slots_until
+from domain.booking.series import BookedSeries
 from domain.entities import Client
 from domain.errors import NotFound
 from domain.people import clients
 from webapp.api.schemas import (
     AppointmentList,
     AppointmentOut,
+    BookedOut,
     BookIn,
     CancelIn,
     HoldOut,
     ManualBookIn,
     RescheduleIn,
+    SeriesOut,
     SlotList,
     SlotsQuery,
     StatusIn,
@@ -43,7 +46,7 @@ AVAILABLE_DAYS = 28
 CLIENT = Actor.CLIENT.value
 
 
-async def _own_client(principal: Principal) -> Client:
+async def own_client(principal: Principal) -> Client:
     client = await clients.by_telegram_id(principal.telegram_id)
     if client is None:
         raise ForbiddenRole("register first: share your phone number with the bot")
@@ -52,13 +55,19 @@ async def _own_client(principal: Principal) -> Client:
 
 async def _caller_client(request: web.Request) -> tuple[Principal, Client]:
     principal = require_role(request, CLIENT)
-    return principal, await _own_client(principal)
+    return principal, await own_client(principal)
 
 
 async def _answer(appointment_id: int, status: int = 200) -> web.Response:
     with wire_fields(appointment_id="id"):
         card = await board.load(appointment_id)
     return model_answer(AppointmentOut, card, status=status)
+
+
+async def series_answer(booked: BookedSeries) -> web.Response:
+    cards = [await board.load(appointment_id) for appointment_id in booked.appointment_ids]
+    answer = {"series_id": booked.series_id, "appointments": cards, "skipped": booked.skipped}
+    return model_answer(SeriesOut, answer, status=201)
 
 
 @routes.get("/api/v1/slots/available")
@@ -105,10 +114,14 @@ async def hold_slot(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/appointments")
 @documented(
-    "Book a slot (free, or held by the caller); the card lands in the «Новые» column",
+    "Book a slot (free, or held by the caller); the card lands in the «Новые» column. With "
+    "`weeks` (2 to 12) a weekly series: the slot and the psychologist's free slots at the same "
+    "local weekday and time for the next weeks-1 weeks, all at once; a week without one is "
+    "skipped and named in `skipped`; the answer is then a SeriesOut. A series counts as one "
+    "booking against MAX_ACTIVE_BOOKINGS",
     body=BookIn,
     responses={
-        201: AppointmentOut,
+        201: BookedOut,
         404: "no such slot or service",
         409: "held by another client or booked, or the caller has MAX_ACTIVE_BOOKINGS "
         "upcoming sessions already (error booking_limit, with the limit)",
@@ -119,13 +132,26 @@ async def hold_slot(request: web.Request) -> web.Response:
 async def create_appointment(request: web.Request) -> web.Response:
     principal, client = await _caller_client(request)
     body = await parse_body(request, BookIn)
+    max_active = request.config_dict[SERVICES].settings.max_active_bookings
+    if body.weeks is not None:
+        return await series_answer(
+            await series.book_series(
+                client.id,
+                body.slot_id,
+                body.weeks,
+                principal.initiator(),
+                service_id=body.service_id,
+                require_own_hold=False,
+                max_active=max_active,
+            )
+        )
     appointment = await appointments.book(
         client.id,
         body.slot_id,
         principal.initiator(),
         service_id=body.service_id,
         require_own_hold=False,
-        max_active=request.config_dict[SERVICES].settings.max_active_bookings,
+        max_active=max_active,
     )
     return await _answer(appointment.id, status=201)
 
@@ -190,7 +216,7 @@ async def cancel_appointment(request: web.Request) -> web.Response:
     with wire_fields(appointment_id="id"):
         if principal.role == Actor.CLIENT:
             await client_booking.cancel_own(
-                (await _own_client(principal)).id,
+                (await own_client(principal)).id,
                 appointment_id,
                 principal.initiator(),
                 reason=body.reason,
@@ -220,7 +246,7 @@ async def reschedule(request: web.Request) -> web.Response:
     body = await parse_body(request, RescheduleIn)
     with wire_fields(appointment_id="id"):
         if principal.role == Actor.CLIENT:
-            client = await _own_client(principal)
+            client = await own_client(principal)
             if not await ownership.owns(client.id, appointment_id):
                 # the same answer as a missing one: another's appointment is not revealed
                 raise NotFound("appointment not found", field="appointment_id")

@@ -278,6 +278,13 @@ class HoldOut(BaseModel):
 class BookIn(Strict):
     slot_id: int = required_id()
     service_id: int | None = optional_id()
+    weeks: int | None = Field(
+        default=None,
+        ge=2,
+        le=12,
+        description="book a weekly series: this slot and the same weekday and time of the "
+        "psychologist for the next weeks-1 weeks (the answer is then a SeriesOut)",
+    )
 
 
 class ClientRef(BaseModel):
@@ -292,6 +299,15 @@ class ClientRef(BaseModel):
 class PsychologistRef(BaseModel):
     id: int
     name: str
+
+
+class SeriesRef(BaseModel):
+    """The weekly series an appointment is one of: its `number`-th session by time, of
+    `count` booked."""
+
+    id: int
+    number: int
+    count: int
 
 
 class ServiceRef(BaseModel):
@@ -323,6 +339,8 @@ class AppointmentOut(BaseModel):
         description="the client cancelled it LATE_CANCEL_HOURS (24 by default) or less before "
         "the start; staff and automatic cancels never are"
     )
+    series: SeriesRef | None = Field(description="the weekly series it is one of, if any")
+    series_id: int | None = Field(description="the weekly series it is one of; null if none")
 
 
 class AppointmentList(RootModel[list[AppointmentOut]]):
@@ -523,3 +541,35 @@ async def cached_answer(
 
     body = await request.app[READ_CACHE].answer(key, encoded)
     return web.Response(body=body, content_type="application/json", charset="utf-8")
+
+
+# --- weekly series
+
+
+class SeriesOut(BaseModel):
+    """A weekly series booked: its sessions by time, and the psychologist's local days of the
+    weeks skipped (no free time at that weekday and time)."""
+
+    series_id: int
+    appointments: list[AppointmentOut]
+    skipped: list[date]
+
+
+class BookedOut(RootModel[AppointmentOut | SeriesOut]):
+    """The appointment booked; with `weeks`, the series booked."""
+
+
+class SeriesCancelIn(Strict):
+    from_date: date | None = Field(
+        default=None,
+        alias="from",
+        description="the psychologist's local day from which on the sessions are cancelled; "
+        "by default every one still to come",
+    )
+
+
+class SeriesCancelOut(BaseModel):
+    """The sessions of the series cancelled now, by time (earlier ones stay)."""
+
+    series_id: int
+    cancelled: list[int]

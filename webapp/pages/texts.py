@@ -23,6 +23,8 @@ SCRIPT_TEXTS = {
         "The client has blocked the bot: messages do not reach them. Call them instead."
     ),
     "booked_by_manager": N_("Booked by a manager"),
+    "series": N_("Series"),
+    "series_place": N_("Weekly series, {number} of {count}"),
     "move_refused": N_("The card cannot move there: {reason}"),
     "move_to": N_("Move to"),
     "cancel_confirm": N_("Cancel the session of {name} on {when}? The client is told at once."),

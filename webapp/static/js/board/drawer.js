@@ -8,7 +8,7 @@ import { detail, el, externalLink } from "../dom.js";
 import { formatTime } from "../format.js";
 import { backCloses, haptic } from "../telegram.js";
 import { clientCardSection, clientTime, mskTime, refreshCard } from "./client_card.js";
-import { board, cancelConfirmed, cardAppointment, onPlaced, place } from "./kanban.js";
+import { board, cancelConfirmed, cardAppointment, onPlaced, place, seriesText } from "./kanban.js";
 
 const drawer = document.getElementById("drawer");
 
@@ -43,6 +43,7 @@ export function openDrawer(appointment) {
       detail(t("when"), el("span", { class: "when" }, mskTime(appointment.starts_at, WHEN),
         theirs ? el("span", { class: "client-time" }, ` · ${theirs}`) : null)),
       detail(t("status"), t(`status_${appointment.status}`)),
+      detail(t("series"), seriesText(appointment.series)),
       detail(t("confirmed"), appointment.confirmed ? t("yes") : t("no")),
       detail(t("psychologist"), appointment.psychologist.name),
       detail(t("service"), appointment.service && appointment.service.name),

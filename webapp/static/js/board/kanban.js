@@ -23,6 +23,15 @@ export function onPlaced(follower) {
   followers.push(follower);
 }
 
+/* "Weekly series, 3 of 6" for a card of a series (null otherwise); the drawer says it too. */
+export const seriesText = (series) =>
+  series ? t("series_place", { number: series.number, count: series.count }) : null;
+
+function seriesBadge(series) {
+  if (!series) return null;
+  return el("span", { class: "badge series", title: seriesText(series) }, "↻");
+}
+
 function renderCard(appointment) {
   const client = appointment.client;
   return el("article", {
@@ -42,7 +51,8 @@ function renderCard(appointment) {
         : null,
       appointment.created_by === "manager" || appointment.created_by === "admin"
         ? el("span", { class: "badge", title: t("booked_by_manager") }, "☎")
-        : null),
+        : null,
+      seriesBadge(appointment.series)),
   );
 }
 
