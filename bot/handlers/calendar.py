@@ -17,7 +17,7 @@ from bot.keyboards.common import home_keyboard
 from bot.views import show
 from domain.booking import calendar
 from domain.errors import DomainError
-from domain.people.profiles import ClientProfile, PsychologistProfile
+from domain.people.profiles import ClientProfile
 from domain.values import Actor
 from services import Services
 
@@ -68,37 +68,34 @@ def _feed_text(url: str) -> str:
     ).format(url=url)
 
 
-async def _feed_url(role: Actor, telegram_id: int | None, services: Services) -> str:
+async def _feed_text_for(role: Actor, telegram_id: int, services: Services) -> str:
     settings = services.settings
-    return await calendar.feed_link(
-        role, telegram_id or 0, settings.jwt_secret.get_secret_value(), settings.base_url
+    url = await calendar.feed_link(
+        role, telegram_id, settings.jwt_secret.get_secret_value(), settings.base_url
     )
+    return _feed_text(url)
 
 
-async def on_client_feed(
-    callback: CallbackQuery, client: ClientProfile, services: Services
-) -> None:
-    url = await _feed_url(Actor.CLIENT, client.telegram_id, services)
-    await show(callback, (_feed_text(url), home_keyboard()))
+async def on_client_feed(callback: CallbackQuery, services: Services) -> None:
+    text = await _feed_text_for(Actor.CLIENT, callback.from_user.id, services)
+    await show(callback, (text, home_keyboard()))
 
 
-async def on_psychologist_feed(
-    callback: CallbackQuery, psychologist: PsychologistProfile, services: Services
-) -> None:
-    url = await _feed_url(Actor.PSYCHOLOGIST, psychologist.telegram_id, services)
-    await show(callback, (_feed_text(url), home_keyboard()))
+async def on_psychologist_feed(callback: CallbackQuery, services: Services) -> None:
+    text = await _feed_text_for(Actor.PSYCHOLOGIST, callback.from_user.id, services)
+    await show(callback, (text, home_keyboard()))
 
 
-async def cmd_client_calendar(message: Message, client: ClientProfile, services: Services) -> None:
-    url = await _feed_url(Actor.CLIENT, client.telegram_id, services)
-    await message.answer(_feed_text(url), reply_markup=home_keyboard())
+async def cmd_client_calendar(message: Message, services: Services) -> None:
+    if message.from_user is not None:
+        text = await _feed_text_for(Actor.CLIENT, message.from_user.id, services)
+        await message.answer(text, reply_markup=home_keyboard())
 
 
-async def cmd_psychologist_calendar(
-    message: Message, psychologist: PsychologistProfile, services: Services
-) -> None:
-    url = await _feed_url(Actor.PSYCHOLOGIST, psychologist.telegram_id, services)
-    await message.answer(_feed_text(url), reply_markup=home_keyboard())
+async def cmd_psychologist_calendar(message: Message, services: Services) -> None:
+    if message.from_user is not None:
+        text = await _feed_text_for(Actor.PSYCHOLOGIST, message.from_user.id, services)
+        await message.answer(text, reply_markup=home_keyboard())
 
 
 def router() -> Router:

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from db.models import Appointment, Client
 from tests.harness.bot_users import Person, free_times_of, register
+from tests.harness.bots import TOKEN
 from tests.harness.builders import make_bookable_psychologist
 
 
@@ -43,6 +44,17 @@ async def test_the_booked_session_comes_as_an_ics_file(
     assert event.decoded("DTEND") == appointment.starts_at + timedelta(hours=1)
     assert str(event["SUMMARY"]) == "Session with Maria Ivanova"
     assert str(event["STATUS"]) == "CONFIRMED"
+
+    # another client's session is no file for her
+    boris = person("en", "Boris")
+    await register(boris)
+    # (a modified client sends any data, whether the message has such a button or not)
+    update = boris.emulator.send_callback_query(
+        TOKEN, boris.id, f"ics:{appointment.id}", boris.last()
+    )
+    answer = await boris.emulator.wait_for_callback_answer(str(update["callback_query"]["id"]))
+    assert answer["text"] == "This session is not in your list any more."
+    assert not any("document" in message for message in boris.emulator.sent(boris.id))
 
 
 async def test_the_feed_address_for_a_client_and_a_psychologist(
