@@ -148,7 +148,8 @@ async def feed(token: str, host: str, *, now: datetime | None = None) -> bytes:
     now = now or utcnow()
     hashed = _hash(token)
     client = await Client.filter(calendar_token_hash=hashed).first()
-    psychologist = await Psychologist.filter(calendar_token_hash=hashed).first()
+    # a deactivated psychologist's feed ends with their access: it names clients
+    psychologist = await Psychologist.filter(calendar_token_hash=hashed, is_active=True).first()
     if client is not None:
         side, language, owner = Side.CLIENT, client.language, {"client_id": client.id}
     elif psychologist is not None:

@@ -131,6 +131,11 @@ async def test_a_psychologists_feed_names_each_client_by_first_name(api: Api) ->
     assert events[_uid(one)]["summary"] == "Сессия с клиентом Ольга"
     assert events[_uid(two)]["summary"] == "Сессия с клиентом Иван"
 
+    # deactivated, the psychologist's feed ends with their access
+    url = (await (await api.http.get(LINK, headers=headers)).json())["url"]
+    await Psychologist.filter(id=psychologist.id).update(is_active=False)
+    assert (await api.http.get(urlsplit(url).path)).status == 404
+
 
 async def test_the_link_is_for_clients_and_psychologists_only(api: Api) -> None:
     assert (await api.http.get(LINK)).status == 401
