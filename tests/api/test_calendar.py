@@ -62,6 +62,7 @@ def _events(calendar: Calendar) -> dict[str, dict]:
     return {
         str(event["UID"]): {
             "start": event.decoded("DTSTART"),
+            "in_utc": event["DTSTART"].to_ical().endswith(b"Z"),
             "end": event.decoded("DTEND"),
             "summary": str(event["SUMMARY"]),
             "status": str(event["STATUS"]),
@@ -102,6 +103,7 @@ async def test_a_clients_feed_holds_exactly_its_sessions_of_the_window(api: Api)
     assert events[_uid(soon)]["summary"] == "Сессия с психологом Анна Смирнова"
     assert events[_uid(soon)]["url"] == "https://meet.example/r"
     assert events[_uid(soon)]["start"] == soon.starts_at
+    assert all(event["in_utc"] for event in events.values())
     assert events[_uid(soon)]["end"] == soon.starts_at + timedelta(hours=1)
     assert events[_uid(cancelled)]["sequence"] > events[_uid(soon)]["sequence"]
 
