@@ -36,6 +36,7 @@ class Menu(StrEnum):
     TICKETS = "tickets"
     BROWSER = "browser"  # a one-time link to the board in a plain browser
     HELP = "help"
+    CALENDAR = "cal"  # the address of one's calendar feed
 
 
 class MenuCb(CallbackData, prefix="m"):
@@ -146,3 +147,9 @@ class InviteCb(CallbackData, prefix="iv"):
     """An admin's choice of whom to invite."""
 
     role: InviteRole
+
+
+class CalendarFileCb(CallbackData, prefix="ics"):
+    """A booked session of the client, asked for as an .ics file."""
+
+    appointment_id: Id
