@@ -64,6 +64,7 @@ from sandbox.chat import Persona, setup_sandbox_chat
 from services import Services, connect_redis
 from webapp import read_cache
 from webapp.app import create_app
+from webapp.conference_providers import google_calendar
 
 log = logging.getLogger("main")
 SHUTDOWN_TIMEOUT_S = 3.0
@@ -157,7 +158,9 @@ async def background(services: Services) -> AsyncIterator[None]:
     settings = services.settings
     assert services.bot is not None
     links = EventLinks(
-        preparation_url=settings.preparation_url, admin_ids=frozenset(settings.admin_ids)
+        preparation_url=settings.preparation_url,
+        admin_ids=frozenset(settings.admin_ids),
+        calendar=google_calendar(settings),
     )
     async with (
         Scheduler(

@@ -36,6 +36,7 @@ class Menu(StrEnum):
     TICKETS = "tickets"
     BROWSER = "browser"  # a one-time link to the board in a plain browser
     HELP = "help"
+    CALENDAR = "cal"  # the address of one's calendar feed
 
 
 class MenuCb(CallbackData, prefix="m"):
@@ -172,4 +173,9 @@ class SeriesCancelCb(CallbackData, prefix="sx"):
 
     action: SeriesCancelAction
     series_id: Id
+
+
+class CalendarFileCb(CallbackData, prefix="ics"):
+    """A booked session of the client, asked for as an .ics file."""
+
     appointment_id: Id

@@ -68,6 +68,7 @@ class EventKind(StrEnum):
     SESSION_REMINDER = "session_reminder"
     REVIEW_REQUEST = "review_request"
     MANAGER_ALERT = "manager_alert"  # a new booking, told to the managers (not planned)
+    CALENDAR_SYNC = "calendar_sync"  # the Google Calendar event follows a move or a cancel
 
 
 class EventState(StrEnum):

@@ -3,7 +3,9 @@
 Zoom: Server-to-Server OAuth (account credentials), the account's upcoming meetings are checked
 for a time conflict or a recurring meeting, then a scheduled meeting is created.
 Google Meet: a Calendar event with `conferenceData`, authorised by a service-account JWT
-(RS256) exchanged for an access token. Every base URL is a setting.
+(RS256) exchanged for an access token; the same access moves and deletes that event when the
+session moves or is cancelled (`google_calendar`, for the due-event runner). Every base URL is
+a setting.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import jwt
 
 from config import Settings
 from domain.booking.conference import (
+    CalendarEvents,
     ConferenceProvider,
     Meeting,
     MeetingRequest,
@@ -39,6 +42,16 @@ ZOOM_MAX_PAGES = 10
 GOOGLE_SCOPE = "https://www.googleapis.com/auth/calendar"
 GOOGLE_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 GOOGLE_ASSERTION_TTL_S = 3600
+# What Google answers for an event that was deleted (410) or never was (404).
+GOOGLE_GONE = frozenset({404, 410})
+GOOGLE_ERRORS = (
+    aiohttp.ClientError,
+    TimeoutError,
+    ValueError,
+    TypeError,
+    KeyError,
+    jwt.PyJWTError,
+)
 
 
 def _iso_utc(instant: datetime) -> str:
@@ -133,13 +146,10 @@ class ZoomProvider:
         return Meeting(self.name, link, meeting_id=str(data.get("id", "")))
 
 
-class GoogleMeetProvider:
-    name = "google_meet"
+class _GoogleCalendarApi:
+    """A service account's access to the calendar GOOGLE_CALENDAR_ID."""
 
-    def __init__(
-        self, session: aiohttp.ClientSession, settings: Settings, account: dict[str, Any]
-    ) -> None:
-        self._session = session
+    def __init__(self, settings: Settings, account: dict[str, Any]) -> None:
         self._settings = settings
         self._account = account
 
@@ -158,8 +168,8 @@ class GoogleMeetProvider:
             headers={"kid": self._account.get("private_key_id", "")},
         )
 
-    async def _token(self) -> str:
-        async with self._session.post(
+    async def _authorization(self, session: aiohttp.ClientSession) -> dict[str, str]:
+        async with session.post(
             self._settings.google_token_url,
             data={"grant_type": GOOGLE_GRANT, "assertion": self._assertion()},
         ) as response:
@@ -167,18 +177,31 @@ class GoogleMeetProvider:
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise ProviderFailed("google token: no access token")
-        return token
+        return {"Authorization": f"Bearer {token}"}
 
-    async def create(self, request: MeetingRequest) -> Meeting:
+    def _events_url(self, event_id: str = "") -> str:
         settings = self._settings
         url = (
             f"{settings.google_api_base.rstrip('/')}/calendars/"
             f"{quote(settings.google_calendar_id, safe='')}/events"
         )
+        return f"{url}/{quote(event_id, safe='')}" if event_id else url
+
+
+class GoogleMeetProvider(_GoogleCalendarApi):
+    name = "google_meet"
+
+    def __init__(
+        self, session: aiohttp.ClientSession, settings: Settings, account: dict[str, Any]
+    ) -> None:
+        super().__init__(settings, account)
+        self._session = session
+
+    async def create(self, request: MeetingRequest) -> Meeting:
         try:
-            headers = {"Authorization": f"Bearer {await self._token()}"}
+            headers = await self._authorization(self._session)
             async with self._session.post(
-                url,
+                self._events_url(),
                 params={"conferenceDataVersion": "1"},
                 headers=headers,
                 json={
@@ -197,14 +220,7 @@ class GoogleMeetProvider:
                 },
             ) as response:
                 data = await _json(response, "google calendar event")
-        except (
-            aiohttp.ClientError,
-            TimeoutError,
-            ValueError,
-            TypeError,
-            KeyError,
-            jwt.PyJWTError,
-        ) as exc:
+        except GOOGLE_ERRORS as exc:
             raise ProviderFailed(f"google: {exc!r}") from exc
         conference = data.get("conferenceData") or {}
         video = [
@@ -221,6 +237,42 @@ class GoogleMeetProvider:
             meeting_id=str(conference.get("conferenceId", "")),
             calendar_meeting_id=str(data.get("id", "")),
         )
+
+
+class GoogleCalendar(_GoogleCalendarApi):
+    """The Meet links' events (domain CalendarEvents): `events.patch` and `events.delete`,
+    each call in a session of its own (the due-event runner calls now and then)."""
+
+    async def _call(self, method: str, event_id: str, body: dict[str, Any] | None) -> bool:
+        """Whether the event was there; ProviderFailed on any other failure."""
+        what = f"google calendar {method.lower()} {event_id}"
+        try:
+            async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
+                headers = await self._authorization(session)
+                async with session.request(
+                    method, self._events_url(event_id), headers=headers, json=body
+                ) as response:
+                    if response.status in GOOGLE_GONE:
+                        return False
+                    if response.status >= 300:
+                        text = (await response.text())[:200]
+                        raise ProviderFailed(f"{what}: HTTP {response.status} {text}")
+                    return True
+        except GOOGLE_ERRORS as exc:
+            raise ProviderFailed(f"{what}: {exc!r}") from exc
+
+    async def move(self, event_id: str, start: datetime, end: datetime) -> bool:
+        return await self._call(
+            "PATCH",
+            event_id,
+            {
+                "start": {"dateTime": _iso_utc(start), "timeZone": "UTC"},
+                "end": {"dateTime": _iso_utc(end), "timeZone": "UTC"},
+            },
+        )
+
+    async def remove(self, event_id: str) -> bool:
+        return await self._call("DELETE", event_id, None)
 
 
 def _service_account(path: str) -> dict[str, Any] | None:
@@ -248,3 +300,11 @@ async def provider_chain(settings: Settings) -> AsyncIterator[list[ConferencePro
             if account is not None:
                 chain.append(GoogleMeetProvider(session, settings, account))
         yield chain
+
+
+def google_calendar(settings: Settings) -> CalendarEvents | None:
+    """The calendar the Meet links' events live in; None when no Google account is set."""
+    if not settings.google_service_account_file:
+        return None
+    account = _service_account(settings.google_service_account_file)
+    return None if account is None else GoogleCalendar(settings, account)

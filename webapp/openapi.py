@@ -9,6 +9,7 @@ valid is taken, what it calls invalid is refused.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -51,6 +52,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
 # 32-bit in the database, and webapp.api.schemas.path_id refuses others (400 naming it).
 _RECORD_ID = {"type": "integer", "minimum": 1, "maximum": RECORD_ID_MAX}
 _NUMERIC_SEGMENT = "\\d+)"
+# what aiohttp matches for a `{name}` segment without an expression of its own
+_DEFAULT_SEGMENT = "[^{}/]+"
 
 
 @dataclass(frozen=True)
@@ -89,22 +92,44 @@ def documented(
     return attach
 
 
+def _segment_pattern(source: str, name: str) -> str | None:
+    """The regular expression a route gives its `{name:...}` segment, if not aiohttp's default
+    (anything but a slash)."""
+    start = source.find(f"(?P<{name}>")
+    if start < 0:
+        return None
+    body_start = start + len(f"(?P<{name}>")
+    depth, index = 0, body_start
+    while index < len(source):
+        char = source[index]
+        if char == "\\":  # an escaped character is no bracket
+            index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                body = source[body_start:index]
+                return None if body == _DEFAULT_SEGMENT else body
+            depth -= 1
+        index += 1
+    return None
+
+
 def _path_parameters(route: web.AbstractRoute) -> list[dict[str, Any]]:
     info = route.resource.get_info() if route.resource else {}
     pattern = info.get("pattern")
     source = pattern.pattern if pattern is not None else ""
-    names = [part[1:-1] for part in (info.get("formatter") or "").split("/") if part[:1] == "{"]
-    return [
-        {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "schema": dict(_RECORD_ID)
-            if f"(?P<{name}>{_NUMERIC_SEGMENT}" in source or name == "id" or name.endswith("_id")
-            else {"type": "string"},
-        }
-        for name in names
-    ]
+    names = re.findall(r"\{(\w+)\}", info.get("formatter") or "")
+    parameters = []
+    for name in names:
+        schema: dict[str, Any] = {"type": "string"}
+        segment = _segment_pattern(source, name)
+        if f"(?P<{name}>{_NUMERIC_SEGMENT}" in source or name == "id" or name.endswith("_id"):
+            schema = dict(_RECORD_ID)
+        elif segment is not None:
+            schema["pattern"] = f"^{segment}$"
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return parameters
 
 
 def _query_parameters(model_schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from aiogram import Router
 
 from bot.handlers import (
     booking,
+    calendar,
     common,
     fallback,
     guide,
@@ -29,6 +30,7 @@ def get_routers() -> list[Router]:
         start.router(),
         timezone.router(),
         reviews.router(),
+        calendar.router(),
         booking.router(),
         series.router(),
         sessions.router(),

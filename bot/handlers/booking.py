@@ -26,6 +26,7 @@ from bot.callbacks import (
     WeekCb,
 )
 from bot.filters import OwnAppointment, RegisteredClient
+from bot.handlers import calendar
 from bot.keyboards.common import home_keyboard, menu_button
 from bot.states import Booking
 from bot.views import (
@@ -264,9 +265,9 @@ async def on_hold_refresh(
 
 async def complete(
     callback_data: HoldCb, client: ClientProfile, data: dict[str, Any], max_active: int
-) -> str:
+) -> tuple[str, int]:
     """Book (at most `max_active` upcoming sessions), move or switch as the mode says;
-    answers the text of the outcome."""
+    answers the text of the outcome and the session's id."""
     initiator = initiator_of(client)
     slot_id, appointment_id = callback_data.slot_id, callback_data.appointment_id
     if callback_data.mode == Mode.BOOK:
@@ -289,8 +290,8 @@ async def complete(
             "🎉 You are booked: {name}, {when} ({zone}).\n"
             "We will ask you to confirm the day before and send the video link before the "
             "session."
-        ).format(**moment)
-    return _("✅ Your session is now with {name}, {when} ({zone}).").format(**moment)
+        ).format(**moment), session.id
+    return _("✅ Your session is now with {name}, {when} ({zone}).").format(**moment), session.id
 
 
 async def on_hold_confirm(
@@ -303,14 +304,19 @@ async def on_hold_confirm(
     services: Services,
 ) -> None:
     try:
-        text = await complete(
+        text, appointment_id = await complete(
             callback_data, client, await state.get_data(), services.settings.max_active_bookings
         )
     except DomainError as error:
         await _refused(callback, callback_data, client, callback_answer, error)
         return
     await state.clear()
-    await show(callback, (text, home_keyboard(menu_button(_("🗂 My sessions"), Menu.SESSIONS))))
+    sessions_button = menu_button(_("🗂 My sessions"), Menu.SESSIONS)
+    if callback_data.mode == Mode.BOOK:  # a new session: offer it to the client's calendar
+        markup = home_keyboard(calendar.file_button(appointment_id), sessions_button)
+    else:
+        markup = home_keyboard(sessions_button)
+    await show(callback, (text, markup))
 
 
 def router() -> Router:

@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import AppointmentAction, AppointmentCb, Menu, MenuCb, Mode
 from bot.filters import OwnAppointment, RegisteredClient
 from bot.handlers.booking import initiator_of
-from bot.keyboards.common import home_keyboard, menu_button
+from bot.keyboards.common import calendar_feed_button, home_keyboard, menu_button
 from bot.states import Cancelling
 from bot.views import (
     Screen,
@@ -61,6 +61,7 @@ async def sessions_screen(client: ClientProfile) -> Screen:
             )
         )
     builder.row(menu_button(_("📅 Book a session"), Menu.BOOK))
+    builder.row(calendar_feed_button())
     builder.row(menu_button(_("🏠 Main menu"), Menu.HOME))
     if not upcoming:
         return _("You have no upcoming sessions."), builder.as_markup()

@@ -55,6 +55,10 @@ def help_button() -> InlineKeyboardButton:
     return menu_button(_("❓ Help"), Menu.HELP)
 
 
+def calendar_feed_button() -> InlineKeyboardButton:
+    return menu_button(_("🔗 Calendar feed"), Menu.CALENDAR)
+
+
 def psychologist_menu(base_url: str, help_hand: bool) -> InlineKeyboardMarkup:
     """The schedule editor and the anketa (mini apps), then the bot's own screens."""
     builder = InlineKeyboardBuilder()
@@ -71,6 +75,7 @@ def psychologist_menu(base_url: str, help_hand: bool) -> InlineKeyboardMarkup:
     builder.row(menu_button(_("Today's sessions"), Menu.TODAY))
     builder.row(menu_button(_("Upcoming sessions"), Menu.UPCOMING))
     builder.row(menu_button(_("My anketa"), Menu.ANKETA))
+    builder.row(calendar_feed_button())
     if help_hand:
         builder.row(menu_button(_("🤝 Help-hand requests"), Menu.TICKETS))
     builder.row(menu_button(_("🌐 Language"), Menu.LANGUAGE), help_button())

@@ -374,6 +374,7 @@ async def _cancel_locked(
             status=SlotStatus.FREE, held_by_id=None, held_until=None
         )
     await planning.cancel_events(appointment.id, "appointment cancelled")
+    await planning.arm_calendar_sync(appointment, now)
     await audit.record(
         initiator,
         "appointment.cancelled",
@@ -447,6 +448,7 @@ async def reschedule(
             confirmed=appointment.confirmed,
         )
         await planning.write_events(appointment, plan.events)
+        await planning.arm_calendar_sync(appointment, now)
         await audit.record(
             initiator,
             "appointment.rescheduled",

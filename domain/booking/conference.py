@@ -3,7 +3,9 @@
 Providers are tried in order (Zoom, then Google Meet); a provider that is busy at that time
 (a conflicting or recurring meeting in its account) or fails hands over to the next; Jitsi,
 which needs no account, is the last resort. A session that already has a link keeps it, also
-after a reschedule.
+after a reschedule. A Google Meet link comes with a Google Calendar event, which follows the
+session: moved on a reschedule, removed on a cancel (the due-event runner does it through
+`CalendarEvents`, armed by `planning.arm_calendar_sync`).
 
 A meeting link is an http(s) URL wherever it comes from (a provider, an integration, a
 booking): it becomes a button in the bot and a link in the mini apps, where another scheme
@@ -20,11 +22,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from tortoise.transactions import in_transaction
+
 from db.models import Appointment, Psychologist
 from domain import audit
 from domain.audit import Initiator
+from domain.booking import planning
 from domain.changes import appointment_changed
 from domain.errors import InvalidInput
+from domain.statuses import ACTIVE
+from domain.timerules import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,19 @@ class ConferenceProvider(Protocol):
 
     async def create(self, request: MeetingRequest) -> Meeting:
         """Create the meeting; raise ProviderBusy or ProviderFailed to hand over to the next."""
+        ...
+
+
+class CalendarEvents(Protocol):
+    """The calendar that holds the sessions' events (Google Calendar, GOOGLE_CALENDAR_ID).
+    Both calls are idempotent; a failure raises ProviderFailed, to be tried again later."""
+
+    async def move(self, event_id: str, start: datetime, end: datetime) -> bool:
+        """Set the event's start and end; False when the event is gone from the calendar."""
+        ...
+
+    async def remove(self, event_id: str) -> bool:
+        """Delete the event; False when it was gone already."""
         ...
 
 
@@ -108,6 +128,18 @@ async def create_meeting(
     return jitsi_meeting()
 
 
+async def _follow_a_change_made_meanwhile(appointment_id: int, made_for: datetime) -> None:
+    """A session moved or cancelled while its calendar event was being made (before the event
+    was stored, so that change armed nothing): have the event follow it. Under the
+    appointment's lock, like the changes that arm it."""
+    async with in_transaction():
+        appointment = await Appointment.filter(id=appointment_id).select_for_update().first()
+        if appointment is not None and (
+            appointment.starts_at != made_for or appointment.status not in ACTIVE
+        ):
+            await planning.arm_calendar_sync(appointment, utcnow())
+
+
 async def ensure_link(
     appointment: Appointment,
     providers: Sequence[ConferenceProvider],
@@ -121,20 +153,20 @@ async def ensure_link(
     if appointment.meeting_link:
         return appointment, "existing"
     name = await Psychologist.filter(id=appointment.psychologist_id).values_list("name", flat=True)
-    meeting = await create_meeting(
-        providers,
-        MeetingRequest(
-            topic=f"Сессия: {name[0] if name else ''}".strip(),
-            starts_at=appointment.starts_at,
-            duration=timedelta(minutes=appointment.duration_min),
-            request_id=f"appointment-{appointment.id}",
-        ),
+    request = MeetingRequest(
+        topic=f"Сессия: {name[0] if name else ''}".strip(),
+        starts_at=appointment.starts_at,
+        duration=timedelta(minutes=appointment.duration_min),
+        request_id=f"appointment-{appointment.id}",
     )
+    meeting = await create_meeting(providers, request)
     stored = await Appointment.filter(id=appointment.id, meeting_link="").update(
         meeting_link=meeting.link,
         meeting_id=meeting.meeting_id,
         calendar_meeting_id=meeting.calendar_meeting_id,
     )
+    if stored and meeting.calendar_meeting_id:
+        await _follow_a_change_made_meanwhile(appointment.id, request.starts_at)
     await appointment.refresh_from_db()
     if stored:
         await audit.record(

@@ -1,6 +1,7 @@
 """Planned events of an appointment: the confirmation chain, the session
 reminder and the review request. Written in the transaction of the booking; a cancel cancels
-them, a reschedule moves them.
+them, a reschedule moves them. A move or a cancel of a session with a Google Calendar event
+also arms the event that brings the calendar along.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ class Plan:
     confirmed_on_booking: bool
 
 
-# The kinds a plan arms from the session's time; a new booking's manager alert is not one.
-PLANNED = frozenset(EventKind) - {EventKind.MANAGER_ALERT}
+# The kinds a plan arms from the session's time; a new booking's manager alert and the
+# calendar's following of a change are not.
+PLANNED = frozenset(EventKind) - {EventKind.MANAGER_ALERT, EventKind.CALENDAR_SYNC}
 
 
 def plan_for(
@@ -100,3 +102,30 @@ async def cancel_events(
     if kinds is not None:
         query = query.filter(kind__in=list(kinds))
     return await query.update(state=EventState.CANCELLED, outcome=reason[:300])
+
+
+async def arm_calendar_sync(appointment: Appointment, now: datetime) -> None:
+    """In the transaction of a move or a cancel: have the runner bring the appointment's
+    calendar event to what the appointment is when it runs (moved, or removed). One row per
+    appointment, re-armed on each change; nothing without a calendar event.
+
+    A run in flight (running, its lease not over) may have read the appointment before this
+    change: the re-armed run waits for its lease to end, so its call to the calendar cannot
+    overtake that older one's.
+    """
+    if not appointment.calendar_meeting_id:
+        return
+    row = await ScheduledEvent.filter(
+        appointment_id=appointment.id, kind=EventKind.CALENDAR_SYNC
+    ).first()
+    if row is None:
+        await ScheduledEvent.create(
+            appointment_id=appointment.id, kind=EventKind.CALENDAR_SYNC, due_at=now
+        )
+        return
+    due_at = now
+    if row.state == EventState.RUNNING and row.claimed_until is not None:
+        due_at = max(now, row.claimed_until)
+    row.due_at, row.state, row.attempts = due_at, EventState.PENDING, 0
+    row.claimed_until, row.outcome, row.finished_at = None, "", None
+    await row.save()

@@ -26,6 +26,7 @@ from db.enums import AppointmentStatus, EventKind, EventState
 from db.models import Appointment, Client, Manager, Psychologist, ScheduledEvent
 from domain.audit import SYSTEM
 from domain.booking import appointments
+from domain.booking.conference import CalendarEvents
 from domain.booking.planning import MIN_TIME_TO_ANSWER
 from domain.errors import DomainError
 from domain.i18n import translate
@@ -53,10 +54,12 @@ Outcome = tuple[EventState, str]
 @dataclass(frozen=True, slots=True)
 class EventLinks:
     """What the events take from the settings, not from the data: the links their messages
-    carry, and the admins (ADMIN_IDS) told of new bookings with the managers."""
+    carry, the admins (ADMIN_IDS) told of new bookings with the managers, and the calendar
+    that holds the Meet links' events (None: no Google account is configured)."""
 
     preparation_url: str = ""
     admin_ids: frozenset[int] = frozenset()
+    calendar: CalendarEvents | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +336,28 @@ async def _auto_cancel(event: ScheduledEvent, now: datetime) -> Outcome:
     return EventState.DONE, "auto-cancelled"
 
 
+async def _calendar_sync(event: ScheduledEvent, calendar: CalendarEvents | None) -> Outcome:
+    """Bring the appointment's calendar event to what the appointment is now: removed when it
+    is cancelled, else at its start and end. The call to the calendar is made outside any
+    transaction; a change meanwhile re-arms the row, so this run's outcome is not recorded
+    and the next run reads the change."""
+    if calendar is None:
+        return EventState.DONE, "no calendar"
+    appointment = await Appointment.get(id=event.appointment_id)
+    event_id = appointment.calendar_meeting_id
+    if not event_id:
+        return EventState.DROPPED, "the appointment has no calendar event"
+    if appointment.status == AppointmentStatus.CANCELLED:
+        if await calendar.remove(event_id):
+            return EventState.DONE, "removed the calendar event"
+        return EventState.DONE, "the calendar event was gone already"
+    start = appointment.starts_at
+    end = start + timedelta(minutes=appointment.duration_min)
+    if not await calendar.move(event_id, start, end):
+        return EventState.DROPPED, "the calendar event is gone from the calendar"
+    return EventState.DONE, f"moved the calendar event to {start.isoformat()}"
+
+
 async def _run_message_event(event: ScheduledEvent, now: datetime, links: EventLinks) -> Outcome:
     async with in_transaction():
         # The appointment's row lock orders this run after (or before) a concurrent cancel,
@@ -363,6 +388,9 @@ async def _run_one(event_id: int, now: datetime, links: EventLinks) -> EventStat
             outcome = await _auto_cancel(event, now)
             if outcome[0] != EventState.PENDING:
                 await _finish(event, outcome, now)
+        elif event.kind == EventKind.CALENDAR_SYNC:
+            outcome = await _calendar_sync(event, links.calendar)
+            await _finish(event, outcome, now)
         else:
             outcome = await _run_message_event(event, now, links)
     except Exception as exc:

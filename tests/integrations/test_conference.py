@@ -1,11 +1,12 @@
 """/generate-conference-link and the provider chain, against stub Zoom and Google servers on
-loopback (their real HTTP protocols: Server-to-Server OAuth, service-account JWT)."""
+loopback (their real HTTP protocols: Server-to-Server OAuth, service-account JWT); the Google
+Calendar event of a Meet link following a reschedule or a cancel through the due events."""
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,12 +20,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
-from db.enums import Actor
-from db.models import Appointment, Slot
+from db.enums import Actor, EventKind, EventState
+from db.models import Appointment, ScheduledEvent, Slot
 from domain.audit import Initiator
 from domain.booking import appointments
+from domain.followup.events import RETRY_BACKOFF, EventLinks, run_due_events
+from domain.timerules import utcnow
 from tests.harness.builders import make_client
 from tests.harness.integrations import add_slots, fill_anketa, instant, next_monday, slot_at
+from webapp.conference_providers import google_calendar
 from webapp.keys import SERVICES
 
 BY_CLIENT = Initiator(Actor.CLIENT, source="test")
@@ -45,6 +49,12 @@ class Stubs:
     zoom_created: list[dict[str, Any]] = field(default_factory=list)
     google_claims: list[dict[str, Any]] = field(default_factory=list)
     google_events: list[dict[str, Any]] = field(default_factory=list)
+    google_patched: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    google_deleted: list[str] = field(default_factory=list)
+    # What Google answers to the next changes of an event, in turn (then 200 / 204).
+    google_change_answers: list[int] = field(default_factory=list)
+    # Run while Google makes an event: what happens to the session meanwhile.
+    meanwhile: Callable[[], Awaitable[object]] | None = None
 
 
 def _stub_app(stubs: Stubs) -> web.Application:
@@ -90,6 +100,8 @@ def _stub_app(stubs: Stubs) -> web.Application:
         assert request.headers["Authorization"] == "Bearer google-token"
         assert request.query["conferenceDataVersion"] == "1"
         stubs.google_events.append(await request.json())
+        if stubs.meanwhile is not None:
+            await stubs.meanwhile()
         return web.json_response(
             {
                 "id": "event-1",
@@ -100,6 +112,20 @@ def _stub_app(stubs: Stubs) -> web.Application:
                 },
             }
         )
+
+    @routes.patch("/google/calendar/v3/calendars/primary/events/{event_id}")
+    async def google_patch(request: web.Request) -> web.Response:
+        assert request.headers["Authorization"] == "Bearer google-token"
+        stubs.google_patched.append((request.match_info["event_id"], await request.json()))
+        status = stubs.google_change_answers.pop(0) if stubs.google_change_answers else 200
+        return web.json_response({"id": request.match_info["event_id"]}, status=status)
+
+    @routes.delete("/google/calendar/v3/calendars/primary/events/{event_id}")
+    async def google_delete(request: web.Request) -> web.Response:
+        assert request.headers["Authorization"] == "Bearer google-token"
+        stubs.google_deleted.append(request.match_info["event_id"])
+        status = stubs.google_change_answers.pop(0) if stubs.google_change_answers else 204
+        return web.Response(status=status)
 
     app = web.Application()
     app.add_routes(routes)
@@ -273,6 +299,8 @@ async def test_jitsi_with_nothing_configured_and_the_link_is_kept(
     await appointments.reschedule(appointment.id, later.id, BY_CLIENT)
     moved = await _link(web_client, token_headers, later.id)
     assert (moved["provider"], moved["meeting_link"]) == ("existing", first["meeting_link"])
+    # A Jitsi room has no calendar event to follow the move.
+    assert not await ScheduledEvent.filter(kind=EventKind.CALENDAR_SYNC).exists()
     other = await _link(web_client, token_headers, (await _second_booking(web_client)))
     assert other["meeting_link"] != first["meeting_link"]
 
@@ -306,3 +334,149 @@ async def test_conference_link_refuses_bad_input_unknown_bookings_and_no_token(
         assert answer.status == status, body
         assert (await answer.json()).get("field") == named, body
     assert (await Appointment.get(slot_id=slot_id)).meeting_link == ""
+
+
+def _utc(instant: datetime) -> dict[str, str]:
+    return {"dateTime": instant.strftime("%Y-%m-%dT%H:%M:%SZ"), "timeZone": "UTC"}
+
+
+async def _meet_session(
+    web_client: TestClient, headers: dict[str, str], stubs: Stubs
+) -> tuple[Appointment, EventLinks]:
+    """A booked session with a Meet link (Zoom is down), and the due events' links as the
+    composition root makes them from the settings."""
+    slot_id, _ = await _booked_slot(web_client, headers)
+    stubs.zoom_oauth_status = 500
+    assert (await _link(web_client, headers, slot_id))["calendar_meeting_id"] == "event-1"
+    settings = web_client.app[SERVICES].settings
+    return await Appointment.get(slot_id=slot_id), EventLinks(calendar=google_calendar(settings))
+
+
+async def _move(appointment: Appointment, now: datetime) -> Slot:
+    later = await Slot.create(
+        psychologist_id=appointment.psychologist_id,
+        starts_at=appointment.starts_at + timedelta(hours=3),
+        duration_min=50,
+    )
+    await appointments.reschedule(appointment.id, later.id, BY_CLIENT, now=now)
+    return later
+
+
+async def _sync(appointment: Appointment) -> tuple[EventState, str]:
+    row = await ScheduledEvent.get(appointment_id=appointment.id, kind=EventKind.CALENDAR_SYNC)
+    return row.state, row.outcome
+
+
+async def test_a_moved_session_moves_its_google_event_once(
+    web_client: TestClient, token_headers: dict[str, str], stubs: Stubs
+) -> None:
+    appointment, links = await _meet_session(web_client, token_headers, stubs)
+    now = utcnow()
+    later = await _move(appointment, now)
+
+    await run_due_events(now=now, links=links)
+    await run_due_events(now=now + timedelta(minutes=10), links=links)
+
+    ends = later.starts_at + timedelta(minutes=50)
+    assert stubs.google_patched == [
+        ("event-1", {"start": _utc(later.starts_at), "end": _utc(ends)})
+    ]
+    assert stubs.google_deleted == []
+    assert await _sync(appointment) == (
+        EventState.DONE,
+        f"moved the calendar event to {later.starts_at.isoformat()}",
+    )
+
+
+async def test_a_cancelled_session_removes_its_google_event_once(
+    web_client: TestClient, token_headers: dict[str, str], stubs: Stubs
+) -> None:
+    appointment, links = await _meet_session(web_client, token_headers, stubs)
+    now = utcnow()
+    # Moved, then cancelled before the runner came by: the event is only removed.
+    await _move(appointment, now)
+    await appointments.cancel(appointment.id, BY_CLIENT, now=now)
+
+    await run_due_events(now=now, links=links)
+    await run_due_events(now=now + timedelta(minutes=10), links=links)
+
+    assert (stubs.google_patched, stubs.google_deleted) == ([], ["event-1"])
+    assert await _sync(appointment) == (EventState.DONE, "removed the calendar event")
+
+
+async def test_a_google_failure_is_retried_after_the_backoff(
+    web_client: TestClient, token_headers: dict[str, str], stubs: Stubs
+) -> None:
+    appointment, links = await _meet_session(web_client, token_headers, stubs)
+    now = utcnow()
+    later = await _move(appointment, now)
+    stubs.google_change_answers = [500]
+
+    await run_due_events(now=now, links=links)
+    assert len(stubs.google_patched) == 1
+    state, outcome = await _sync(appointment)
+    assert state == EventState.RUNNING and "HTTP 500" in outcome
+    await run_due_events(now=now + RETRY_BACKOFF - timedelta(seconds=1), links=links)
+    assert len(stubs.google_patched) == 1
+
+    await run_due_events(now=now + RETRY_BACKOFF, links=links)
+    await run_due_events(now=now + RETRY_BACKOFF * 4, links=links)
+
+    assert [event for event, _ in stubs.google_patched] == ["event-1", "event-1"]
+    assert stubs.google_patched[1][1]["start"] == _utc(later.starts_at)
+    assert (await _sync(appointment))[0] == EventState.DONE
+
+
+async def test_an_event_already_gone_from_google_counts_as_removed(
+    web_client: TestClient, token_headers: dict[str, str], stubs: Stubs
+) -> None:
+    appointment, links = await _meet_session(web_client, token_headers, stubs)
+    stubs.google_change_answers = [410]
+    now = utcnow()
+    await appointments.cancel(appointment.id, BY_CLIENT, now=now)
+
+    await run_due_events(now=now, links=links)
+    await run_due_events(now=now + RETRY_BACKOFF * 4, links=links)
+
+    assert stubs.google_deleted == ["event-1"]
+    assert await _sync(appointment) == (EventState.DONE, "the calendar event was gone already")
+
+
+async def test_without_google_settings_the_event_is_done_with_nothing_sent(
+    web_client: TestClient, token_headers: dict[str, str], stubs: Stubs
+) -> None:
+    appointment, _ = await _meet_session(web_client, token_headers, stubs)
+    settings = web_client.app[SERVICES].settings
+    settings.google_service_account_file = ""
+    links = EventLinks(calendar=google_calendar(settings))
+    assert links.calendar is None
+    now = utcnow()
+    await _move(appointment, now)
+
+    await run_due_events(now=now, links=links)
+
+    assert (stubs.google_patched, stubs.google_deleted) == ([], [])
+    assert await _sync(appointment) == (EventState.DONE, "no calendar")
+
+
+async def test_a_session_moved_while_its_event_was_made_moves_the_event_too(
+    web_client: TestClient, token_headers: dict[str, str], stubs: Stubs
+) -> None:
+    slot_id, starts = await _booked_slot(web_client, token_headers)
+    stubs.zoom_oauth_status = 500
+    appointment = await Appointment.get(slot_id=slot_id)
+    now = utcnow()
+    later: list[Slot] = []
+
+    async def reschedule() -> None:
+        later.append(await _move(appointment, now))
+
+    stubs.meanwhile = reschedule
+    await _link(web_client, token_headers, slot_id)
+    [event] = stubs.google_events
+    assert event["start"] == _utc(starts)
+
+    settings = web_client.app[SERVICES].settings
+    await run_due_events(now=utcnow(), links=EventLinks(calendar=google_calendar(settings)))
+    [(_, patch)] = stubs.google_patched
+    assert patch["start"] == _utc(later[0].starts_at)

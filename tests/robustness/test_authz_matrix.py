@@ -273,6 +273,14 @@ MATRIX: dict[tuple[str, str], Call] = {
         editor(200, other_secret=200),
         json={"date": "{next_week_day}", "start": "10:00", "end": "12:00"},
     ),
+    # calendar feeds: the address for a client or a psychologist; the feed itself needs no
+    # token but the one in its address, and an unknown one is missing for everybody
+    ("GET", "/api/v1/calendar/link"): Call(
+        {**STAFF_ONLY, "client": 200, "other_client": 200, "psychologist": 200}
+    ),
+    ("GET", "/api/v1/calendar/feeds/{token}.ics"): Call(
+        statuses(404), path="/api/v1/calendar/feeds/" + "A" * 43 + ".ics"
+    ),
     # the psychologist's own anketa: by JWT only (the secret is the outside form's link)
     ("GET", "/api/v1/editor/profile"): Call(editor(200, other_secret=401)),
     ("PUT", "/api/v1/editor/profile"): Call(

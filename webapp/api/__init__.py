@@ -1,5 +1,5 @@
 """/api/v1: auth, catalogue, booking, board, live updates, import and reports;
-staff administration; the client card."""
+staff administration; the client card; calendar feeds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from webapp.api import (
     auth,
     board,
     booking,
+    calendar,
     catalogue,
     client_card,
     live,
@@ -21,6 +22,17 @@ from webapp.api import (
 
 def setup(app: web.Application) -> None:
     """Add every /api/v1 route and the live hub to `app`."""
-    for module in (auth, catalogue, booking, series, board, client_card, system, staff, me):
+    for module in (
+        auth,
+        catalogue,
+        booking,
+        series,
+        board,
+        client_card,
+        system,
+        staff,
+        me,
+        calendar,
+    ):
         app.add_routes(module.routes)
     live.setup(app)
