@@ -157,7 +157,8 @@ class Manager(Model):
 
 class SlotRule(Model):
     """A weekly recurring free time: every `weekday` at `minute` (of the day) in `timezone`.
-    Its slots are made ahead by a job; removing the rule leaves the slots it made."""
+    Its slots are made ahead by a job; removing the rule takes its future free slots and
+    leaves the booked, held and past ones."""
 
     id = fields.IntField(primary_key=True)
     psychologist: fields.ForeignKeyRelation[Psychologist] = fields.ForeignKeyField(
@@ -181,7 +182,11 @@ class Slot(Model):
     )
     # The weekly rule that made it, if any.
     rule: fields.ForeignKeyNullableRelation[SlotRule] = fields.ForeignKeyField(
-        "models.SlotRule", related_name="slots", null=True, on_delete=fields.SET_NULL
+        "models.SlotRule",
+        related_name="slots",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     starts_at = fields.DatetimeField()
     duration_min = fields.SmallIntField(default=60)
@@ -253,7 +258,11 @@ class Appointment(Model):
     )
     # One of a weekly series booked at once, if it is.
     series: fields.ForeignKeyNullableRelation["Series"] = fields.ForeignKeyField(
-        "models.Series", related_name="appointments", null=True, on_delete=fields.SET_NULL
+        "models.Series",
+        related_name="appointments",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     status = fields.CharEnumField(AppointmentStatus, max_length=10, default=AppointmentStatus.NEW)
     starts_at = fields.DatetimeField()  # copy of the slot's, so board queries need no join
