@@ -173,6 +173,7 @@ class SeriesCancelCb(CallbackData, prefix="sx"):
 
     action: SeriesCancelAction
     series_id: Id
+    appointment_id: Id
 
 
 class CalendarFileCb(CallbackData, prefix="ics"):
