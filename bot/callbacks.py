@@ -146,3 +146,17 @@ class InviteCb(CallbackData, prefix="iv"):
     """An admin's choice of whom to invite."""
 
     role: InviteRole
+
+
+class WaitlistAction(StrEnum):
+    JOIN = "join"  # show the windows to wait in
+    WINDOW = "win"  # join with the window `value` (a WaitWindow)
+    TAKE = "take"  # take the offer `value`
+    LEAVE = "leave"  # leave the entry `value`
+    LIST = "list"  # the client's entries
+
+
+class WaitlistCb(CallbackData, prefix="wl"):
+    action: WaitlistAction
+    value: Id = 0
+    psychologist_id: Id = 0  # 0: any psychologist who works with the request

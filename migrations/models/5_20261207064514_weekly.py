@@ -54,14 +54,12 @@ WITHDRAWN: withdrawn */,
     CONSTRAINT "uid_waitlist_of_entry_i_662b6d" UNIQUE ("entry_id", "slot_id")
 ) /* A freed or new slot offered to one waiting client, theirs alone until `expires_at`. */;
 CREATE INDEX IF NOT EXISTS "idx_waitlist_of_outcome_72194d" ON "waitlist_offers" ("outcome", "expires_at");
-        ALTER TABLE "appointments" ADD "series_id" INT;
+        ALTER TABLE "appointments" ADD "series_id" INT REFERENCES "series" ("id") ON DELETE SET NULL;
         ALTER TABLE "clients" ADD "calendar_token_hash" VARCHAR(64);
         ALTER TABLE "psychologists" ADD "calendar_token_hash" VARCHAR(64);
-        ALTER TABLE "slots" ADD "rule_id" INT;
-        ALTER TABLE "appointments" ADD CONSTRAINT "fk_appointm_series_0fa9de92" FOREIGN KEY ("series_id") REFERENCES "series" ("id") ON DELETE SET NULL;
+        ALTER TABLE "slots" ADD "rule_id" INT REFERENCES "slot_rules" ("id") ON DELETE SET NULL;
         CREATE UNIQUE INDEX "uid_clients_calenda_593f1e" ON "clients" ("calendar_token_hash");
-        CREATE UNIQUE INDEX "uid_psychologis_calenda_142412" ON "psychologists" ("calendar_token_hash");
-        ALTER TABLE "slots" ADD CONSTRAINT "fk_slots_slot_rul_2bfc8748" FOREIGN KEY ("rule_id") REFERENCES "slot_rules" ("id") ON DELETE SET NULL;""",
+        CREATE UNIQUE INDEX "uid_psychologis_calenda_142412" ON "psychologists" ("calendar_token_hash");""",
     "postgres": """
         CREATE TABLE IF NOT EXISTS "series" (
     "id" SERIAL NOT NULL PRIMARY KEY,
@@ -128,10 +126,8 @@ COMMENT ON TABLE "waitlist_offers" IS 'A freed or new slot offered to one waitin
 
 DOWNGRADE = {
     "sqlite": """
-        ALTER TABLE "slots" DROP FOREIGN KEY "fk_slots_slot_rul_2bfc8748";
         DROP INDEX IF EXISTS "uid_psychologis_calenda_142412";
         DROP INDEX IF EXISTS "uid_clients_calenda_593f1e";
-        ALTER TABLE "appointments" DROP FOREIGN KEY "fk_appointm_series_0fa9de92";
         ALTER TABLE "appointments" DROP COLUMN "series_id";
         ALTER TABLE "clients" DROP COLUMN "calendar_token_hash";
         ALTER TABLE "psychologists" DROP COLUMN "calendar_token_hash";
