@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from webapp.api import auth, board, booking, catalogue, client_card, live, me, staff, system
+from webapp.api import (
+    auth,
+    board,
+    booking,
+    catalogue,
+    client_card,
+    live,
+    me,
+    staff,
+    system,
+    waitlist,
+)
 
 
 def setup(app: web.Application) -> None:
     """Add every /api/v1 route and the live hub to `app`."""
-    for module in (auth, catalogue, booking, board, client_card, system, staff, me):
+    for module in (auth, catalogue, booking, board, client_card, system, staff, me, waitlist):
         app.add_routes(module.routes)
     live.setup(app)
