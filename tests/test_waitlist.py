@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from db.enums import Actor, AppointmentStatus, OfferOutcome, SlotStatus, WaitlistState
-from db.models import Outbox, Slot, Ticket, WaitlistEntry, WaitlistOffer
+from db.models import Appointment, Outbox, Slot, Ticket, WaitlistEntry, WaitlistOffer
 from domain.audit import Initiator
 from domain.booking import appointments, waitlist, waitlist_offers
 from domain.booking.waitlist import Window
@@ -103,7 +103,8 @@ async def test_a_taken_offer_books_through_the_clients_hold() -> None:
         )
     booked = await waitlist_offers.take_offer(client_id, offer.id, BY_CLIENT, now=NOW + minutes(3))
 
-    assert (booked.slot_id, booked.client_id, booked.status) == (
+    appointment = await Appointment.get(id=booked.id)
+    assert (appointment.slot_id, appointment.client_id, booked.status) == (
         slot.id,
         client_id,
         AppointmentStatus.NEW,

@@ -15,6 +15,7 @@ from bot.handlers import (
     sessions,
     start,
     timezone,
+    waitlist,
 )
 
 
@@ -29,6 +30,7 @@ def get_routers() -> list[Router]:
         timezone.router(),
         reviews.router(),
         booking.router(),
+        waitlist.router(),
         sessions.router(),
         help_hand.router(),
         psychologist.router(),

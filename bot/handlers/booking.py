@@ -33,6 +33,7 @@ from bot.views import (
     card,
     first_week_with_slots,
     hold_screen,
+    join_button,
     show,
     slot_problem,
     typed,
@@ -45,6 +46,7 @@ from bot.views import (
 from domain.audit import Initiator
 from domain.booking import appointments, choices, client_booking
 from domain.booking.client_booking import HeldTime
+from domain.booking.sessions import Session
 from domain.errors import DomainError, HoldRequired
 from domain.people.profiles import ClientProfile
 from domain.values import Actor
@@ -140,7 +142,7 @@ async def on_price(
                     "No psychologist has free times for this request at this price right now. "
                     "Please try another price, or come back a bit later."
                 ),
-                home_keyboard(menu_button(_("📅 Start again"), Menu.BOOK)),
+                home_keyboard(join_button(0), menu_button(_("📅 Start again"), Menu.BOOK)),
             ),
         )
         return
@@ -278,19 +280,29 @@ async def complete(
         session = await client_booking.switch_own(client.id, appointment_id, slot_id, initiator)
     else:
         session = await client_booking.move_own(client.id, appointment_id, slot_id, initiator)
+    if callback_data.mode == Mode.BOOK:
+        return booked_text(session, client)
+    return _("✅ Your session is now with {name}, {when} ({zone}).").format(
+        **_moment(session, client)
+    )
+
+
+def _moment(session: Session, client: ClientProfile) -> dict[str, str]:
     tz = zone_of(client)
-    moment = {
+    return {
         "name": session.psychologist.name,
         "when": when(session.starts_at, tz),
         "zone": zone_label(tz),
     }
-    if callback_data.mode == Mode.BOOK:
-        return _(
-            "🎉 You are booked: {name}, {when} ({zone}).\n"
-            "We will ask you to confirm the day before and send the video link before the "
-            "session."
-        ).format(**moment)
-    return _("✅ Your session is now with {name}, {when} ({zone}).").format(**moment)
+
+
+def booked_text(session: Session, client: ClientProfile) -> str:
+    """What a client reads once a new session is booked."""
+    return _(
+        "🎉 You are booked: {name}, {when} ({zone}).\n"
+        "We will ask you to confirm the day before and send the video link before the "
+        "session."
+    ).format(**_moment(session, client))
 
 
 async def on_hold_confirm(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from tortoise.expressions import Q
 
@@ -71,6 +72,30 @@ class Place:
     position: int | None  # None once out of line (booked, cancelled)
     created_at: datetime
     offer: OpenOffer | None
+
+
+class Preset(StrEnum):
+    """The windows the bot offers in one tap: the next two weeks, at any time, on weekday
+    evenings, or at weekends."""
+
+    ANY = "any"
+    EVENINGS = "evenings"
+    WEEKENDS = "weekends"
+
+
+PRESET_DAYS = 14
+EVENING = (18 * 60, 22 * 60)
+
+
+def preset_window(preset: Preset, zone: str, now: datetime) -> Window:
+    """The preset's window from today in the client's zone."""
+    today = now.astimezone(client_zone(zone)).date()
+    last = today + timedelta(days=PRESET_DAYS)
+    if preset == Preset.EVENINGS:
+        return Window(today, last, (0, 1, 2, 3, 4), *EVENING)
+    if preset == Preset.WEEKENDS:
+        return Window(today, last, (5, 6))
+    return Window(today, last)
 
 
 def window_of(entry: WaitlistEntry) -> Window:

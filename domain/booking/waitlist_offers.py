@@ -23,9 +23,10 @@ from tortoise.transactions import in_transaction
 
 from db import dialect
 from db.enums import OfferOutcome, SlotStatus, WaitlistState
-from db.models import Appointment, Client, Slot, WaitlistEntry, WaitlistOffer
+from db.models import Client, Slot, WaitlistEntry, WaitlistOffer
 from domain.audit import Initiator
-from domain.booking import appointments
+from domain.booking import appointments, sessions
+from domain.booking.sessions import Session
 from domain.booking.waitlist import close_offers_of, window_of
 from domain.changes import data_changed
 from domain.errors import Conflict, DomainError, NotFound
@@ -248,7 +249,7 @@ async def take_offer(
     *,
     max_active: int = 0,
     now: datetime | None = None,
-) -> Appointment:
+) -> Session:
     """Book the offered slot the client holds (the usual hold -> book); OfferClosed once the
     offer is over. Another's offer: NotFound."""
     now = now or utcnow()
@@ -274,4 +275,4 @@ async def take_offer(
         raise
     await WaitlistEntry.filter(id=offer.entry_id).update(state=WaitlistState.BOOKED)
     await close_offers_of(offer.entry_id, client_id, OfferOutcome.WITHDRAWN)
-    return appointment
+    return await sessions.own_session(client_id, appointment.id)
