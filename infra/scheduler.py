@@ -85,6 +85,7 @@ class Scheduler:
         event_tick_s: float = 15.0,
         links: EventLinks | None = None,
         waitlist_offer_min: int = 15,
+        max_active_bookings: int = 0,
     ) -> None:
         self.links = links or EventLinks()
         self.jobs = {job.name: job for job in jobs}
@@ -92,6 +93,7 @@ class Scheduler:
         self._guard = TickGuard(redis)
         self._event_tick_s = event_tick_s
         self._waitlist_offer_min = waitlist_offer_min
+        self._max_active_bookings = max_active_bookings
         self._running: dict[str, asyncio.Lock] = {name: asyncio.Lock() for name in self.jobs}
         self._crons: list[aiocron.Cron] = []
         self._loop_task: asyncio.Task[None] | None = None
@@ -170,7 +172,9 @@ class Scheduler:
             except Exception:
                 log.exception("the due-event runner failed; it runs again next tick")
             try:
-                if await waitlist_offers.run_pass(self._waitlist_offer_min):
+                if await waitlist_offers.run_pass(
+                    self._waitlist_offer_min, max_active=self._max_active_bookings
+                ):
                     self._signals.outbox.announce()
             except Exception:
                 log.exception("the waitlist pass failed; it runs again next tick")

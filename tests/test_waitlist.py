@@ -234,3 +234,17 @@ async def test_two_passes_at_once_make_one_offer_per_slot_and_entry() -> None:
     first_round = await WaitlistOffer.filter(offered_at=NOW).values_list("entry_id", flat=True)
     assert sorted(first_round) == line[:3]
     assert await WaitlistOffer.all().count() == 9
+
+
+async def test_a_client_who_may_book_no_more_waits() -> None:
+    psychologist = await make_psychologist()
+    first, second = await _line(2, psychologist.id)
+    busy = (await WaitlistEntry.get(id=first)).client_id
+    booked = await make_slot(psychologist, hours_ahead=400)
+    await appointments.book(busy, booked.id, BY_CLIENT, require_own_hold=False, now=NOW)
+    slot = await make_slot(psychologist, hours_ahead=30)
+
+    await waitlist_offers.run_pass(OFFER_MIN, max_active=1, now=NOW)
+
+    assert await _open_offers() == [(second, slot.id)]
+    assert (await WaitlistEntry.get(id=first)).state == WaitlistState.WAITING

@@ -29,7 +29,7 @@ from domain.booking import appointments, sessions
 from domain.booking.sessions import Session
 from domain.booking.waitlist import close_offers_of, window_of
 from domain.changes import data_changed
-from domain.errors import Conflict, DomainError, NotFound
+from domain.errors import BookingLimitReached, Conflict, DomainError, NotFound
 from domain.i18n import N_, translate
 from domain.messaging.buttons import waitlist_offer_keyboard
 from domain.messaging.outbox import enqueue
@@ -133,11 +133,18 @@ class _Lost(Exception):
     """Another runner was first: the transaction is rolled back."""
 
 
-async def _hold_for(entry: WaitlistEntry, slot_id: int, now: datetime, until: datetime) -> bool:
+async def _hold_for(
+    entry: WaitlistEntry, slot_id: int, now: datetime, until: datetime, max_active: int
+) -> bool:
     """Hold the slot for the entry's client and mark the entry offered; False when the client
-    is busy (another runner works on them, or they hold a time already: the entry waits)."""
+    is busy (another runner works on them, they hold a time already, or they could not book
+    one more session: the entry waits)."""
     client = await _locked(Client.filter(id=entry.client_id)).first()
     if client is None or await Slot.exists(held_by_id=client.id, held_until__gt=now):
+        return False
+    try:
+        await appointments.check_booking_limit(client.id, max_active, now)
+    except BookingLimitReached:
         return False
     # A run-out hold still names its client, and a client owns one hold at most.
     await Slot.filter(held_by_id=client.id).update(
@@ -155,7 +162,7 @@ async def _hold_for(entry: WaitlistEntry, slot_id: int, now: datetime, until: da
 
 
 async def _offer_slot(
-    slot: Slot, line: Sequence[int], now: datetime, offer_minutes: int
+    slot: Slot, line: Sequence[int], now: datetime, offer_minutes: int, max_active: int
 ) -> int | None:
     """Offer the slot to the first entry of `line` (ids in order) that can have it; answers
     the offer's id, None when nobody got it."""
@@ -172,7 +179,7 @@ async def _offer_slot(
                 ).first()
                 if entry is None or await WaitlistOffer.exists(entry_id=entry_id, slot_id=slot.id):
                     continue
-                if not await _hold_for(entry, slot.id, now, until):
+                if not await _hold_for(entry, slot.id, now, until, max_active):
                     continue
                 offer = await WaitlistOffer.create(
                     entry_id=entry_id, slot_id=slot.id, offered_at=now, expires_at=until
@@ -209,9 +216,10 @@ async def _tell(offer: WaitlistOffer, entry: WaitlistEntry, slot: Slot, now: dat
     )
 
 
-async def offer_free_slots(now: datetime, offer_minutes: int) -> int:
+async def offer_free_slots(now: datetime, offer_minutes: int, max_active: int = 0) -> int:
     """Offer each free, unheld slot starting `OFFER_LEAD` or more from now to the first entry
-    in line it fits; answers how many offers were made."""
+    in line it fits whose client may book one more session (`max_active`, 0: no limit);
+    answers how many offers were made."""
     waiting = await WaitlistEntry.filter(
         state=WaitlistState.WAITING, date_to__gte=(now - timedelta(days=1)).date()
     ).order_by("created_at", "id")
@@ -230,16 +238,19 @@ async def offer_free_slots(now: datetime, offer_minutes: int) -> int:
     offered = 0
     for slot in slots:
         line = [entry.id for entry in waiting if _fits(entry, slot)]
-        if line and await _offer_slot(slot, line, now, offer_minutes) is not None:
+        if line and await _offer_slot(slot, line, now, offer_minutes, max_active) is not None:
             offered += 1
     return offered
 
 
-async def run_pass(offer_minutes: int, *, now: datetime | None = None) -> PassReport:
+async def run_pass(
+    offer_minutes: int, *, max_active: int = 0, now: datetime | None = None
+) -> PassReport:
     """One pass of the waitlist: offers past their time lapse, then free slots are offered."""
     now = now or utcnow()
     lapsed = await lapse_offers(now)
-    return PassReport(lapsed=lapsed, offered=await offer_free_slots(now, offer_minutes))
+    offered = await offer_free_slots(now, offer_minutes, max_active)
+    return PassReport(lapsed=lapsed, offered=offered)
 
 
 async def take_offer(
