@@ -14,9 +14,9 @@ from db.enums import Actor, AppointmentStatus, OfferOutcome, SlotStatus, Waitlis
 from db.models import Appointment, Outbox, Slot, Ticket, WaitlistEntry, WaitlistOffer
 from domain.audit import Initiator
 from domain.booking import appointments, waitlist, waitlist_offers
-from domain.booking.waitlist import Window
+from domain.booking.waitlist import Window, WindowRefused
 from domain.booking.waitlist_offers import OfferClosed
-from domain.errors import InvalidInput, NotFound
+from domain.errors import DomainError, NotFound
 from tests.harness.builders import NOW, make_client, make_psychologist, make_slot
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -208,10 +208,10 @@ async def test_a_window_to_wait_in_is_checked() -> None:
         "time_to": Window(today, today, (), 600, 540),
     }
     for field, window in bad.items():
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(DomainError) as refused:
             await waitlist.join(client.id, None, window, now=NOW)
         assert refused.value.field == field
-    with pytest.raises(InvalidInput) as too_far:
+    with pytest.raises(WindowRefused) as too_far:
         await waitlist.join(client.id, None, Window(today, today + timedelta(days=91)), now=NOW)
     assert too_far.value.field == "date_to"
 

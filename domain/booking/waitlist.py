@@ -18,7 +18,7 @@ from tortoise.expressions import Q
 from db.enums import OfferOutcome, SlotStatus, WaitlistState
 from db.models import Client, Psychologist, Slot, Ticket, WaitlistEntry, WaitlistOffer
 from domain.changes import data_changed
-from domain.errors import InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.timerules import client_zone, utcnow
 
 # How far ahead a client may wait for a time.
@@ -108,14 +108,22 @@ def window_of(entry: WaitlistEntry) -> Window:
     )
 
 
+class WindowRefused(Conflict):
+    """A window nobody can wait in: its days are past or too far ahead, or it ends before it
+    starts. A conflict with the clock or between two fields, not malformed input: each field
+    alone is well formed (the same request may have been taken yesterday)."""
+
+    code = "window_refused"
+
+
 def check_window(window: Window, today: date) -> None:
-    """InvalidInput naming the field when the window is not one to wait for."""
+    """WindowRefused naming the field when the window is not one to wait in."""
     if window.date_from < today:
-        raise InvalidInput("date_from is in the past", field="date_from")
+        raise WindowRefused("date_from is in the past", field="date_from")
     if window.date_to < window.date_from:
-        raise InvalidInput("date_to is before date_from", field="date_to")
+        raise WindowRefused("date_to is before date_from", field="date_to")
     if window.date_to > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise InvalidInput(f"date_to is more than {MAX_DAYS_AHEAD} days ahead", field="date_to")
+        raise WindowRefused(f"date_to is more than {MAX_DAYS_AHEAD} days ahead", field="date_to")
     if any(not 0 <= day <= 6 for day in window.weekdays):
         raise InvalidInput("weekdays are 0 (Monday) to 6 (Sunday)", field="weekdays")
     for name in ("minute_from", "minute_to"):
@@ -127,7 +135,7 @@ def check_window(window: Window, today: date) -> None:
         and window.minute_to is not None
         and window.minute_to < window.minute_from
     ):
-        raise InvalidInput("time_to is before time_from", field="time_to")
+        raise WindowRefused("time_to is before time_from", field="time_to")
 
 
 async def _client_queries(client_id: int) -> list[str]:

@@ -1,6 +1,6 @@
 """The waitlist over HTTP: join with a place in line, one's entries with their places and an
-open offer, leave, another's entry is missing, the staff's queue, and bad windows refused with
-the field named."""
+open offer, leave, another's entry is missing, the staff's queue; malformed input is a 400 and
+a window nobody can wait in a 409, each naming the field."""
 
 from __future__ import annotations
 
@@ -70,28 +70,37 @@ async def test_join_see_the_place_and_the_offer_then_leave(api: Api) -> None:
 
 async def test_bad_windows_are_refused_naming_the_field(api: Api) -> None:
     _, client = await api.client()
-    bad = {
-        "date_from": {"date_from": _days(-1), "date_to": _days(1)},
-        "date_to": {"date_from": _days(3), "date_to": _days(1)},
+    malformed = {
+        "date_from": {"date_from": "07.12.2026", "date_to": _days(1)},
+        "date_to": {"date_from": _days(0)},
         "weekdays": {"date_from": _days(0), "date_to": _days(1), "weekdays": [7]},
         "time_from": {"date_from": _days(0), "date_to": _days(1), "time_from": "25:00"},
+        "psychologist_id": {"date_from": _days(0), "date_to": _days(1), "psychologist_id": 0},
+    }
+    for field, body in malformed.items():
+        answer = await api.http.post(WAITLIST, json=body, headers=client)
+        assert answer.status == 400, field
+        assert (await answer.json())["field"].split(".")[0] == field
+    # Well-formed fields that make a window nobody can wait in: a conflict, the field named.
+    refused = {
+        "date_from": {"date_from": _days(-1), "date_to": _days(1)},
+        "date_to": {"date_from": _days(3), "date_to": _days(1)},
         "time_to": {
             "date_from": _days(0),
             "date_to": _days(1),
             "time_from": "18:00",
             "time_to": "09:00",
         },
-        "psychologist_id": {"date_from": _days(0), "date_to": _days(1), "psychologist_id": 0},
     }
-    for field, body in bad.items():
+    too_far = {"date_from": _days(0), "date_to": _days(120)}
+    for field, body in [*refused.items(), ("date_to", too_far)]:
         answer = await api.http.post(WAITLIST, json=body, headers=client)
-        assert answer.status == 400, field
-        assert (await answer.json())["field"].split(".")[0] == field
-    too_far = await api.http.post(
-        WAITLIST, json={"date_from": _days(0), "date_to": _days(120)}, headers=client
-    )
-    assert too_far.status == 400
-    assert (await too_far.json())["field"] == "date_to"
+        refusal = await answer.json()
+        assert (answer.status, refusal["error"], refusal["field"]) == (
+            409,
+            "window_refused",
+            field,
+        )
     missing = await api.http.post(
         WAITLIST,
         json={"date_from": _days(0), "date_to": _days(1), "psychologist_id": 999_999},

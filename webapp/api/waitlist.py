@@ -131,9 +131,10 @@ def _list(places: list[Place]) -> web.Response:
     body=WaitlistIn,
     responses={
         201: JoinedOut,
-        400: "a window not to wait for (in the past, ends before it starts, more than 90 days "
-        "ahead); the field is named",
+        400: "malformed input; the field is named",
         404: "no such psychologist",
+        409: "a window nobody can wait in (window_refused, the field named): date_from in the "
+        "past, date_to before date_from or more than 90 days ahead, time_to before time_from",
     },
     tags=TAGS,
     secured=True,
