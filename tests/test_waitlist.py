@@ -248,3 +248,14 @@ async def test_a_client_who_may_book_no_more_waits() -> None:
 
     assert await _open_offers() == [(second, slot.id)]
     assert (await WaitlistEntry.get(id=first)).state == WaitlistState.WAITING
+
+
+async def test_an_entry_whose_days_have_passed_leaves_the_line() -> None:
+    (entry_id,) = await _line(1)
+    await waitlist_offers.run_pass(OFFER_MIN, now=NOW + timedelta(days=15))
+    assert (
+        await WaitlistEntry.get(id=entry_id)
+    ).state == WaitlistState.WAITING  # 08.12 may run somewhere yet
+    await waitlist_offers.run_pass(OFFER_MIN, now=NOW + timedelta(days=16))
+    assert (await WaitlistEntry.get(id=entry_id)).state == WaitlistState.CANCELLED
+    assert await waitlist.queue() == []

@@ -222,7 +222,7 @@ async def offer_free_slots(now: datetime, offer_minutes: int, max_active: int = 
     answers how many offers were made."""
     waiting = await WaitlistEntry.filter(
         state=WaitlistState.WAITING, date_to__gte=(now - timedelta(days=1)).date()
-    ).order_by("created_at", "id")
+    ).order_by("created_at", "id")  # the last day may still run somewhere
     if not waiting:
         return 0
     last_day = max(entry.date_to for entry in waiting) + timedelta(days=2)
@@ -243,12 +243,20 @@ async def offer_free_slots(now: datetime, offer_minutes: int, max_active: int = 
     return offered
 
 
+async def _retire_past(now: datetime) -> None:
+    """Waiting entries whose last day has passed everywhere leave the line."""
+    await WaitlistEntry.filter(
+        state=WaitlistState.WAITING, date_to__lt=(now - timedelta(days=1)).date()
+    ).update(state=WaitlistState.CANCELLED)
+
+
 async def run_pass(
     offer_minutes: int, *, max_active: int = 0, now: datetime | None = None
 ) -> PassReport:
     """One pass of the waitlist: offers past their time lapse, then free slots are offered."""
     now = now or utcnow()
     lapsed = await lapse_offers(now)
+    await _retire_past(now)
     offered = await offer_free_slots(now, offer_minutes, max_active)
     return PassReport(lapsed=lapsed, offered=offered)
 
