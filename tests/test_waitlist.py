@@ -259,3 +259,15 @@ async def test_an_entry_whose_days_have_passed_leaves_the_line() -> None:
     await waitlist_offers.run_pass(OFFER_MIN, now=NOW + timedelta(days=16))
     assert (await WaitlistEntry.get(id=entry_id)).state == WaitlistState.CANCELLED
     assert await waitlist.queue() == []
+
+
+async def test_an_entry_whose_offered_slot_was_removed_waits_again() -> None:
+    psychologist = await make_psychologist()
+    (entry_id,) = await _line(1, psychologist.id)
+    slot = await make_slot(psychologist, hours_ahead=30)
+    await waitlist_offers.run_pass(OFFER_MIN, now=NOW)
+    await Slot.filter(id=slot.id).delete()  # its offer goes with it
+
+    await waitlist_offers.run_pass(OFFER_MIN, now=NOW + minutes(1))
+
+    assert (await WaitlistEntry.get(id=entry_id)).state == WaitlistState.WAITING

@@ -107,16 +107,30 @@ async def lapse_offers(now: datetime) -> int:
             offer.entry.client_id,
         ):
             closed += await _end_offer(offer.id, OfferOutcome.WITHDRAWN)
-    # An entry whose offered slot was deleted (its offer went with it) waits again.
-    with_open = WaitlistOffer.filter(outcome=OfferOutcome.OPEN).values("entry_id")
-    await (
-        WaitlistEntry.filter(state=WaitlistState.OFFERED)
-        .exclude(id__in=Subquery(with_open))
-        .update(state=WaitlistState.WAITING)
-    )
+    await _requeue_orphans()
     if closed:
         await data_changed("slots.changed")
     return closed
+
+
+async def _requeue_orphans() -> None:
+    """An entry whose offered slot was deleted (its offer went with it) waits again. Each is
+    looked at again under its row lock: an offer another runner has just made is seen then."""
+    with_open = WaitlistOffer.filter(outcome=OfferOutcome.OPEN).values("entry_id")
+    orphans = (
+        await WaitlistEntry.filter(state=WaitlistState.OFFERED)
+        .exclude(id__in=Subquery(with_open))
+        .values_list("id", flat=True)
+    )
+    for entry_id in orphans:
+        async with in_transaction():
+            entry = await _locked(
+                WaitlistEntry.filter(id=entry_id, state=WaitlistState.OFFERED)
+            ).first()
+            if entry is not None and not await WaitlistOffer.exists(
+                entry_id=entry_id, outcome=OfferOutcome.OPEN
+            ):
+                await WaitlistEntry.filter(id=entry_id).update(state=WaitlistState.WAITING)
 
 
 def _fits(entry: WaitlistEntry, slot: Slot) -> bool:
