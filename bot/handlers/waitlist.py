@@ -73,12 +73,16 @@ async def on_window(
     queries = None
     if not callback_data.psychologist_id and await state.get_state() == Booking.choosing:
         queries = chosen_queries(await state.get_data()) or None
-    _entry, position = await waitlist.join(
-        client.id,
-        callback_data.psychologist_id or None,
-        waitlist.preset_window(preset, client.timezone, utcnow()),
-        queries=queries,
-    )
+    try:
+        _entry, position = await waitlist.join(
+            client.id,
+            callback_data.psychologist_id or None,
+            waitlist.preset_window(preset, client.timezone, utcnow()),
+            queries=queries,
+        )
+    except DomainError as error:  # the psychologist left meanwhile
+        await show(callback, (slot_problem(error), home_keyboard()))
+        return
     await state.set_state(None)
     text = _(
         "⏳ You are on the waitlist: number {position} in line. When a matching time is free "
