@@ -169,6 +169,8 @@ async def background(services: Services) -> AsyncIterator[None]:
             redis=services.redis,
             event_tick_s=settings.event_tick_s,
             links=links,
+            waitlist_offer_min=settings.waitlist_offer_min,
+            max_active_bookings=settings.max_active_bookings,
         ),
         running_sender(services.bot, services.signals, rate=settings.send_rate),
     ):

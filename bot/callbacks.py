@@ -180,3 +180,17 @@ class CalendarFileCb(CallbackData, prefix="ics"):
     """A booked session of the client, asked for as an .ics file."""
 
     appointment_id: Id
+
+
+class WaitlistAction(StrEnum):
+    JOIN = "join"  # show the windows to wait in
+    WINDOW = "win"  # join with the window `value` (a WaitWindow)
+    TAKE = "take"  # take the offer `value`
+    LEAVE = "leave"  # leave the entry `value`
+    LIST = "list"  # the client's entries
+
+
+class WaitlistCb(CallbackData, prefix="wl"):
+    action: WaitlistAction
+    value: Id = 0
+    psychologist_id: Id = 0  # 0: any psychologist who works with the request

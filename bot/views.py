@@ -27,6 +27,8 @@ from bot.callbacks import (
     SlotCb,
     TakeCb,
     TierCb,
+    WaitlistAction,
+    WaitlistCb,
     WeekCb,
 )
 from bot.keyboards.common import client_menu, manager_menu, menu_button, psychologist_menu
@@ -183,6 +185,8 @@ async def week_screen(
         )
     if nav:
         builder.row(*nav)
+    if not slots and mode == Mode.BOOK:
+        builder.row(join_button(psychologist.id))
     if appointment_id:
         builder.row(
             InlineKeyboardButton(
@@ -209,6 +213,24 @@ def week_of(instant: datetime, tz: tzinfo) -> int:
     """Which week from this one holds `instant` (0 for past instants)."""
     this_monday = monday_of(0, tz)
     return max(0, (week_start(instant.astimezone(tz).date()) - this_monday).days // 7)
+
+
+def join_button(psychologist_id: int) -> InlineKeyboardButton:
+    """Wait in line for a time with the psychologist (0: any who works with the request)."""
+    return InlineKeyboardButton(
+        text=_("⏳ Join the waitlist"),
+        callback_data=WaitlistCb(
+            action=WaitlistAction.JOIN, psychologist_id=psychologist_id
+        ).pack(),
+    )
+
+
+def waitlist_button() -> InlineKeyboardButton:
+    """The client's entries in line."""
+    return InlineKeyboardButton(
+        text=_("⏳ My waitlist"),
+        callback_data=WaitlistCb(action=WaitlistAction.LIST).pack(),
+    )
 
 
 def hold_screen(

@@ -14,6 +14,7 @@ from db.enums import (
     SlotStatus,
     TicketKind,
     TicketStatus,
+    WaitlistState,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "SlotStatus",
     "TicketKind",
     "TicketStatus",
+    "WaitlistState",
 ]

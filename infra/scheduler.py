@@ -5,11 +5,15 @@ Every instance runs a Scheduler; each cron tick runs on one of them only: the fi
 Redis key `cron:<job>:<tick minute>` (SET NX PX) runs it, the others skip; without Redis an
 in-process guard does the same for the tasks of one process. A job marked `at_start` also
 runs once as the scheduler starts (a tick of its own, under the same lock). Scheduled events
-need no such lock: the runner claims them row by row, so every instance runs the loop.
+need no such lock: the runner claims them row by row, so every instance runs the loop. The
+waitlist's pass (offers lapse, free slots are offered to the first in line) runs in the same
+loop after the events, on every instance too: it locks what it offers row by row
+(domain.booking.waitlist_offers).
 
 A job and the event loop run bound to the process's signals (services.Signals): what they
 change reaches the process's listeners, and the outbox sender is woken once they are done; a
-committed appointment change wakes the event loop (it may have planned an event due now).
+committed appointment change wakes the event loop (it may have planned an event due now, or
+a cancel or a move may have freed a slot someone waits for).
 
 aiocron binds its loop when a job is created and would start at once: jobs are created with
 `start=False` inside the running loop (`async with Scheduler(...)`), started there and
@@ -30,6 +34,7 @@ from types import TracebackType
 import aiocron
 from redis.asyncio import Redis
 
+from domain.booking import waitlist_offers
 from domain.changes import AppointmentChange, Change
 from domain.followup.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.followup.jobs import CronJob
@@ -80,12 +85,16 @@ class Scheduler:
         redis: Redis | None = None,
         event_tick_s: float = 15.0,
         links: EventLinks | None = None,
+        waitlist_offer_min: int = 15,
+        max_active_bookings: int = 0,
     ) -> None:
         self.links = links or EventLinks()
         self.jobs = {job.name: job for job in jobs}
         self._signals = signals
         self._guard = TickGuard(redis)
         self._event_tick_s = event_tick_s
+        self._waitlist_offer_min = waitlist_offer_min
+        self._max_active_bookings = max_active_bookings
         self._running: dict[str, asyncio.Lock] = {name: asyncio.Lock() for name in self.jobs}
         self._crons: list[aiocron.Cron] = []
         self._loop_task: asyncio.Task[None] | None = None
@@ -173,6 +182,13 @@ class Scheduler:
                 more = sum(report.values()) >= EVENT_BATCH
             except Exception:
                 log.exception("the due-event runner failed; it runs again next tick")
+            try:
+                if await waitlist_offers.run_pass(
+                    self._waitlist_offer_min, max_active=self._max_active_bookings
+                ):
+                    self._signals.outbox.announce()
+            except Exception:
+                log.exception("the waitlist pass failed; it runs again next tick")
             if not more:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self._event_tick_s):

@@ -17,6 +17,7 @@ from bot.handlers import (
     sessions,
     start,
     timezone,
+    waitlist,
 )
 
 
@@ -33,6 +34,7 @@ def get_routers() -> list[Router]:
         calendar.router(),
         booking.router(),
         series.router(),
+        waitlist.router(),
         sessions.router(),
         help_hand.router(),
         psychologist.router(),

@@ -34,6 +34,7 @@ from bot.views import (
     card,
     first_week_with_slots,
     hold_screen,
+    join_button,
     show,
     slot_problem,
     typed,
@@ -46,6 +47,7 @@ from bot.views import (
 from domain.audit import Initiator
 from domain.booking import appointments, choices, client_booking
 from domain.booking.client_booking import HeldTime
+from domain.booking.sessions import Session
 from domain.errors import DomainError, HoldRequired
 from domain.people.profiles import ClientProfile
 from domain.values import Actor
@@ -141,7 +143,7 @@ async def on_price(
                     "No psychologist has free times for this request at this price right now. "
                     "Please try another price, or come back a bit later."
                 ),
-                home_keyboard(menu_button(_("📅 Start again"), Menu.BOOK)),
+                home_keyboard(join_button(0), menu_button(_("📅 Start again"), Menu.BOOK)),
             ),
         )
         return
@@ -279,19 +281,28 @@ async def complete(
         session = await client_booking.switch_own(client.id, appointment_id, slot_id, initiator)
     else:
         session = await client_booking.move_own(client.id, appointment_id, slot_id, initiator)
+    if callback_data.mode == Mode.BOOK:
+        return booked_text(session, client), session.id
+    moved = _("✅ Your session is now with {name}, {when} ({zone}).")
+    return moved.format(**_moment(session, client)), session.id
+
+
+def _moment(session: Session, client: ClientProfile) -> dict[str, str]:
     tz = zone_of(client)
-    moment = {
+    return {
         "name": session.psychologist.name,
         "when": when(session.starts_at, tz),
         "zone": zone_label(tz),
     }
-    if callback_data.mode == Mode.BOOK:
-        return _(
-            "🎉 You are booked: {name}, {when} ({zone}).\n"
-            "We will ask you to confirm the day before and send the video link before the "
-            "session."
-        ).format(**moment), session.id
-    return _("✅ Your session is now with {name}, {when} ({zone}).").format(**moment), session.id
+
+
+def booked_text(session: Session, client: ClientProfile) -> str:
+    """What a client reads once a new session is booked."""
+    return _(
+        "🎉 You are booked: {name}, {when} ({zone}).\n"
+        "We will ask you to confirm the day before and send the video link before the "
+        "session."
+    ).format(**_moment(session, client))
 
 
 async def on_hold_confirm(

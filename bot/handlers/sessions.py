@@ -26,12 +26,13 @@ from bot.views import (
     first_week_with_slots,
     show,
     typed,
+    waitlist_button,
     week_screen,
     when,
     zone_label,
     zone_of,
 )
-from domain.booking import choices, client_booking, sessions
+from domain.booking import choices, client_booking, sessions, waitlist
 from domain.booking.sessions import Session
 from domain.errors import DomainError, SessionBegun
 from domain.people.profiles import ClientProfile
@@ -60,6 +61,8 @@ async def sessions_screen(client: ClientProfile) -> Screen:
                 appointment.id,
             )
         )
+    if await waitlist.mine(client.id):
+        builder.row(waitlist_button())
     builder.row(menu_button(_("📅 Book a session"), Menu.BOOK))
     builder.row(calendar_feed_button())
     builder.row(menu_button(_("🏠 Main menu"), Menu.HOME))

@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import ValidationError
 
-from bot.callbacks import AppointmentAction, AppointmentCb, ReviewCb
+from bot.callbacks import AppointmentAction, AppointmentCb, ReviewCb, WaitlistAction, WaitlistCb
 from domain.i18n import translate
 from domain.messaging import buttons, event_texts
 
@@ -36,6 +36,17 @@ def _rows(described: buttons.Buttons) -> list[list[InlineKeyboardButton]]:
                 )
             ]
             for action, label in CONFIRMATION_LABELS
+        ]
+    if isinstance(described, buttons.WaitlistOfferButtons):
+        return [
+            [
+                InlineKeyboardButton(
+                    text=translate(described.language, event_texts.BUTTON_TAKE_OFFER),
+                    callback_data=WaitlistCb(
+                        action=WaitlistAction.TAKE, value=described.offer_id
+                    ).pack(),
+                )
+            ]
         ]
     return [
         [

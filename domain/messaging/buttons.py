@@ -33,9 +33,18 @@ class RatingButtons:
     appointment_id: int
 
 
-Buttons = ConfirmationButtons | RatingButtons
+@dataclass(frozen=True, slots=True)
+class WaitlistOfferButtons:
+    """Take the waitlist's offer of a time, labelled in `language`."""
+
+    KIND: ClassVar[str] = "waitlist_offer"
+    offer_id: int
+    language: str
+
+
+Buttons = ConfirmationButtons | RatingButtons | WaitlistOfferButtons
 _KINDS: dict[str, type[Buttons]] = {
-    kind.KIND: kind for kind in (ConfirmationButtons, RatingButtons)
+    kind.KIND: kind for kind in (ConfirmationButtons, RatingButtons, WaitlistOfferButtons)
 }
 
 
@@ -64,3 +73,8 @@ def confirmation_keyboard(appointment_id: int, language: str) -> dict[str, Any]:
 def rating_keyboard(appointment_id: int) -> dict[str, Any]:
     """The description of the 1..5 star buttons."""
     return describe(RatingButtons(appointment_id))
+
+
+def waitlist_offer_keyboard(offer_id: int, language: str) -> dict[str, Any]:
+    """The description of the button that takes a waitlist offer."""
+    return describe(WaitlistOfferButtons(offer_id, language))

@@ -5,6 +5,7 @@ from domain.i18n import N_
 BUTTON_CONFIRM = N_("✅ I will come")
 BUTTON_RESCHEDULE = N_("🔁 Reschedule")
 BUTTON_CANCEL = N_("❌ Cancel")
+BUTTON_TAKE_OFFER = N_("✅ Book this time")
 
 CONFIRM_REQUEST = N_(
     "You have a session with {psychologist} on {when}. "

@@ -173,6 +173,16 @@ MATRIX: dict[tuple[str, str], Call] = {
         {**STAFF_ONLY, "client": 409, "other_client": 409}, json={"slot_id": "{booked_slot_id}"}
     ),
     ("GET", "/api/v1/appointments/my"): Call({**STAFF_ONLY, "client": 200, "other_client": 200}),
+    ("POST", "/api/v1/waitlist"): Call(
+        {**STAFF_ONLY, "client": 201, "other_client": 201},
+        json={"date_from": "{today}", "date_to": "{today}"},
+    ),
+    ("GET", "/api/v1/waitlist/my"): Call({**STAFF_ONLY, "client": 200, "other_client": 200}),
+    ("GET", "/api/v1/waitlist"): Call({**STAFF_ONLY, "manager": 200, "admin": 200}),
+    # nobody's entry: missing to every client
+    ("DELETE", "/api/v1/waitlist/{id}"): Call(
+        {**STAFF_ONLY, "client": 404, "other_client": 404}, path="/api/v1/waitlist/999999"
+    ),
     ("GET", "/api/v1/clients/me"): Call({**STAFF_ONLY, "client": 200, "other_client": 200}),
     ("PATCH", "/api/v1/clients/me"): Call(
         {**STAFF_ONLY, "client": 200, "other_client": 200}, json={"timezone": "Europe/Berlin"}

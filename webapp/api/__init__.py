@@ -17,6 +17,7 @@ from webapp.api import (
     series,
     staff,
     system,
+    waitlist,
 )
 
 
@@ -33,6 +34,7 @@ def setup(app: web.Application) -> None:
         staff,
         me,
         calendar,
+        waitlist,
     ):
         app.add_routes(module.routes)
     live.setup(app)

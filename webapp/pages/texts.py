@@ -168,4 +168,10 @@ SCRIPT_TEXTS = {
     "profile_psychologists_only": N_(
         "This page is for psychologists. Open it from the bot's psychologist menu."
     ),
+    # the board's waitlist tab
+    "waitlist_any": N_("any psychologist"),
+    "waitlist_empty": N_("Nobody is waiting."),
+    "waitlist_offer_until": N_("a time is held for them until {time}"),
+    "waitlist_state_waiting": N_("waiting"),
+    "waitlist_state_offered": N_("offered a time"),
 }

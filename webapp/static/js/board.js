@@ -3,7 +3,7 @@
    (board/calendar.js), live updates over the WebSocket (board/live.js), a card drawer with
    the card's history and the client's card (board/drawer.js, board/client_card.js), the
    client search (board/search.js), booking by phone (board/manual.js) and, for admins, the
-   staff tab (board/staff.js). This module switches the views and starts the board. */
+   staff tab (board/staff.js); the waitlist tab (board/waitlist.js). This module switches the views and starts the board. */
 
 import { managersOnly, toast } from "./app.js";
 import { calendarChanged, showCalendar } from "./board/calendar.js";
@@ -11,6 +11,7 @@ import { filters, loadChoices, showNextTwoWeeks } from "./board/filters.js";
 import { enableDragging, loadBoard, showColumns } from "./board/kanban.js";
 import { connectLive } from "./board/live.js";
 import { showStaff } from "./board/staff.js";
+import { showWaitlist } from "./board/waitlist.js";
 import { keepOpenOnSwipes } from "./telegram.js";
 // These need nothing from here: importing them sets up the drawer's opening on a card, the
 // "Book by phone" dialog and the client search.
@@ -27,6 +28,7 @@ function switchView(view) {
   showColumns(view === "columns");
   showCalendar(view === "calendar");
   showStaff(view === "staff");
+  showWaitlist(view === "waitlist");
   localStorage.setItem(VIEW_KEY, view);
 }
 
