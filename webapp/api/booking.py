@@ -53,7 +53,7 @@ async def own_client(principal: Principal) -> Client:
     return client
 
 
-async def _caller_client(request: web.Request) -> tuple[Principal, Client]:
+async def caller_client(request: web.Request) -> tuple[Principal, Client]:
     principal = require_role(request, CLIENT)
     return principal, await own_client(principal)
 
@@ -107,7 +107,7 @@ async def slots_available(request: web.Request) -> web.Response:
     secured=True,
 )
 async def hold_slot(request: web.Request) -> web.Response:
-    _, client = await _caller_client(request)
+    _, client = await caller_client(request)
     hold = await appointments.hold_slot(client.id, path_id(request))
     return json_answer({"slot_id": hold.slot_id, "held_until": hold.held_until.isoformat()})
 
@@ -130,7 +130,7 @@ async def hold_slot(request: web.Request) -> web.Response:
     secured=True,
 )
 async def create_appointment(request: web.Request) -> web.Response:
-    principal, client = await _caller_client(request)
+    principal, client = await caller_client(request)
     body = await parse_body(request, BookIn)
     max_active = request.config_dict[SERVICES].settings.max_active_bookings
     if body.weeks is not None:
@@ -164,7 +164,7 @@ async def create_appointment(request: web.Request) -> web.Response:
     secured=True,
 )
 async def my_appointments(request: web.Request) -> web.Response:
-    _, client = await _caller_client(request)
+    _, client = await caller_client(request)
     appointments = await board.client_appointments(client.id)
     return model_answer(AppointmentList, appointments)
 

@@ -14,7 +14,7 @@ from domain.booking import waitlist
 from domain.booking.waitlist import Place, Window
 from domain.values import WaitlistState
 from webapp import patterns
-from webapp.api.booking import _caller_client
+from webapp.api.booking import caller_client
 from webapp.api.schemas import Instant, Strict, model_answer, optional_id, path_id
 from webapp.auth import STAFF, require_role
 from webapp.openapi import documented
@@ -140,7 +140,7 @@ def _list(places: list[Place]) -> web.Response:
     secured=True,
 )
 async def join(request: web.Request) -> web.Response:
-    _, client = await _caller_client(request)
+    _, client = await caller_client(request)
     body = await parse_body(request, WaitlistIn)
     window = Window(
         body.date_from,
@@ -161,7 +161,7 @@ async def join(request: web.Request) -> web.Response:
     secured=True,
 )
 async def my_entries(request: web.Request) -> web.Response:
-    _, client = await _caller_client(request)
+    _, client = await caller_client(request)
     return _list(await waitlist.mine(client.id))
 
 
@@ -173,7 +173,7 @@ async def my_entries(request: web.Request) -> web.Response:
     secured=True,
 )
 async def leave(request: web.Request) -> web.Response:
-    _, client = await _caller_client(request)
+    _, client = await caller_client(request)
     await waitlist.leave(client.id, path_id(request))
     return web.Response(status=204)
 
