@@ -13,8 +13,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import random
-import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
 from tests.harness.api_callers import Api
+from tests.harness.seeds import fuzz_seed
 from tests.harness.worlds import World
 
 # Bounds the fuzzing and stateful phases per operation (the examples and coverage phases are
@@ -38,21 +37,7 @@ MAX_RESPONSE_TIME_S = 10.0
 # Callers that must not see one another's objects: the object_level_authorization check
 # replays each one's successful reads as the others.
 PEERS = ("client", "other_client", "psychologist", "other_secret")
-REPO = Path(__file__).resolve().parents[2]
 WORKERS = min(2, os.cpu_count() or 1)
-
-
-def fuzz_seed() -> int:
-    """FUZZ_SEED, else one derived from the current commit, else a random one."""
-    if given := os.environ.get("FUZZ_SEED"):
-        return int(given)
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        return int(head[:12], 16)
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        return random.SystemRandom().getrandbits(48)
 
 
 def every_check() -> list[str]:
