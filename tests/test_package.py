@@ -82,6 +82,12 @@ def test_the_code_runs_from_the_wheel(venv: Path) -> None:
         cwd=venv,
     ).stdout
     assert where.startswith(str(venv)), where
+    usage = subprocess.run(
+        [venv / "bin" / "hraniteli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert usage.startswith("usage: hraniteli ")
+    for command in ("serve", "worker", "migrate", "demo", "backup", "restore"):
+        assert command in usage
 
 
 def test_hraniteli_migrates_and_serves_from_an_empty_folder(venv: Path, tmp_path: Path) -> None:
