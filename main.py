@@ -348,8 +348,10 @@ async def worker(settings: Settings) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # the console script of an installed package (pyproject's [project.scripts]), or main.py
+    console = Path(sys.argv[0]).name == "hraniteli"
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog="hraniteli" if console else "python main.py",
         description="Booking platform for an online psychologist service.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -16,7 +16,7 @@ from db.config import tortoise_config
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # What the driver raises while the database cannot be reached: refused or cut connections,
 # a server shutting down ("terminating connection due to administrator command") or still

@@ -1,10 +1,10 @@
 """Make an aerich migration that runs on both SQLite and PostgreSQL.
 
 aerich writes SQL for one dialect. This runs aerich offline once per dialect in a scratch copy
-of `migrations/` and merges the two files into one whose `upgrade(db)` picks the SQL of the
+of `db/migrations/` and merges the two files into one whose `upgrade(db)` picks the SQL of the
 database it runs on; the models state is the same for both.
 
-    python -m db.makemigration NAME     write migrations/models/<n>_<time>_NAME.py
+    python -m db.makemigration NAME     write db/migrations/models/<n>_<time>_NAME.py
     python -m db.makemigration --check  exit 1 if the models differ from the last migration
 """
 
@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = ROOT / "migrations"
+MIGRATIONS = ROOT / "db" / "migrations"
 # Offline generation never connects; the URL only selects the dialect.
 DIALECT_URLS = {"sqlite": "sqlite://:memory:", "postgres": "postgres://u:p@127.0.0.1:1/none"}
 

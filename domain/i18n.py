@@ -1,4 +1,5 @@
-"""Texts for people, through the gettext catalogs in `locales/` (Russian first, English second).
+"""Texts for people, through the gettext catalogs in `domain/locales/` (Russian first, English
+second).
 
 Message ids are English and marked with `N_` where they are defined (see
 domain/messaging/texts.py); `translate` renders one in the recipient's language at the moment a
@@ -12,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"

@@ -42,7 +42,7 @@ def test_compiled_catalogs_match_their_sources(language: str) -> None:
     fresh.seek(0)
     with (folder / "messages.mo").open("rb") as committed:
         assert _compiled(committed) == _compiled(fresh), (
-            "run: pybabel compile -d locales -D messages"
+            "run: pybabel compile -d domain/locales -D messages"
         )
 
 

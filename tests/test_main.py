@@ -187,7 +187,7 @@ def _run_main(*args: str, cwd: Path | None = None, **env: str) -> subprocess.Com
 
 
 def test_migrate_only_migrates(tmp_path: Path) -> None:
-    migrations = len(list((ROOT / "migrations" / "models").glob("*.py")))
+    migrations = len(list((ROOT / "db" / "migrations" / "models").glob("*.py")))
     done = _run_main("migrate", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"{migrations} migration(s) applied now" in done.stderr

@@ -18,7 +18,7 @@ def _try_it_block() -> str:
 
 
 def _russian_texts() -> list[str]:
-    with (ROOT / "locales/ru/LC_MESSAGES/messages.po").open("rb") as catalog:
+    with (ROOT / "domain/locales/ru/LC_MESSAGES/messages.po").open("rb") as catalog:
         return [str(message.string) for message in read_po(catalog) if message.id]
 
 
