@@ -33,8 +33,8 @@ COPY --from=builder /opt/venv /opt/venv
 RUN useradd --system --uid 10001 --home-dir /data --no-create-home --shell /usr/sbin/nologin \
         hraniteli \
     && mkdir -p /data && chown hraniteli:hraniteli /data && chmod 0700 /data
-# The database (SQLite by default: /data/app.sqlite3, the default `data/app.sqlite3` from /),
-# the generated secrets and backups live in DATA_DIR.
+# The database (SQLite with no DATABASE_URL: DATA_DIR/app.sqlite3), the generated secrets and
+# backups live in DATA_DIR.
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 DATA_DIR=/data HOST=0.0.0.0 PORT=8080
 WORKDIR /
 VOLUME /data

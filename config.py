@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
     data_dir: Path = Path("data")
-    database_url: str = "sqlite://data/app.sqlite3"
+    # empty: SQLite in DATA_DIR (app.sqlite3), next to the secrets it goes with
+    database_url: str = ""
     redis_url: str = ""
 
     bot_token: SecretStr = SecretStr("")
@@ -83,6 +84,12 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=200_000, gt=0)
 
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite://{self.data_dir / 'app.sqlite3'}"
+        return self
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -22,6 +22,14 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
+def test_with_no_database_url_sqlite_lives_in_data_dir(clean_env: Path) -> None:
+    assert Settings(data_dir=clean_env / "private").database_url == (
+        f"sqlite://{clean_env}/private/app.sqlite3"
+    )
+    given = "postgres://u@db:5432/x"
+    assert Settings(data_dir=clean_env, database_url=given).database_url == given
+
+
 def test_defaults_need_no_services(clean_env: Path) -> None:
     settings = Settings()
     assert settings.database_url == "sqlite://data/app.sqlite3"
