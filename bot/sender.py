@@ -32,6 +32,7 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
+from aiogram.types import InlineKeyboardMarkup, Message
 from redis.asyncio import Redis
 
 import db
@@ -177,9 +178,7 @@ class OutboxSender:
             attempts += 1
             self._on_the_wire.add(row.id)
             try:
-                message = await self._bot.send_message(
-                    row.chat_id, row.text, reply_markup=markup, parse_mode=row.parse_mode
-                )
+                message = await self._send(row, markup)
             except TelegramRetryAfter as exc:
                 self._on_the_wire.discard(row.id)
                 flood_waits += 1
@@ -218,6 +217,16 @@ class OutboxSender:
             await self._record_sent(row, message.message_id, attempts)
             self._on_the_wire.discard(row.id)
             return False
+
+    async def _send(self, row: ClaimedMessage, markup: InlineKeyboardMarkup | None) -> Message:
+        """One request in the chat's turn; the pacer hears when it came back, whatever the
+        answer: the chat's next turn counts from then."""
+        try:
+            return await self._bot.send_message(
+                row.chat_id, row.text, reply_markup=markup, parse_mode=row.parse_mode
+            )
+        finally:
+            await self._pacer.done(row.chat_id)
 
     async def _record_sent(self, row: ClaimedMessage, message_id: int, attempts: int) -> None:
         """Record a delivered message, waiting out a database outage: given up, the row's
