@@ -7,10 +7,12 @@ Without Redis (or with one that cannot be reached) a sender keeps its own proces
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import logging
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import pytest
 from redis.exceptions import RedisError
@@ -150,6 +152,70 @@ async def test_two_senders_on_one_redis_share_one_message_a_second_per_chat(
 
     assert closest_in_a_chat(emulator, chat_ids) >= 1.0
     assert combined_rate(emulator) <= UPPER * len(chat_ids)
+
+
+class RedisLine:
+    """A loopback relay to the Redis at `url` that the test can cut: Redis gone mid-run, as
+    the sender sees it (open connections dropped, new ones refused)."""
+
+    def __init__(self, url: str) -> None:
+        self._target = urlsplit(url)
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return self._target._replace(netloc=f"127.0.0.1:{port}").geturl()
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.cut()
+
+    async def cut(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        await self._server.wait_closed()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        to_reader, to_writer = await asyncio.open_connection(
+            self._target.hostname, self._target.port or 6379
+        )
+        self._writers += [writer, to_writer]
+
+        async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            sink.close()
+
+        await asyncio.gather(pump(reader, to_writer), pump(to_reader, writer))
+
+
+async def test_redis_gone_mid_run_the_sender_goes_on_at_its_own_rate(
+    emulator: BotApiEmulator, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 400 messages to 100 chats at 50/s (~8 s); Redis is cut after 2 s and stays away.
+    rate = 50
+    chat_ids = await queue(emulator, 400, 100)
+
+    async def cut_soon(line: RedisLine) -> None:
+        await asyncio.sleep(2)
+        await line.cut()
+
+    with caplog.at_level(logging.WARNING, logger="bot.pacing"):
+        line = RedisLine(redis_url)
+        async with line as line_url, asyncio.TaskGroup() as tasks:
+            tasks.create_task(cut_soon(line))
+            await send_all(emulator, chat_ids, 400, rate=rate, redis_urls=[line_url])
+
+    measured = combined_rate(emulator)
+    assert LOWER * rate <= measured <= UPPER * rate, f"{measured:.1f} msg/s"
+    assert closest_in_a_chat(emulator, chat_ids) >= 1.0
+    assert len(emulator.requests("sendMessage")) == 400
+    assert len([r for r in caplog.records if "Redis unreachable" in r.getMessage()]) == 1
 
 
 @pytest.mark.parametrize("redis", [None, UNREACHABLE_REDIS], ids=["no-redis", "redis-down"])
