@@ -3,7 +3,9 @@
 
 SendPacer holds the limits in one process. SharedPacer holds them for the bot as a whole,
 across every process sharing one Redis: one round trip to a Lua script (GCRA: each key holds
-the next free send time) checks the chat and reserves the bot's next free slot. While Redis
+the next free send time) checks the chat and reserves the bot's next free slot, and holds the
+chat until the sender says the message came back (`done`); the chat's next message waits a
+second from then, so a late send cannot bring two messages to a chat together. While Redis
 cannot be reached it falls back to its process's SendPacer (logged once an outage) and asks
 Redis again every few seconds; the local limits hold in both cases, so a process never sends
 faster than it would alone.
@@ -36,7 +38,7 @@ BUSY_RECHECK_S = 0.1
 # to it is on its way (microseconds, Redis's clock). ARGV[1]: microseconds between any two
 # sends; ARGV[2]: how long (ms) a message may be on its way before the chat is free anyway.
 # Answers {what, microseconds}: RESERVED, the bot's next slot is this sender's (send after the
-# wait, without asking again); SPACED, the chat is free after the wait; BUSY, a message to the
+# wait, without asking again); 0, the chat is free after the wait; BUSY, a message to the
 # chat is on its way, the slot it took comes after the wait. Times are written with %.0f:
 # Lua's tostring would round 16-digit numbers.
 _RESERVE = """
@@ -67,7 +69,7 @@ local free = tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(ARGV[2])
 redis.call('SET', KEYS[1], string.format('%.0f', free),
   'PX', math.ceil(tonumber(ARGV[2]) / 1000) + 1000)
 """
-RESERVED, SPACED, BUSY = 1, 0, 2
+RESERVED, BUSY = 1, 2
 
 
 class SendPacer:

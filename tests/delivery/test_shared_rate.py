@@ -3,7 +3,9 @@ processes, each with its own bot session, signals and Redis client) on one Redis
 database together send no faster than one would alone. Rates are measured from the times the
 Bot API emulator received the messages.
 
-Without Redis (or with one that cannot be reached) a sender keeps its own process's rate."""
+Without Redis (or with one that cannot be reached, or gone mid-run) a sender keeps its own
+process's rate and goes on sending. The Redis tests skip without REDIS_URL (CI's PostgreSQL +
+Redis pass runs them); each test's comment says which bound its numbers make the binding one."""
 
 from __future__ import annotations
 
