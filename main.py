@@ -172,7 +172,9 @@ async def background(services: Services) -> AsyncIterator[None]:
             waitlist_offer_min=settings.waitlist_offer_min,
             max_active_bookings=settings.max_active_bookings,
         ),
-        running_sender(services.bot, services.signals, rate=settings.send_rate),
+        running_sender(
+            services.bot, services.signals, rate=settings.send_rate, redis=services.redis
+        ),
     ):
         yield
 

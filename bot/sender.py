@@ -1,6 +1,7 @@
 """The outbox sender: delivers queued Outbox rows through the bot, each at most once by claim.
 
-Pacing: at most `rate` messages a second overall and one a second per chat (Telegram's limits);
+Pacing: at most `rate` messages a second overall and one a second per chat (Telegram's limits),
+for the bot as a whole across the processes sharing a Redis when one is given (bot/pacing.py);
 a 429 pauses every send for its `retry_after`. 5xx answers and network errors are retried with
 an exponential backoff up to `max_errors`; a 403 (the person blocked the bot) marks the client
 unreachable and fails the row and the rest of that chat's queue; other 4xx answers fail the row
@@ -31,9 +32,12 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
+from aiogram.types import InlineKeyboardMarkup, Message
+from redis.asyncio import Redis
 
 import db
 from bot.keyboards.outbox import UnreadableKeyboard, outbox_keyboard
+from bot.pacing import PER_CHAT_INTERVAL_S, SendPacer, SharedPacer
 from domain.changes import AppointmentChange, Change
 from domain.messaging import delivery
 from domain.messaging.delivery import ClaimedMessage
@@ -41,8 +45,6 @@ from services import Signals
 
 log = logging.getLogger(__name__)
 
-# A hair over a second: the 1/s per chat must hold at Telegram's end, after network jitter.
-PER_CHAT_INTERVAL_S = 1.05
 MAX_ERRORS = 5
 MAX_FLOOD_WAITS = 20
 BACKOFF_S = 1.0
@@ -61,38 +63,6 @@ ROWS_PER_CHAT = 3
 _PERMANENT = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, TelegramMigrateToChat)
 
 
-class SendPacer:
-    """Hands out send times: `rate` a second overall, `per_chat_s` apart per chat, and none
-    while a flood wait (429) runs."""
-
-    def __init__(self, rate: float, per_chat_s: float = PER_CHAT_INTERVAL_S) -> None:
-        self._interval = 1.0 / rate
-        self._per_chat_s = per_chat_s
-        self._next_any = 0.0
-        self._paused_until = 0.0
-        self._next_in_chat: dict[int, float] = {}
-
-    async def wait_turn(self, chat_id: int) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            now = loop.time()
-            ready = max(self._next_any, self._paused_until, self._next_in_chat.get(chat_id, 0.0))
-            if ready <= now:
-                self._next_any = max(self._next_any + self._interval, now)
-                self._next_in_chat[chat_id] = now + self._per_chat_s
-                if len(self._next_in_chat) > 10_000:
-                    self._forget_idle_chats(now)
-                return
-            await asyncio.sleep(ready - now)
-
-    def pause(self, seconds: float) -> None:
-        until = asyncio.get_running_loop().time() + seconds
-        self._paused_until = max(self._paused_until, until)
-
-    def _forget_idle_chats(self, now: float) -> None:
-        self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}
-
-
 class OutboxSender:
     """Claims due rows and sends them, one task per busy chat (messages to one chat keep
     their order); `run()` until cancelled."""
@@ -103,6 +73,7 @@ class OutboxSender:
         signals: Signals,
         *,
         rate: float,
+        redis: Redis | None = None,
         per_chat_s: float = PER_CHAT_INTERVAL_S,
         max_errors: int = MAX_ERRORS,
         backoff_s: float = BACKOFF_S,
@@ -110,7 +81,11 @@ class OutboxSender:
     ) -> None:
         self._bot = bot
         self._signals = signals
-        self._pacer = SendPacer(rate, per_chat_s)
+        self._pacer = (
+            SendPacer(rate, per_chat_s)
+            if redis is None
+            else SharedPacer(redis, bot.id, rate, per_chat_s)
+        )
         self._max_errors = max_errors
         self._backoff_s = backoff_s
         self._poll_s = poll_s
@@ -203,9 +178,7 @@ class OutboxSender:
             attempts += 1
             self._on_the_wire.add(row.id)
             try:
-                message = await self._bot.send_message(
-                    row.chat_id, row.text, reply_markup=markup, parse_mode=row.parse_mode
-                )
+                message = await self._send(row, markup)
             except TelegramRetryAfter as exc:
                 self._on_the_wire.discard(row.id)
                 flood_waits += 1
@@ -244,6 +217,16 @@ class OutboxSender:
             await self._record_sent(row, message.message_id, attempts)
             self._on_the_wire.discard(row.id)
             return False
+
+    async def _send(self, row: ClaimedMessage, markup: InlineKeyboardMarkup | None) -> Message:
+        """One request in the chat's turn; the pacer hears when it came back, whatever the
+        answer: the chat's next turn counts from then."""
+        try:
+            return await self._bot.send_message(
+                row.chat_id, row.text, reply_markup=markup, parse_mode=row.parse_mode
+            )
+        finally:
+            await self._pacer.done(row.chat_id)
 
     async def _record_sent(self, row: ClaimedMessage, message_id: int, attempts: int) -> None:
         """Record a delivered message, waiting out a database outage: given up, the row's
@@ -290,10 +273,11 @@ class OutboxSender:
 
 @contextlib.asynccontextmanager
 async def running_sender(
-    bot: Bot, signals: Signals, *, rate: float, **options: float
+    bot: Bot, signals: Signals, *, rate: float, redis: Redis | None = None, **options: float
 ) -> AsyncIterator[OutboxSender]:
-    """Run an OutboxSender on the process's `signals` for the `async with` block."""
-    sender = OutboxSender(bot, signals, rate=rate, **options)
+    """Run an OutboxSender on the process's `signals` for the `async with` block; with
+    `redis`, its rate limits are shared with every sender of the bot on that Redis."""
+    sender = OutboxSender(bot, signals, rate=rate, redis=redis, **options)
     task = asyncio.create_task(sender.run(), name="outbox-sender")
     try:
         yield sender
