@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     import_max_rows: int = Field(default=200_000, gt=0)
 
+    # Bearer token of GET /metrics; empty: loopback callers only.
+    metrics_token: SecretStr = SecretStr("")
+    # The worker's /metrics on HOST:METRICS_PORT (it serves no HTTP otherwise); 0 = none.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")

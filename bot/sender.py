@@ -37,6 +37,7 @@ from bot.keyboards.outbox import UnreadableKeyboard, outbox_keyboard
 from domain.changes import AppointmentChange, Change
 from domain.messaging import delivery
 from domain.messaging.delivery import ClaimedMessage
+from metrics import Metrics
 from services import Signals
 
 log = logging.getLogger(__name__)
@@ -107,9 +108,13 @@ class OutboxSender:
         max_errors: int = MAX_ERRORS,
         backoff_s: float = BACKOFF_S,
         poll_s: float = POLL_S,
+        metrics: Metrics | None = None,
     ) -> None:
         self._bot = bot
         self._signals = signals
+        self._sends = (
+            metrics or Metrics()
+        ).messages  # counted by result, where the answer is seen
         self._pacer = SendPacer(rate, per_chat_s)
         self._max_errors = max_errors
         self._backoff_s = backoff_s
@@ -208,6 +213,7 @@ class OutboxSender:
                 )
             except TelegramRetryAfter as exc:
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("429").inc()
                 flood_waits += 1
                 self._pacer.pause(exc.retry_after)
                 if flood_waits >= MAX_FLOOD_WAITS:
@@ -219,15 +225,18 @@ class OutboxSender:
                 continue
             except TelegramForbiddenError as exc:
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("403").inc()
                 failed = await delivery.mark_unreachable(row, exc.message, attempts)
                 log.info("chat %s blocked the bot; %d message(s) failed", row.chat_id, failed)
                 return True
             except _PERMANENT as exc:
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("refused").inc()
                 await delivery.mark_failed(row, f"refused: {exc.message}", attempts)
                 return False
             except AiogramError as exc:  # 5xx, network errors, undecodable answers
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("error").inc()
                 errors += 1
                 reason = f"{type(exc).__name__}: {exc}"
                 if errors >= self._max_errors:
@@ -240,6 +249,7 @@ class OutboxSender:
                     return False
                 await asyncio.sleep(min(self._backoff_s * 2 ** (errors - 1), MAX_BACKOFF_S))
                 continue
+            self._sends.labels("ok").inc()
             # Off the wire only once recorded: a stop in between must not hand it back.
             await self._record_sent(row, message.message_id, attempts)
             self._on_the_wire.discard(row.id)
@@ -290,10 +300,10 @@ class OutboxSender:
 
 @contextlib.asynccontextmanager
 async def running_sender(
-    bot: Bot, signals: Signals, *, rate: float, **options: float
+    bot: Bot, signals: Signals, *, rate: float, metrics: Metrics | None = None, **options: float
 ) -> AsyncIterator[OutboxSender]:
     """Run an OutboxSender on the process's `signals` for the `async with` block."""
-    sender = OutboxSender(bot, signals, rate=rate, **options)
+    sender = OutboxSender(bot, signals, rate=rate, metrics=metrics, **options)
     task = asyncio.create_task(sender.run(), name="outbox-sender")
     try:
         yield sender

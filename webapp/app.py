@@ -13,6 +13,7 @@ from webapp import (
     deliveries,
     health,
     integrations,
+    metrics,
     openapi,
     pages,
     ratelimit,
@@ -69,7 +70,8 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     (tests, or a process that runs several apps on one connection)."""
     setup_log_redaction()
     app = web.Application(
-        middlewares=[signals_middleware, error_middleware],
+        # the request counter first: it sees the status of every answer, refusals included
+        middlewares=[metrics.metrics_middleware, signals_middleware, error_middleware],
         client_max_size=MAX_BODY_BYTES,
         handler_args={
             "max_line_size": MAX_REQUEST_LINE_BYTES,
@@ -79,7 +81,7 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
         },
     )
     app[SERVICES] = services
-    app[READ_CACHE] = read_cache.ReadCache()
+    app[READ_CACHE] = read_cache.ReadCache(metrics=services.metrics)
     relay.setup(app)
     # Who calls is settled before the rate limit counts them (by who they are, when verified).
     app.middlewares.append(caller_middleware)
@@ -89,6 +91,7 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     app.cleanup_ctx.append(_redis)
     roles.setup(app)
     app.add_routes(health.routes)
+    app.add_routes(metrics.routes)
     app.add_routes(openapi.routes)
     for integration_routes in integrations.routes:
         app.add_routes(integration_routes)
