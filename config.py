@@ -11,7 +11,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     metrics_port: int = Field(default=0, ge=0, le=65535)
 
     log_level: str = "INFO"
+    # "text": one readable line per record; "json": one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

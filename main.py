@@ -65,6 +65,7 @@ from services import Services, connect_redis
 from webapp import read_cache
 from webapp.app import create_app
 from webapp.conference_providers import google_calendar
+from webapp.logs import configure_logging
 from webapp.metrics import metrics_app
 
 log = logging.getLogger("main")
@@ -414,10 +415,7 @@ def backup_or_restore(command: str, settings: Settings, path: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings.log_level, settings.log_format)
     if args.command in {None, "serve"} and (refusal := sandbox_refusal(settings)):
         sys.stderr.write(f"{args.command or 'serve'}: {refusal}\n")
         return 2

@@ -24,7 +24,7 @@ from webapp import (
 from webapp.auth import caller_middleware
 from webapp.errors import error_middleware
 from webapp.keys import READ_CACHE, SERVICES
-from webapp.logs import RedactingAccessLogger, setup_log_redaction
+from webapp.logs import RedactingAccessLogger, request_id_middleware, setup_log_redaction
 
 # Request size limits. A body over MAX_BODY_BYTES is a 413 JSON answer naming the limit (the
 # CSV/Excel import streams its upload and has its own IMPORT_MAX_BYTES). The HTTP parser refuses
@@ -70,8 +70,14 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     (tests, or a process that runs several apps on one connection)."""
     setup_log_redaction()
     app = web.Application(
-        # the request counter first: it sees the status of every answer, refusals included
-        middlewares=[metrics.metrics_middleware, signals_middleware, error_middleware],
+        # the request's id first, for every line it logs; then the request counter: it sees
+        # the status of every answer, refusals included
+        middlewares=[
+            request_id_middleware,
+            metrics.metrics_middleware,
+            signals_middleware,
+            error_middleware,
+        ],
         client_max_size=MAX_BODY_BYTES,
         handler_args={
             "max_line_size": MAX_REQUEST_LINE_BYTES,

@@ -1,7 +1,8 @@
 """GET /metrics (Prometheus text) and the middleware that counts every request.
 
 A request is labelled by its route's template (`/api/v1/slots/{id}/hold`), so the series stay
-few whatever paths callers make up; a request no route matched is `unmatched`. /metrics opens
+few whatever paths callers make up (webapp.logs.route_of); a request no route matched is
+`unmatched`. /metrics opens
 to `Authorization: Bearer METRICS_TOKEN`, or, with no METRICS_TOKEN, to loopback callers only
 (the address as the rate limiter finds it: a request forwarded by a trusted proxy is its
 caller's, never loopback).
@@ -19,16 +20,11 @@ from metrics import CONTENT_TYPE
 from services import Services
 from webapp.errors import Handler, error_response
 from webapp.keys import SERVICES
+from webapp.logs import route_of
 from webapp.openapi import documented
 from webapp.ratelimit import client_address, trusted_networks
 
 routes = web.RouteTableDef()
-UNMATCHED = "unmatched"
-
-
-def route_of(request: web.Request) -> str:
-    resource = request.match_info.route.resource
-    return resource.canonical if resource is not None else UNMATCHED
 
 
 @web.middleware
