@@ -11,6 +11,8 @@ outbox backlog and the due events' lag are read from the database when scraped (
 from __future__ import annotations
 
 import contextlib
+import logging
+import math
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -20,6 +22,8 @@ from domain.errors import DomainError
 from domain.followup import events
 from domain.messaging import delivery
 from domain.timerules import utcnow
+
+log = logging.getLogger(__name__)
 
 PREFIX = "hraniteli_"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -106,8 +110,14 @@ class Metrics:
         self.due_event_lag.set(_age(await events.oldest_due(now), now))
 
     async def exposition(self) -> bytes:
-        """The Prometheus text of every series, the gauges read now."""
-        await self.refresh()
+        """The Prometheus text of every series, the gauges read now. With the database down
+        the counters still answer (they tell of the outage) and its gauges are NaN."""
+        try:
+            await self.refresh()
+        except Exception as exc:
+            log.warning("metrics: the database did not answer: %s: %s", type(exc).__name__, exc)
+            for gauge in (self.outbox_pending, self.outbox_oldest_age, self.due_event_lag):
+                gauge.set(math.nan)
         return generate_latest(self.registry)
 
 
