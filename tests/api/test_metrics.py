@@ -10,11 +10,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from bot.sender import running_sender
+from db.models import ScheduledEvent
 from domain.timerules import utcnow
 from sandbox import BotApiEmulator
 from services import Services
 from tests.harness.api_callers import Api
-from tests.harness.builders import future_slot, make_psychologist
+from tests.harness.builders import booked, future_slot, make_psychologist
 from tests.harness.outbox import FAST, queue_message, wait_until_settled
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -83,7 +84,7 @@ async def test_sends_and_a_429_are_counted_by_result(
     assert value(samples, "outbox_oldest_pending_age_seconds") == 0
 
 
-async def test_the_outbox_gauges_show_a_waiting_row(api: Api) -> None:
+async def test_the_gauges_show_a_waiting_row_and_a_late_event(api: Api) -> None:
     await queue_message(4102, "late", not_before=utcnow() - timedelta(minutes=5))
     await queue_message(4102, "later", not_before=utcnow() + timedelta(hours=1))  # not due
 
@@ -91,6 +92,16 @@ async def test_the_outbox_gauges_show_a_waiting_row(api: Api) -> None:
     assert value(samples, "outbox_pending") == 1
     assert 300 <= value(samples, "outbox_oldest_pending_age_seconds") < 330
     assert value(samples, "due_event_lag_seconds") == 0
+
+    appointment, _, _ = await booked()
+    await ScheduledEvent.filter(appointment_id=appointment.id).update(
+        due_at=utcnow() + timedelta(hours=1)
+    )
+    event = await ScheduledEvent.filter(appointment_id=appointment.id).first()
+    assert event is not None
+    await ScheduledEvent.filter(id=event.id).update(due_at=utcnow() - timedelta(minutes=2))
+    samples = await scrape(api)
+    assert 120 <= value(samples, "due_event_lag_seconds") < 150
 
 
 async def test_the_token_or_loopback_opens_the_metrics(api: Api, services: Services) -> None:
