@@ -11,7 +11,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -83,7 +83,14 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     import_max_rows: int = Field(default=200_000, gt=0)
 
+    # Bearer token of GET /metrics; empty: loopback callers only.
+    metrics_token: SecretStr = SecretStr("")
+    # The worker's /metrics on HOST:METRICS_PORT (it serves no HTTP otherwise); 0 = none.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+
     log_level: str = "INFO"
+    # "text": one readable line per record; "json": one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
 
     @model_validator(mode="after")
     def _database_in_data_dir(self) -> Settings:

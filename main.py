@@ -65,6 +65,8 @@ from services import Services, connect_redis
 from webapp import read_cache
 from webapp.app import create_app
 from webapp.conference_providers import google_calendar
+from webapp.logs import configure_logging
+from webapp.metrics import metrics_app
 
 log = logging.getLogger("main")
 SHUTDOWN_TIMEOUT_S = 3.0
@@ -171,12 +173,35 @@ async def background(services: Services) -> AsyncIterator[None]:
             links=links,
             waitlist_offer_min=settings.waitlist_offer_min,
             max_active_bookings=settings.max_active_bookings,
+            metrics=services.metrics,
         ),
         running_sender(
-            services.bot, services.signals, rate=settings.send_rate, redis=services.redis
+            services.bot,
+            services.signals,
+            rate=settings.send_rate,
+            redis=services.redis,
+            metrics=services.metrics,
         ),
     ):
         yield
+
+
+@contextlib.asynccontextmanager
+async def serving_metrics(services: Services) -> AsyncIterator[None]:
+    """The worker's /metrics on HOST:METRICS_PORT (its sends, cron runs and the backlog are
+    counted in this process, not in the web app's); nothing when METRICS_PORT is 0."""
+    settings = services.settings
+    if not settings.metrics_port:
+        yield
+        return
+    runner = web.AppRunner(metrics_app(services), handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.metrics_port).start()
+        log.info("metrics on http://%s:%s/metrics", settings.host, settings.metrics_port)
+        yield
+    finally:
+        await runner.cleanup()
 
 
 def _wait_for_stop_signal() -> asyncio.Event:
@@ -339,7 +364,7 @@ async def worker(settings: Settings) -> None:
             services.bot = make_bot(settings, api_base)
             stack.push_async_callback(services.bot.session.close)
             stop = _wait_for_stop_signal()
-            async with background(services):
+            async with background(services), serving_metrics(services):
                 log.info("worker running: scheduler and outbox sender")
                 await stop.wait()
                 log.info("stopping")
@@ -396,10 +421,7 @@ def backup_or_restore(command: str, settings: Settings, path: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings.log_level, settings.log_format)
     if args.command in {None, "serve"} and (refusal := sandbox_refusal(settings)):
         sys.stderr.write(f"{args.command or 'serve'}: {refusal}\n")
         return 2

@@ -23,6 +23,7 @@ from domain import changes
 from domain.changes import ChangeFeed
 from domain.messaging import delivery
 from domain.messaging.delivery import OutboxSignal
+from metrics import Metrics
 
 
 def connect_redis(url: str) -> Redis:
@@ -59,3 +60,4 @@ class Services:
     redis: Redis | None = None
     bot: Bot | None = None
     signals: Signals = field(default_factory=Signals)
+    metrics: Metrics = field(default_factory=Metrics)

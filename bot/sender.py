@@ -41,6 +41,7 @@ from bot.pacing import PER_CHAT_INTERVAL_S, SendPacer, SharedPacer
 from domain.changes import AppointmentChange, Change
 from domain.messaging import delivery
 from domain.messaging.delivery import ClaimedMessage
+from metrics import Metrics
 from services import Signals
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,11 @@ class OutboxSender:
         max_errors: int = MAX_ERRORS,
         backoff_s: float = BACKOFF_S,
         poll_s: float = POLL_S,
+        metrics: Metrics | None = None,
     ) -> None:
         self._bot = bot
         self._signals = signals
+        self._sends = (metrics or Metrics()).messages  # counted by result, where seen
         self._pacer = (
             SendPacer(rate, per_chat_s)
             if redis is None
@@ -181,6 +184,7 @@ class OutboxSender:
                 message = await self._send(row, markup)
             except TelegramRetryAfter as exc:
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("429").inc()
                 flood_waits += 1
                 self._pacer.pause(exc.retry_after)
                 if flood_waits >= MAX_FLOOD_WAITS:
@@ -192,15 +196,18 @@ class OutboxSender:
                 continue
             except TelegramForbiddenError as exc:
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("403").inc()
                 failed = await delivery.mark_unreachable(row, exc.message, attempts)
                 log.info("chat %s blocked the bot; %d message(s) failed", row.chat_id, failed)
                 return True
             except _PERMANENT as exc:
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("refused").inc()
                 await delivery.mark_failed(row, f"refused: {exc.message}", attempts)
                 return False
             except AiogramError as exc:  # 5xx, network errors, undecodable answers
                 self._on_the_wire.discard(row.id)
+                self._sends.labels("error").inc()
                 errors += 1
                 reason = f"{type(exc).__name__}: {exc}"
                 if errors >= self._max_errors:
@@ -213,6 +220,7 @@ class OutboxSender:
                     return False
                 await asyncio.sleep(min(self._backoff_s * 2 ** (errors - 1), MAX_BACKOFF_S))
                 continue
+            self._sends.labels("ok").inc()
             # Off the wire only once recorded: a stop in between must not hand it back.
             await self._record_sent(row, message.message_id, attempts)
             self._on_the_wire.discard(row.id)
@@ -273,11 +281,17 @@ class OutboxSender:
 
 @contextlib.asynccontextmanager
 async def running_sender(
-    bot: Bot, signals: Signals, *, rate: float, redis: Redis | None = None, **options: float
+    bot: Bot,
+    signals: Signals,
+    *,
+    rate: float,
+    redis: Redis | None = None,
+    metrics: Metrics | None = None,
+    **options: float,
 ) -> AsyncIterator[OutboxSender]:
     """Run an OutboxSender on the process's `signals` for the `async with` block; with
     `redis`, its rate limits are shared with every sender of the bot on that Redis."""
-    sender = OutboxSender(bot, signals, rate=rate, redis=redis, **options)
+    sender = OutboxSender(bot, signals, rate=rate, redis=redis, metrics=metrics, **options)
     task = asyncio.create_task(sender.run(), name="outbox-sender")
     try:
         yield sender

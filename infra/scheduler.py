@@ -39,6 +39,7 @@ from domain.changes import AppointmentChange, Change
 from domain.followup.events import EVENT_BATCH, EventLinks, run_due_events
 from domain.followup.jobs import CronJob
 from domain.timerules import MSK, utcnow
+from metrics import Metrics
 from services import Signals
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,9 @@ class Scheduler:
         links: EventLinks | None = None,
         waitlist_offer_min: int = 15,
         max_active_bookings: int = 0,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._cron_runs = (metrics or Metrics()).cron_runs
         self.links = links or EventLinks()
         self.jobs = {job.name: job for job in jobs}
         self._signals = signals
@@ -166,8 +169,10 @@ class Scheduler:
                     result = await self.jobs[name].body()
         except Exception:
             log.exception("cron job %s failed at tick %s", name, tick)
+            self._cron_runs.labels(name, "error").inc()
             return True
         log.info("cron job %s ran at tick %s: %s", name, tick, result)
+        self._cron_runs.labels(name, "ok").inc()
         self._signals.outbox.announce()
         return True
 

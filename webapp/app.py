@@ -13,6 +13,7 @@ from webapp import (
     deliveries,
     health,
     integrations,
+    metrics,
     openapi,
     pages,
     ratelimit,
@@ -23,7 +24,7 @@ from webapp import (
 from webapp.auth import caller_middleware
 from webapp.errors import error_middleware
 from webapp.keys import READ_CACHE, SERVICES
-from webapp.logs import RedactingAccessLogger, setup_log_redaction
+from webapp.logs import RedactingAccessLogger, request_id_middleware, setup_log_redaction
 
 # Request size limits. A body over MAX_BODY_BYTES is a 413 JSON answer naming the limit (the
 # CSV/Excel import streams its upload and has its own IMPORT_MAX_BYTES). The HTTP parser refuses
@@ -69,7 +70,14 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     (tests, or a process that runs several apps on one connection)."""
     setup_log_redaction()
     app = web.Application(
-        middlewares=[signals_middleware, error_middleware],
+        # the request's id first, for every line it logs; then the request counter: it sees
+        # the status of every answer, refusals included
+        middlewares=[
+            request_id_middleware,
+            metrics.metrics_middleware,
+            signals_middleware,
+            error_middleware,
+        ],
         client_max_size=MAX_BODY_BYTES,
         handler_args={
             "max_line_size": MAX_REQUEST_LINE_BYTES,
@@ -79,7 +87,7 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
         },
     )
     app[SERVICES] = services
-    app[READ_CACHE] = read_cache.ReadCache()
+    app[READ_CACHE] = read_cache.ReadCache(metrics=services.metrics)
     relay.setup(app)
     # Who calls is settled before the rate limit counts them (by who they are, when verified).
     app.middlewares.append(caller_middleware)
@@ -89,6 +97,7 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     app.cleanup_ctx.append(_redis)
     roles.setup(app)
     app.add_routes(health.routes)
+    app.add_routes(metrics.routes)
     app.add_routes(openapi.routes)
     for integration_routes in integrations.routes:
         app.add_routes(integration_routes)

@@ -47,6 +47,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "name": "X-Webhook-Secret",
         "description": "WEBHOOK_SECRET (or as a bearer token)",
     },
+    "metrics_token": {"type": "http", "scheme": "bearer", "description": "METRICS_TOKEN"},
 }
 # A numeric path segment (`{id:\d+}`), or one named `id` or `..._id`, is a record id: ids are
 # 32-bit in the database, and webapp.api.schemas.path_id refuses others (400 naming it).
@@ -67,6 +68,8 @@ class RouteDoc:
     # the security schemes any one of which opens the route (SECURITY_SCHEMES' names)
     security: tuple[str, ...] = ()
     body_media: str = "application/json"
+    # the media type of a success answer described in words (a JSON one has its model)
+    answer_media: str | None = None
 
 
 def documented(
@@ -78,6 +81,7 @@ def documented(
     tags: tuple[str, ...] = (),
     secured: bool | tuple[str, ...] = False,
     body_media: str = "application/json",
+    answer_media: str | None = None,
 ) -> Callable[[F], F]:
     """Attach the OpenAPI description of a route handler. `secured=True` is a bearer token;
     a tuple names the security schemes, any one of which opens the route."""
@@ -85,7 +89,14 @@ def documented(
 
     def attach(handler: F) -> F:
         handler.__openapi__ = RouteDoc(  # type: ignore[attr-defined]
-            summary, body, query, responses or {200: "OK"}, tags, security, body_media
+            summary,
+            body,
+            query,
+            responses or {200: "OK"},
+            tags,
+            security,
+            body_media,
+            answer_media,
         )
         return handler
 
@@ -155,7 +166,9 @@ def _query_parameters(model_schema: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _answer(status: int, answer: type[BaseModel] | str, refs: dict[Any, Any]) -> dict[str, Any]:
+def _answer(
+    status: int, answer: type[BaseModel] | str, refs: dict[Any, Any], media: str | None
+) -> dict[str, Any]:
     if isinstance(answer, type):
         return {
             "description": answer.__doc__ or answer.__name__,
@@ -163,6 +176,8 @@ def _answer(status: int, answer: type[BaseModel] | str, refs: dict[Any, Any]) ->
         }
     if status >= 400:  # a refusal: the JSON error shape
         return {"description": answer, "content": {"application/json": {"schema": ERROR_REF}}}
+    if media is not None:
+        return {"description": answer, "content": {media: {"schema": {"type": "string"}}}}
     return {"description": answer}
 
 
@@ -215,7 +230,7 @@ def build_document(app: web.Application, title: str, version: str) -> dict[str, 
         if doc.security:
             operation["security"] = [{scheme: []} for scheme in doc.security]
         for status, answer in sorted(doc.responses.items()):
-            operation["responses"][str(status)] = _answer(status, answer, refs)
+            operation["responses"][str(status)] = _answer(status, answer, refs, doc.answer_media)
         operation["responses"].setdefault(
             "4XX",
             {

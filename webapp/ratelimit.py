@@ -32,8 +32,17 @@ WINDOW_S = 60
 REDIS_TIMEOUT_S = 0.5
 KEY_PREFIX = "ratelimit"
 # The Bot API emulator and its chat page, Telegram's webhook calls, static files and the health
-# probe are not public or client routes: limiting them would only break the bot and monitoring.
-EXEMPT_PREFIXES = ("/bot", "/file/bot", "/sandbox", "/telegram/", "/app/static/", "/healthz")
+# probe and the metrics are not public or client routes: limiting them would only break the bot
+# and monitoring.
+EXEMPT_PREFIXES = (
+    "/bot",
+    "/file/bot",
+    "/sandbox",
+    "/telegram/",
+    "/app/static/",
+    "/healthz",
+    "/metrics",
+)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from redis.asyncio import Redis
 
 from domain.changes import Change, ChangeFeed
 from domain.timerules import utcnow
+from metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +153,10 @@ class ReadCache:
         *,
         ttl_s: float = TTL_S,
         max_bytes: int = MAX_BYTES,
+        metrics: Metrics | None = None,
     ) -> None:
         self.generation = generation or Generation(None)
+        self._lookups = (metrics or Metrics()).cache
         self._ttl_s = ttl_s
         self._max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
@@ -167,13 +170,16 @@ class ReadCache:
         generation = await self.generation.current()
         if generation is None:
             self._drop_all()
+            self._lookups.labels("miss").inc()
             return (await build())[0]
         entry = self._entries.get(key)
         if entry is not None:
             if entry.generation == generation and time.monotonic() < entry.expires:
                 self._entries.move_to_end(key)
+                self._lookups.labels("hit").inc()
                 return entry.body
             self._drop(key)
+        self._lookups.labels("miss").inc()
         # Reads that miss together wait for one build (under the same generation only); the
         # build runs in a task of its own, so a reader that goes away does not cancel it.
         building = self._building.get(key)

@@ -215,9 +215,10 @@ async def on_slot_to_book(
     services: Services,
 ) -> None:
     try:
-        held = await client_booking.hold_to_book(
-            client.id, callback_data.slot_id, services.settings.max_active_bookings
-        )
+        with services.metrics.outcome(services.metrics.holds, "bot", "held"):
+            held = await client_booking.hold_to_book(
+                client.id, callback_data.slot_id, services.settings.max_active_bookings
+            )
     except DomainError as error:
         await _refused(callback, callback_data, client, callback_answer, error)
         return
@@ -314,10 +315,16 @@ async def on_hold_confirm(
     callback_answer: CallbackAnswer,
     services: Services,
 ) -> None:
+    # a move or a switch of a session is no booking
+    series = services.metrics.bookings if callback_data.mode == Mode.BOOK else None
     try:
-        text, appointment_id = await complete(
-            callback_data, client, await state.get_data(), services.settings.max_active_bookings
-        )
+        with services.metrics.outcome(series, "bot", "booked"):
+            text, appointment_id = await complete(
+                callback_data,
+                client,
+                await state.get_data(),
+                services.settings.max_active_bookings,
+            )
     except DomainError as error:
         await _refused(callback, callback_data, client, callback_answer, error)
         return

@@ -101,15 +101,16 @@ async def on_weeks(
 ) -> None:
     data = await state.get_data()
     try:
-        booked = await client_booking.book_series_with_request(
-            client.id,
-            callback_data.slot_id,
-            chosen_queries(data),
-            {"max_price": data.get("max_price") or None, "source": "bot"},
-            initiator_of(client),
-            weeks=callback_data.weeks,
-            max_active=services.settings.max_active_bookings,
-        )
+        with services.metrics.outcome(services.metrics.bookings, "bot", "booked"):
+            booked = await client_booking.book_series_with_request(
+                client.id,
+                callback_data.slot_id,
+                chosen_queries(data),
+                {"max_price": data.get("max_price") or None, "source": "bot"},
+                initiator_of(client),
+                weeks=callback_data.weeks,
+                max_active=services.settings.max_active_bookings,
+            )
     except DomainError as error:
         await _refused(callback, callback_data.slot_id, client, callback_answer, error)
         return

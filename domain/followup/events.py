@@ -412,6 +412,18 @@ def claimable_events(now: datetime) -> Q:
     )
 
 
+async def oldest_due(now: datetime) -> datetime | None:
+    """When the longest-waiting unfinished event fell due (None: nothing due by `now`)."""
+    return (
+        await ScheduledEvent.filter(
+            state__in=[EventState.PENDING, EventState.RUNNING], due_at__lte=now
+        )
+        .order_by("due_at")
+        .first()
+        .values_list("due_at", flat=True)
+    )
+
+
 async def run_due_events(
     *,
     now: datetime | None = None,

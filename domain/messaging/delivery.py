@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Q
-from tortoise.functions import Count
+from tortoise.functions import Count, Min
 from tortoise.transactions import in_transaction
 
 from db.claims import claim
@@ -185,6 +185,27 @@ async def mark_unreachable(row: ClaimedMessage, error: str, attempts: int) -> in
         ).update(state=OutboxState.FAILED, last_error=reason, claimed_until=None)
     await data_changed("client.updated")
     return 1 + others
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The rows due and not yet sent, and when the oldest of them fell due."""
+
+    count: int
+    oldest: datetime | None
+
+
+async def backlog(now: datetime) -> Backlog:
+    """What waits to go out now (pending or being sent, due by `now`), in one query."""
+    found = (
+        await Outbox.filter(
+            state__in=[OutboxState.PENDING, OutboxState.SENDING], not_before__lte=now
+        )
+        .annotate(n=Count("id"), oldest=Min("not_before"))
+        .first()
+        .values("n", "oldest")
+    )
+    return Backlog(found["n"] if found else 0, found["oldest"] if found else None)
 
 
 async def deliveries(

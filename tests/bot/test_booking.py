@@ -64,6 +64,9 @@ async def test_a_full_booking(person: Callable[..., Person], services: Services)
     ticket = await Ticket.get(id=appointment.ticket_id)
     assert ticket.queries == ["anxiety"] and ticket.preferences["max_price"] == 5000
     assert AppointmentChange("appointment.created", appointment.id) in heard
+    counted = services.metrics.registry.get_sample_value
+    assert counted("hraniteli_holds_total", {"channel": "bot", "result": "held"}) == 1
+    assert counted("hraniteli_bookings_total", {"channel": "bot", "result": "booked"}) == 1
     # the managers hear of it from the event runner (the scheduler runs it in the product)
     assert await run_due_events() == {"done": 1}
     alert = await Outbox.get(chat_id=manager.telegram_id)
@@ -71,7 +74,9 @@ async def test_a_full_booking(person: Callable[..., Person], services: Services)
     unsubscribe()
 
 
-async def test_a_time_taken_by_someone_else_while_choosing(person: Callable[..., Person]) -> None:
+async def test_a_time_taken_by_someone_else_while_choosing(
+    person: Callable[..., Person], services: Services
+) -> None:
     await make_bookable_psychologist("Maria Ivanova")
     anna, boris = person("en"), person("en", "Boris")
     await register(anna)
@@ -88,6 +93,8 @@ async def test_a_time_taken_by_someone_else_while_choosing(person: Callable[...,
     shown = [b["callback_data"] for b in anna.buttons(fresh)]
     assert f"s:{slot_id}:0:b" not in shown
     assert any(data.startswith("s:") for data in shown)  # the other times are still offered
+    refused = {"channel": "bot", "result": "slot_held"}
+    assert services.metrics.registry.get_sample_value("hraniteli_holds_total", refused) == 1
 
 
 async def test_an_expired_hold_is_explained_and_the_times_shown_again(

@@ -50,6 +50,8 @@ INTEGRATION_ONLY = statuses(401, integration=200)
 
 MATRIX: dict[tuple[str, str], Call] = {
     ("GET", "/healthz"): Call(PUBLIC),
+    # from loopback with no METRICS_TOKEN; tests/api/test_metrics.py has the refusals
+    ("GET", "/metrics"): Call(PUBLIC),
     ("GET", "/api/v1/openapi.json"): Call(PUBLIC),
     ("GET", "/app/board"): Call(PUBLIC),
     ("GET", "/app/import"): Call(PUBLIC),

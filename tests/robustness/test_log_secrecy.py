@@ -27,6 +27,7 @@ from tests.harness.api_callers import Api, sign_init_data
 from tests.harness.bot_users import Person, register
 from tests.harness.integrations import ANKETA
 from webapp.app import MAX_REQUEST_LINE_BYTES
+from webapp.logs import JsonFormatter
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -39,15 +40,17 @@ API_PHONE = "+79161234567"
 @pytest.fixture
 def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[Callable[[], str]]:
     """Every logger at DEBUG, all of it captured; returns the captured text, tracebacks
-    included, as a formatter writes it."""
+    included, as the text and the JSON formatters (LOG_FORMAT) write it."""
     loggers = [logging.getLogger(), *map(logging.getLogger, logging.root.manager.loggerDict)]
     levels = {lg: lg.level for lg in loggers}
     for lg in loggers:
         lg.setLevel(logging.DEBUG)
     caplog.set_level(logging.DEBUG)
-    formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    formatters = [logging.Formatter("%(levelname)s %(name)s: %(message)s"), JsonFormatter()]
     try:
-        yield lambda: "\n".join(formatter.format(record) for record in caplog.records)
+        yield lambda: "\n".join(
+            formatter.format(record) for record in caplog.records for formatter in formatters
+        )
     finally:
         for lg, level in levels.items():
             lg.setLevel(level)

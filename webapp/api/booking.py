@@ -108,7 +108,9 @@ async def slots_available(request: web.Request) -> web.Response:
 )
 async def hold_slot(request: web.Request) -> web.Response:
     _, client = await caller_client(request)
-    hold = await appointments.hold_slot(client.id, path_id(request))
+    metrics = request.config_dict[SERVICES].metrics
+    with metrics.outcome(metrics.holds, "api", "held"):
+        hold = await appointments.hold_slot(client.id, path_id(request))
     return json_answer({"slot_id": hold.slot_id, "held_until": hold.held_until.isoformat()})
 
 
@@ -132,10 +134,11 @@ async def hold_slot(request: web.Request) -> web.Response:
 async def create_appointment(request: web.Request) -> web.Response:
     principal, client = await caller_client(request)
     body = await parse_body(request, BookIn)
-    max_active = request.config_dict[SERVICES].settings.max_active_bookings
-    if body.weeks is not None:
-        return await series_answer(
-            await series.book_series(
+    services = request.config_dict[SERVICES]
+    max_active = services.settings.max_active_bookings
+    with services.metrics.outcome(services.metrics.bookings, "api", "booked"):
+        if body.weeks is not None:
+            booked = await series.book_series(
                 client.id,
                 body.slot_id,
                 body.weeks,
@@ -144,15 +147,15 @@ async def create_appointment(request: web.Request) -> web.Response:
                 require_own_hold=False,
                 max_active=max_active,
             )
+            return await series_answer(booked)
+        appointment = await appointments.book(
+            client.id,
+            body.slot_id,
+            principal.initiator(),
+            service_id=body.service_id,
+            require_own_hold=False,
+            max_active=max_active,
         )
-    appointment = await appointments.book(
-        client.id,
-        body.slot_id,
-        principal.initiator(),
-        service_id=body.service_id,
-        require_own_hold=False,
-        max_active=max_active,
-    )
     return await _answer(appointment.id, status=201)
 
 
@@ -272,11 +275,13 @@ async def manual_appointment(request: web.Request) -> web.Response:
     principal = require_role(request, *STAFF)
     body = await parse_body(request, ManualBookIn)
     client = await clients.by_staff_phone(body.phone, name=body.name, source=ClientSource.MANUAL)
-    appointment = await appointments.book(
-        client.id,
-        body.slot_id,
-        principal.initiator(),
-        service_id=body.service_id,
-        require_own_hold=False,
-    )
+    metrics = request.config_dict[SERVICES].metrics
+    with metrics.outcome(metrics.bookings, "api", "booked"):
+        appointment = await appointments.book(
+            client.id,
+            body.slot_id,
+            principal.initiator(),
+            service_id=body.service_id,
+            require_own_hold=False,
+        )
     return await _answer(appointment.id, status=201)

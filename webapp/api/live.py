@@ -188,6 +188,7 @@ def setup(app: web.Application) -> None:
     """Attach the hub: its routes, its feed subscription and its shutdown."""
     hub = LiveHub()
     app[LIVE_HUB] = hub
+    app[SERVICES].metrics.live_sockets.set_function(lambda: len(hub.sockets))
     app.cleanup_ctx.append(hub.run)
     app.on_shutdown.append(hub.close_sockets)
     app.add_routes(routes)
