@@ -17,7 +17,7 @@ RUN if [ -f /tmp/build-ca/ca-certificates.crt ]; then \
     && python3 -m venv /opt/venv \
     && /opt/venv/bin/pip install -q --require-hashes -r requirements.lock \
         -r python-before-3.11.3.lock
-COPY pyproject.toml README.md main.py config.py services.py ./
+COPY pyproject.toml README.md main.py config.py services.py metrics.py ./
 COPY bot ./bot
 COPY webapp ./webapp
 COPY db ./db

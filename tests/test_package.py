@@ -19,6 +19,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
@@ -28,9 +29,17 @@ import pytest
 from tests.harness.processes import ROOT, bare_env
 from tests.test_main import _free_port
 
-# What a build needs from the checkout; the copy keeps build/ and egg-info out of it.
-SOURCES = ("pyproject.toml", "main.py", "config.py", "services.py", "README.md")
-PACKAGES = ("bot", "webapp", "db", "domain", "infra", "sandbox")
+# What a build needs from the checkout, as pyproject.toml names it (the copy keeps build/ and
+# egg-info out of it).
+SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    "setuptools"
+]
+SOURCES = (
+    "pyproject.toml",
+    "README.md",
+    *(f"{module}.py" for module in SETUPTOOLS["py-modules"]),
+)
+PACKAGES = tuple(name.rstrip("*") for name in SETUPTOOLS["packages"]["find"]["include"])
 ASSET = re.compile(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"')
 
 
