@@ -9,14 +9,13 @@ ENV PIP_INDEX_URL=${PIP_INDEX_URL} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_
 # it is used by pip in this stage only and never reaches the runtime image.
 COPY deploy/build-ca/ /tmp/build-ca/
 WORKDIR /src
-COPY requirements.lock deploy/python-before-3.11.3.lock ./
+COPY requirements.lock ./
 # Every dependency pinned and checked against its hash (python3: a Debian base has no `python`;
 # a venv: Debian's pip refuses installs into the system's Python, PEP 668).
 RUN if [ -f /tmp/build-ca/ca-certificates.crt ]; then \
         export PIP_CERT=/tmp/build-ca/ca-certificates.crt; fi \
     && python3 -m venv /opt/venv \
-    && /opt/venv/bin/pip install -q --require-hashes -r requirements.lock \
-        -r python-before-3.11.3.lock
+    && /opt/venv/bin/pip install -q --require-hashes -r requirements.lock
 COPY pyproject.toml README.md main.py config.py services.py metrics.py ./
 COPY bot ./bot
 COPY webapp ./webapp
