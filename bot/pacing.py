@@ -74,7 +74,10 @@ RESERVED, BUSY = 1, 2
 
 class SendPacer:
     """Hands out send times in one process: `rate` a second overall, `per_chat_s` apart per
-    chat (from the answer to the previous message), and none while a flood wait (429) runs."""
+    chat (from the answer to the previous message), and none while a flood wait (429) runs.
+    Turns go in the order they were asked for, skipping only a chat still inside its second:
+    the oldest messages go first, so the chats left at the end of a burst are as many as can
+    be (few chats left would be held to a message a second each)."""
 
     def __init__(self, rate: float, per_chat_s: float = PER_CHAT_INTERVAL_S) -> None:
         self._interval = 1.0 / rate
@@ -82,24 +85,57 @@ class SendPacer:
         self._next_any = 0.0
         self._paused_until = 0.0
         self._next_in_chat: dict[int, float] = {}
+        self._waiting: list[tuple[int, asyncio.Future[None]]] = []  # in the order asked
+        self._timer: asyncio.TimerHandle | None = None
 
     async def wait_turn(self, chat_id: int) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            now = loop.time()
-            ready = max(self._next_any, self._paused_until, self._next_in_chat.get(chat_id, 0.0))
-            if ready <= now:
-                self._next_any = max(self._next_any + self._interval, now)
-                self._next_in_chat[chat_id] = now + self._per_chat_s
-                if len(self._next_in_chat) > 10_000:
-                    self._forget_idle_chats(now)
-                return
-            await asyncio.sleep(ready - now)
+        turn = asyncio.get_running_loop().create_future()
+        waiter = (chat_id, turn)
+        self._waiting.append(waiter)
+        self._plan()
+        try:
+            await turn
+        finally:
+            if waiter in self._waiting:  # cancelled before its turn came
+                self._waiting.remove(waiter)
+                self._plan()
+
+    def _chat_ready(self, chat_id: int) -> float:
+        return self._next_in_chat.get(chat_id, 0.0)
+
+    def _plan(self) -> None:
+        """Set the one timer to the moment the next turn can be given."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._waiting:
+            return
+        first_chat = min(self._chat_ready(chat_id) for chat_id, _ in self._waiting)
+        at = max(self._next_any, self._paused_until, first_chat)
+        self._timer = asyncio.get_running_loop().call_at(at, self._give_turn)
+
+    def _give_turn(self) -> None:
+        self._timer = None
+        now = asyncio.get_running_loop().time()
+        if max(self._next_any, self._paused_until) <= now:
+            for waiter in self._waiting:
+                chat_id, turn = waiter
+                if self._chat_ready(chat_id) <= now:
+                    self._waiting.remove(waiter)
+                    self._next_any = max(self._next_any + self._interval, now)
+                    self._next_in_chat[chat_id] = now + self._per_chat_s
+                    if len(self._next_in_chat) > 10_000:
+                        self._forget_idle_chats(now)
+                    if not turn.done():
+                        turn.set_result(None)
+                    break
+        self._plan()
 
     async def done(self, chat_id: int) -> None:
         """The message sent in the chat's turn came back (whatever the answer): the next
         waits `per_chat_s` from now, so network delays cannot bring two closer together."""
         self._next_in_chat[chat_id] = asyncio.get_running_loop().time() + self._per_chat_s
+        self._plan()
 
     async def wait_pause(self) -> None:
         """Return once no flood wait runs."""
@@ -110,6 +146,7 @@ class SendPacer:
     def pause(self, seconds: float) -> None:
         until = asyncio.get_running_loop().time() + seconds
         self._paused_until = max(self._paused_until, until)
+        self._plan()
 
     def _forget_idle_chats(self, now: float) -> None:
         self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}

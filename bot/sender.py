@@ -56,9 +56,10 @@ POLL_S = 1.0
 RECORD_RETRY_S = 1.0
 # On stop, a request already on its way gets this long to come back and be recorded.
 STOP_GRACE_S = 2.0
-# Seconds of sending the sender claims ahead, and rows per chat in one claim.
+# Seconds of sending the sender claims ahead, and rows per chat in one claim: a chat takes
+# a message a second, so more of its rows would only be held from the chats that could go.
 LOOKAHEAD_S = 4
-ROWS_PER_CHAT = 3
+ROWS_PER_CHAT = 1
 
 # Answers that will not change by asking again.
 _PERMANENT = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, TelegramMigrateToChat)
