@@ -1,10 +1,12 @@
 """Every speed and resilience target (bench/README.md), one after another, in one table.
 
-    python -m bench [--quick] [--scale10] [--only reads booking bot outbox live import resilience]
+    python -m bench [--quick] [--scale10] [--only reads booking bot outbox live import resilience
+                     peer]
 
 Needs PostgreSQL (DATABASE_URL's server, default postgres://root@127.0.0.1:5432), Redis
-(REDIS_URL, default redis://127.0.0.1:6379/0), pgbench and wrk; each benchmark creates and
-drops its own databases and starts and stops its own servers.
+(REDIS_URL, default redis://127.0.0.1:6379/0), pgbench and wrk, and for `peer` PyPI (it
+installs django-appointment into a venv under ~/.cache/hraniteli-bench); each benchmark
+creates and drops its own databases and starts and stops its own servers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from bench import booking_http, bot, import_clients, live, outbox, reads, resilience
+from bench import booking_http, bot, import_clients, live, outbox, peer, reads, resilience
 from bench.common import Row, print_table, require_wrk
 
 BENCHMARKS: dict[str, Callable[..., Awaitable[list[Row]]]] = {
@@ -25,6 +27,7 @@ BENCHMARKS: dict[str, Callable[..., Awaitable[list[Row]]]] = {
     "live": live.run,
     "import": import_clients.run,
     "resilience": resilience.run,
+    "peer": peer.run,
 }
 
 
@@ -48,7 +51,7 @@ def main() -> None:
     parser.add_argument("--scale10", action="store_true", help="also the reads at 10x data")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
     args = parser.parse_args()
-    if "reads" in args.only:
+    if {"reads", "peer"} & set(args.only):
         require_wrk()
     print_table(asyncio.run(run_all(args.quick, args.only, scale10=args.scale10)))
 

@@ -263,12 +263,20 @@ def _ms(text: str) -> float:
 
 
 def wrk(
-    url: str, *, seconds: int, connections: int = 32, headers: dict[str, str] | None = None
+    url: str,
+    *,
+    seconds: int,
+    connections: int = 32,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
 ) -> WrkResult:
-    """Requests a second and p99 latency of `wrk -c<connections>` on `url`."""
+    """Requests a second and p99 latency of `wrk -c<connections>` on `url` (with `script`, a
+    Lua file of wrk's that may choose each request's path on `url`'s server)."""
     command = [require_wrk(), "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
     done = subprocess.run([*command, url], check=True, capture_output=True, text=True)
     out = done.stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -282,7 +290,11 @@ def wrk(
 
 def repeat_median(runs: int, measure: Callable[[], WrkResult]) -> WrkResult:
     """The median requests/s and p99 of `runs` measurements (the machine is shared)."""
-    results = [measure() for _ in range(runs)]
+    return median_result([measure() for _ in range(runs)])
+
+
+def median_result(results: list[WrkResult]) -> WrkResult:
+    """The median requests/s and p99 of `results`, and all their errors."""
     return WrkResult(
         median([r.rps for r in results]),
         median([r.p99_ms for r in results]),

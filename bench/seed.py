@@ -32,25 +32,26 @@ async def _bounded(jobs: Iterable[Awaitable[object]], limit: int = CONCURRENCY) 
     return await asyncio.gather(*(run(job) for job in jobs))
 
 
-def slot_starts(count: int, now: datetime) -> list[datetime]:
-    """`count` hour-long starts spread over the next SLOT_DAYS days (MSK, from tomorrow)."""
+def slot_starts(count: int, now: datetime, days: int = SLOT_DAYS) -> list[datetime]:
+    """`count` hour-long starts spread over the next `days` days (MSK, from tomorrow)."""
     tomorrow = now.astimezone(MSK).date() + timedelta(days=1)
     return [
-        datetime.combine(
-            tomorrow + timedelta(days=k % SLOT_DAYS), time(FIRST_HOUR + k // SLOT_DAYS), MSK
-        )
+        datetime.combine(tomorrow + timedelta(days=k % days), time(FIRST_HOUR + k // days), MSK)
         for k in range(count)
     ]
 
 
-async def psychologists_with_slots(count: int, slots_each: int) -> list[int]:
-    """`count` psychologists («Психолог N»), each with `slots_each` free slots; their ids."""
+async def psychologists_with_slots(
+    count: int, slots_each: int, days: int = SLOT_DAYS
+) -> list[int]:
+    """`count` psychologists («Психолог N»), each with `slots_each` free slots over the next
+    `days` days; their ids."""
     now = utcnow()
     await Psychologist.bulk_create(
         [Psychologist(name=f"Психолог {n}") for n in range(count)], batch_size=1000
     )
     ids = list(await Psychologist.all().order_by("id").values_list("id", flat=True))
-    starts = slot_starts(slots_each, now)
+    starts = slot_starts(slots_each, now, days)
     await _bounded(slots.add_slot(pid, start, now=now) for pid in ids for start in starts)
     return ids
 
