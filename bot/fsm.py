@@ -23,7 +23,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import DataNotDictLikeError
@@ -63,10 +63,9 @@ class KnownFSMContext(FSMContext):
 
     def __init__(self, storage: BaseStorage, key: StorageKey, state: str | None, data: str | None):
         super().__init__(storage, key)
+        self._read = (state, data)
         self._state = state
         self._data = data  # the JSON text; None: no data
-        self.state_changed = False
-        self.data_changed = False
 
     @property
     def state(self) -> str | None:
@@ -76,14 +75,19 @@ class KnownFSMContext(FSMContext):
     def data_text(self) -> str | None:
         return self._data
 
+    @property
+    def state_changed(self) -> bool:
+        return self._state != self._read[0]
+
+    @property
+    def data_changed(self) -> bool:
+        return self._data != self._read[1]
+
     async def get_state(self) -> str | None:
         return self._state
 
     async def set_state(self, state: StateType = None) -> None:
-        value = state.state if isinstance(state, State) else state
-        if value != self._state:
-            self._state = value
-            self.state_changed = True
+        self._state = state.state if isinstance(state, State) else state
 
     async def get_data(self) -> dict[str, Any]:
         return json.loads(self._data) if self._data is not None else {}
@@ -92,10 +96,7 @@ class KnownFSMContext(FSMContext):
         if not isinstance(data, dict):
             msg = f"Data must be a dict or dict-like object, got {type(data).__name__}"
             raise DataNotDictLikeError(msg)
-        text = json.dumps(data) if data else None
-        if text != self._data:
-            self._data = text
-            self.data_changed = True
+        self._data = json.dumps(data) if data else None
 
     async def get_value(self, key: str, default: Any | None = None) -> Any | None:
         return (await self.get_data()).get(key, default)
@@ -103,8 +104,10 @@ class KnownFSMContext(FSMContext):
     async def update_data(
         self, data: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> dict[str, Any]:
+        if data:
+            kwargs.update(data)  # as aiogram's: `data` wins over the keywords
         current = await self.get_data()
-        current.update(data or {}, **kwargs)
+        current.update(kwargs)
         await self.set_data(current)
         return await self.get_data()
 
@@ -116,10 +119,6 @@ class Snapshot:
     context: KnownFSMContext
     chosen_language: str | None
     shared: Mapping[str, bytes | None]
-
-
-class Held(Protocol):
-    def __call__(self, key: StorageKey) -> contextlib.AbstractAsyncContextManager[Snapshot]: ...
 
 
 class RedisHeld:
@@ -207,7 +206,7 @@ class UpdateFSM(FSMContextMiddleware):
         shared_keys: Sequence[str] = (),
     ) -> None:
         super().__init__(storage, isolation)
-        self._held: Held = (
+        self._held: RedisHeld | LocalHeld = (
             RedisHeld(storage, shared_keys)
             if isinstance(storage, RedisStorage)
             else LocalHeld(storage, isolation)

@@ -76,7 +76,6 @@ class People:
             and known.generation == generation
             and known.listed_admin == listed_admin
             and known.expires > time.monotonic()
-            and (shared is not None or self._redis is None)
         ):
             return known.person
         person = await telegram_user(telegram_id, admin_ids)

@@ -21,6 +21,7 @@ from bot.commands import TeamChats, set_bot_wide
 from bot.dispatcher import BotRedisStorage
 from bot.middlewares import InFlight
 from bot.people import People
+from bot.responses import keep_response_types
 from config import Settings
 from services import Services
 
@@ -54,6 +55,7 @@ async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[D
     the team's chats and the people it remembers kept in step; stop cleanly at its end."""
     bot = services.bot
     assert bot is not None, "services.bot must be created before the bot runs"
+    keep_response_types()
     await set_bot_wide(bot)
     team = TeamChats(bot, lambda: services.settings.admin_ids)
     people: People = dispatcher["people"]
