@@ -66,7 +66,7 @@ async def client_for(spec: ClientSpec) -> Client:
             # registered concurrently by another request: use that row
             client = await Client.get(telegram_id=spec.telegram_id)
         else:
-            # the bot knows this Telegram user as a client from now on (bot/people.py)
+            # whoever remembers who this Telegram user is (the bot) must hear of it
             await data_changed("client.updated")
     elif spec.name and not client.name:
         client.name = spec.name
