@@ -49,6 +49,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 import db
+from bot import people
 from bot.dispatcher import build_dispatcher
 from bot.runtime import mount_webhook, run_bot, uses_webhook
 from bot.sender import running_sender
@@ -348,9 +349,13 @@ async def worker(settings: Settings) -> None:
         services.redis = connect_redis(settings.redis_url)
     try:
         async with contextlib.AsyncExitStack() as stack:
-            # the web instances' read caches hear of this process's changes through Redis
+            # the web instances' read caches and the bots' people hear of this process's
+            # changes through Redis
             await stack.enter_async_context(
                 read_cache.following(services.signals.changes, services.redis)
+            )
+            await stack.enter_async_context(
+                people.announcing(services.signals.changes, services.redis)
             )
             api_base = settings.telegram_api_base
             if settings.uses_sandbox and not api_base:

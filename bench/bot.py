@@ -27,7 +27,7 @@ from config import load_settings
 from sandbox import SANDBOX_TOKEN, BotApiEmulator, run_emulator
 from services import Services
 
-TARGET_RATIO = 0.3
+TARGET_RATIO = 0.4
 ANSWER_TIMEOUT_S = 60.0
 # Updates waiting for an answer at once. An unbounded burst of 2,000 fails updates with
 # redis MaxConnectionsError in the product (bench/README.md).

@@ -11,6 +11,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import handlers
+from bot.fsm import UpdateFSM
 from bot.handlers.fallback import on_stale_button
 from bot.middlewares import (
     InFlight,
@@ -22,6 +23,7 @@ from bot.middlewares import (
     ThrottlingMiddleware,
     make_i18n,
 )
+from bot.people import GENERATION_KEY, People
 from domain.i18n import LOCALES_DIR
 from services import Services
 
@@ -54,25 +56,32 @@ def build_storage(services: Services) -> BaseStorage:
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
-    """The production dispatcher; `services` reaches every handler as workflow data."""
+    """The production dispatcher; `services` reaches every handler as workflow data, and
+    `people` (bot.people.People) too, which `bot.runtime.run_bot` keeps following the
+    changes."""
     storage = build_storage(services)
-    isolation = (
-        storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
-    )
+    redis = storage.redis if isinstance(storage, RedisStorage) else None
+    # The users' locks without Redis; with it, UpdateFSM takes them in Redis.
+    isolation = SimpleEventIsolation()
+    people = People(redis, lambda: services.settings.admin_ids)
     in_flight = InFlight()
     dp = Dispatcher(
-        storage=storage, events_isolation=isolation, services=services, in_flight=in_flight
+        storage=storage,
+        events_isolation=isolation,
+        disable_fsm=True,
+        services=services,
+        in_flight=in_flight,
+        people=people,
     )
     # Throttling comes before the FSM middleware and its per-user lock: a flood from one
     # user is turned away at once instead of queueing there ahead of everyone else (and
     # InFlight before both, so a stop also waits for the taps being turned away).
-    dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(SignalsMiddleware())
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ThrottlingMiddleware())
-    dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(PersonMiddleware())
+    dp.update.outer_middleware(UpdateFSM(storage, isolation, shared_keys=(GENERATION_KEY,)))
+    dp.update.outer_middleware(PersonMiddleware(people))
     i18n = make_i18n(str(LOCALES_DIR))
     LocaleMiddleware(i18n).setup(dp)
     dp.callback_query.middleware(CallbackAnswerMiddleware())

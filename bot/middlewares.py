@@ -6,18 +6,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
-from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import Chat, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
+from bot.people import GENERATION_KEY, People
 from domain.errors import DomainError
 from domain.i18n import N_, pick_language, translate
-from domain.people.telegram_users import TelegramUser, telegram_user
+from domain.people.telegram_users import TelegramUser
 from services import Services
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -25,23 +25,6 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
 
 TOO_MANY_TAPS = N_("Too many taps at once; please wait a second.")
-
-# Where a person without a client or psychologist row keeps the language they chose.
-LOCALE_DESTINY = "locale"
-
-
-def locale_key(data: dict[str, Any]) -> StorageKey | None:
-    """The storage key of the user's chosen language (beside their FSM state)."""
-    state = data.get("state")
-    if state is None:
-        return None
-    context: StorageKey = state.key
-    return StorageKey(
-        bot_id=context.bot_id,
-        chat_id=context.chat_id,
-        user_id=context.user_id,
-        destiny=LOCALE_DESTINY,
-    )
 
 
 class SignalsMiddleware(BaseMiddleware):
@@ -78,31 +61,32 @@ class InFlight(BaseMiddleware):
 
 
 class PersonMiddleware(BaseMiddleware):
-    """Puts who the user is (a domain.people.telegram_users.TelegramUser) into
-    `data["person"]`."""
+    """Puts who the user is (a domain.people.telegram_users.TelegramUser, remembered by
+    bot.people) into `data["person"]`; after UpdateFSM (bot/fsm.py), which read the people's
+    generation with the user's lock."""
+
+    def __init__(self, people: People) -> None:
+        self._people = people
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         if user is not None and not user.is_bot:
-            services: Services = data["services"]
-            data["person"] = await telegram_user(user.id, services.settings.admin_ids)
+            shared: Mapping[str, bytes | None] = data.get("shared_values", {})
+            data["person"] = await self._people.person(user.id, shared.get(GENERATION_KEY))
         return await handler(event, data)
 
 
 class LocaleMiddleware(I18nMiddleware):
-    """The person's stored language, else the one they chose before registering, else
-    Telegram's language_code, else Russian."""
+    """The person's stored language, else the one they chose before registering (read by
+    UpdateFSM), else Telegram's language_code, else Russian."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         person: TelegramUser | None = data.get("person")
         if person is not None and person.language:
             return pick_language(person.language)
-        storage: BaseStorage | None = data.get("fsm_storage")
-        key = locale_key(data)
-        if storage is not None and key is not None:
-            chosen = await storage.get_value(key, "language")
-            if chosen:
-                return pick_language(str(chosen))
+        chosen: str | None = data.get("chosen_language")
+        if chosen:
+            return pick_language(chosen)
         user: User | None = data.get("event_from_user")
         return pick_language(user.language_code if user else None)
 

@@ -20,6 +20,8 @@ from aiohttp import web
 from bot.commands import TeamChats, set_bot_wide
 from bot.dispatcher import BotRedisStorage
 from bot.middlewares import InFlight
+from bot.people import People
+from bot.responses import keep_response_types
 from config import Settings
 from services import Services
 
@@ -49,13 +51,19 @@ def mount_webhook(app: web.Application, dispatcher: Dispatcher, services: Servic
 
 @contextlib.asynccontextmanager
 async def run_bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[Dispatcher]:
-    """Start answering updates for the block, with the bot's profile and command lists set
-    and the team's chats kept in step; stop cleanly at its end."""
+    """Start answering updates for the block, with the bot's profile and command lists set,
+    the team's chats and the people it remembers kept in step; stop cleanly at its end."""
     bot = services.bot
     assert bot is not None, "services.bot must be created before the bot runs"
+    keep_response_types()
     await set_bot_wide(bot)
     team = TeamChats(bot, lambda: services.settings.admin_ids)
-    async with team.running(services.signals.changes), _answering(services, dispatcher):
+    people: People = dispatcher["people"]
+    async with (
+        people.following(services.signals.changes),
+        team.running(services.signals.changes),
+        _answering(services, dispatcher),
+    ):
         yield dispatcher
 
 

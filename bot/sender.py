@@ -38,6 +38,7 @@ from redis.asyncio import Redis
 import db
 from bot.keyboards.outbox import UnreadableKeyboard, outbox_keyboard
 from bot.pacing import PER_CHAT_INTERVAL_S, SendPacer, SharedPacer
+from bot.responses import keep_response_types
 from domain.changes import AppointmentChange, Change
 from domain.messaging import delivery
 from domain.messaging.delivery import ClaimedMessage
@@ -292,6 +293,7 @@ async def running_sender(
 ) -> AsyncIterator[OutboxSender]:
     """Run an OutboxSender on the process's `signals` for the `async with` block; with
     `redis`, its rate limits are shared with every sender of the bot on that Redis."""
+    keep_response_types()
     sender = OutboxSender(bot, signals, rate=rate, redis=redis, metrics=metrics, **options)
     task = asyncio.create_task(sender.run(), name="outbox-sender")
     try:

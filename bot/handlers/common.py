@@ -14,8 +14,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import LanguageCb, Menu, MenuCb
+from bot.fsm import locale_key
 from bot.keyboards.common import language_keyboard
-from bot.middlewares import locale_key
 from bot.views import main_menu, show
 from domain.errors import DomainError
 from domain.people import telegram_users
@@ -58,9 +58,7 @@ async def on_language(
     i18n: I18n,
 ) -> None:
     language = await telegram_users.set_language(person.telegram_id, callback_data.code)
-    key = locale_key({"state": state})
-    if key is not None:
-        await state.storage.update_data(key, {"language": language})
+    await state.storage.update_data(locale_key(state.key), {"language": language})
     refreshed = await telegram_users.telegram_user(person.telegram_id, services.settings.admin_ids)
     with i18n.use_locale(language):
         text, markup = main_menu(refreshed, services.settings.base_url)

@@ -70,7 +70,7 @@ async def cmd_start(
             reply_markup=contact_keyboard(),
         )
         return
-    await continue_with(message, person.client, payload, services)
+    await continue_with(message, person, payload, services)
 
 
 async def staff_menu(
@@ -128,9 +128,11 @@ async def join_the_team(message: Message, code: str, services: Services, bot: Bo
 
 
 async def continue_with(
-    message: Message, client: ClientProfile, payload: str, services: Services
+    message: Message, person: TelegramUser, payload: str, services: Services
 ) -> None:
     """Where a deep link leads a registered client; the main menu otherwise."""
+    client = person.client
+    assert client is not None
     psychologist_link = PSYCHOLOGIST_PAYLOAD.fullmatch(payload)
     if psychologist_link:
         try:
@@ -160,9 +162,6 @@ async def continue_with(
                 reply_markup=home_keyboard(),
             )
             return
-    person = await telegram_users.telegram_user(
-        client.telegram_id or 0, services.settings.admin_ids
-    )
     text, markup = main_menu(person, services.settings.base_url)
     await message.answer(text, reply_markup=markup)
 
@@ -207,31 +206,37 @@ async def process_contact(
 
 
 async def _registered(
-    message: Message, state: FSMContext, client: ClientProfile, services: Services
+    message: Message, state: FSMContext, person: TelegramUser, services: Services
 ) -> None:
     payload = str((await state.get_data()).get("payload") or "")
     await state.set_state(None)
-    await continue_with(message, client, payload, services)
+    await continue_with(message, person, payload, services)
 
 
 async def process_zone_typed(
-    message: Message, state: FSMContext, client: ClientProfile, services: Services
+    message: Message,
+    state: FSMContext,
+    person: TelegramUser,
+    client: ClientProfile,
+    services: Services,
 ) -> None:
     if await timezone.keep_typed(message, client):
-        await _registered(message, state, client, services)
+        await _registered(message, state, person, services)
 
 
 async def process_zone_tapped(
     callback: CallbackQuery,
+    *,
     callback_data: ZoneCb,
     state: FSMContext,
+    person: TelegramUser,
     client: ClientProfile,
     services: Services,
 ) -> None:
     if await timezone.keep_tapped(callback, callback_data, client) and isinstance(
         callback.message, Message
     ):
-        await _registered(callback.message, state, client, services)
+        await _registered(callback.message, state, person, services)
 
 
 async def process_not_a_contact(message: Message) -> None:

@@ -27,13 +27,16 @@ STAFF_ROLES = frozenset({Actor.MANAGER, Actor.ADMIN})
 
 
 def role_for(
-    telegram_id: int, admin_ids: Iterable[int], manager: Manager | None, is_psychologist: bool
+    telegram_id: int,
+    admin_ids: Iterable[int],
+    manager_role: ManagerRole | None,
+    is_psychologist: bool,
 ) -> Actor:
-    """The role rule: ADMIN_IDS are admins; then an active manager's own role; then an active
-    psychologist; else a client."""
-    if telegram_id in set(admin_ids) or (manager and manager.role == ManagerRole.ADMIN):
+    """The role rule: ADMIN_IDS are admins; then an active manager's own role (`manager_role`,
+    None for no active manager); then an active psychologist; else a client."""
+    if telegram_id in set(admin_ids) or manager_role == ManagerRole.ADMIN:
         return Actor.ADMIN
-    if manager is not None:
+    if manager_role is not None:
         return Actor.MANAGER
     return Actor.PSYCHOLOGIST if is_psychologist else Actor.CLIENT
 
@@ -42,7 +45,9 @@ async def role_of(telegram_id: int, admin_ids: Iterable[int]) -> Actor:
     """The role of a Telegram user, by `role_for`."""
     manager = await Manager.filter(telegram_id=telegram_id, is_active=True).first()
     is_psychologist = await Psychologist.filter(telegram_id=telegram_id, is_active=True).exists()
-    return role_for(telegram_id, admin_ids, manager, is_psychologist)
+    return role_for(
+        telegram_id, admin_ids, manager.role if manager is not None else None, is_psychologist
+    )
 
 
 async def login_link(

@@ -108,7 +108,7 @@ def _manager_entry(manager: Manager, admin_ids: frozenset[int]) -> ManagerEntry:
         id=manager.id,
         telegram_id=manager.telegram_id,
         name=manager.name,
-        role=role_for(manager.telegram_id, admin_ids, manager, is_psychologist=False),
+        role=role_for(manager.telegram_id, admin_ids, manager.role, is_psychologist=False),
         active=manager.is_active,
     )
 
@@ -139,7 +139,7 @@ async def team_roles(admin_ids: Iterable[int]) -> list[TeamMember]:
     ADMIN_IDS, with the role each has now (by `role_for`), by Telegram id. For what the
     adapters show each role; a service's own view, so no admin is asked for."""
     admins = frozenset(admin_ids)
-    managers = {m.telegram_id: m for m in await Manager.filter(is_active=True)}
+    managers = {m.telegram_id: m.role for m in await Manager.filter(is_active=True)}
     every_manager = set(await Manager.all().values_list("telegram_id", flat=True))
     psychologists = await Psychologist.exclude(telegram_id=None).values_list(
         "telegram_id", "is_active"

@@ -65,6 +65,9 @@ async def client_for(spec: ClientSpec) -> Client:
         except IntegrityError:
             # registered concurrently by another request: use that row
             client = await Client.get(telegram_id=spec.telegram_id)
+        else:
+            # whoever remembers who this Telegram user is (the bot) must hear of it
+            await data_changed("client.updated")
     elif spec.name and not client.name:
         client.name = spec.name
         await client.save(update_fields=["name", "updated_at"])

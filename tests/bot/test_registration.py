@@ -8,6 +8,7 @@ from db.models import Client
 from sandbox import BotApiEmulator
 from tests.harness.bot_users import Person
 from tests.harness.bots import TOKEN
+from tests.harness.builders import make_bookable_psychologist
 
 
 async def test_registration_by_contact_button(
@@ -47,3 +48,23 @@ async def test_the_own_contact_links_the_client_a_manager_imported(
     linked = await Client.get(id=imported.id)
     assert (linked.telegram_id, linked.phone_verified) == (anna.id, True)
     assert await Client.all().count() == 1
+
+
+async def test_steps_sent_without_waiting_each_read_what_the_one_before_left(
+    person: Callable[..., Person], emulator: BotApiEmulator
+) -> None:
+    """The link, the contact and the city at once: each update waits for the one before to
+    let go of the person's state (bot/fsm.py), so the link's payload is kept through
+    registration and the client lands on the psychologist's free times."""
+    maria = await make_bookable_psychologist("Maria Ivanova")
+    anna = person("en")
+    emulator.send_text(TOKEN, anna.id, f"/start utm_psy_{maria.id}")
+    emulator.send_contact(TOKEN, anna.id, anna.phone)
+    emulator.send_text(TOKEN, anna.id, "Berlin")
+
+    await anna.expect("Maria Ivanova: free times")
+    assert [text.split("\n")[0] for text in anna.texts()][:2] == [
+        "Hello! This bot books sessions with our psychologists.",
+        "Thank you, Anna! You are registered.",
+    ]
+    assert (await Client.get(telegram_id=anna.id)).timezone == "Europe/Berlin"
