@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 import db
-from bench.bare import write_answers
+from bench.bare import Answers, write_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/postgres")
@@ -228,9 +228,9 @@ class ProductServer:
 
 
 class BareServer:
-    """A bare aiohttp server (bench/bare.py) answering recorded (path, body, content type)."""
+    """A bare aiohttp server (bench/bare.py) answering recorded answers (bench.bare.Answers)."""
 
-    def __init__(self, answers: dict[str, tuple[bytes, str]]) -> None:
+    def __init__(self, answers: Answers) -> None:
         self.answers = answers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"

@@ -9,9 +9,9 @@ middlewares and the route skipped, when all of these hold (else the route answer
 - the entry is still fresh: built under the current generation (read_cache: one Redis GET per
   batch of reads with Redis) and not expired;
 - the caller the route answered, if it needed one, is still that caller: the token (the one in
-  the header, whose signature the route checked) has not expired, and the role book remembers
-  the token's role as the person's role now (at most ROLE_TTL_S old and forgotten when staff
-  change, as for every request; with nothing remembered the route asks the database);
+  the header, whose signature the route checked) has not expired, and the person's role now
+  is the token's (the role book's word, as for any request: at most ROLE_TTL_S old, forgotten
+  when staff change);
 - the note was made on the same MSK day: the routes' default ranges start today;
 - the request carries no Content-Type (the error middleware judges one);
 - the rate limit, counting the request as the route would, lets it through.

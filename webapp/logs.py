@@ -351,7 +351,6 @@ class BatchingStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self._interval_s = interval_s
         self._pending: list[str] = []
         self._written = threading.Lock()  # one batch at a time, in order
-        self._has_lines = threading.Event()
         self._urgent = threading.Event()
         self._writer: threading.Thread | None = None
 
@@ -372,8 +371,6 @@ class BatchingStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """Write `line` with the next batch (at once when `urgent`)."""
         with self.lock:  # type: ignore[union-attr]
             self._pending.append(line)
-            if len(self._pending) == 1:
-                self._has_lines.set()
         if urgent:
             self._urgent.set()
         if self._writer is None:
@@ -381,10 +378,10 @@ class BatchingStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self._writer.start()
 
     def _write_batches(self) -> None:
+        # Woken by the clock, not by each batch's first line: waking a thread costs the
+        # thread that logs more than the look at an empty list costs this one.
         while True:
-            self._has_lines.wait()
             self._urgent.wait(self._interval_s)
-            self._has_lines.clear()
             self._urgent.clear()
             self.flush()
 

@@ -4,9 +4,12 @@ Every committed change is announced on its process's change feed (domain/changes
 services.Signals); each announcement moves the *generation* on, and an answer built under an
 older generation is never served again, so a change is visible on the very next read. Across
 instances the generation lives in Redis: a change sets a new random value there before its
-request answers, and every cached read checks the value (reads arriving together share one
-GET). Without Redis the generation is a counter in the process; with Redis down nothing is
-served from the cache.
+request answers, and every cached read checks the value with a GET that leaves after the read
+arrived (one GET at a time, shared by every read that arrived before it left, on a connection
+of its own: webapp/redis_line.py). Without Redis the generation is a counter in the process;
+with Redis down nothing is served from the cache.
+
+An answer is kept as JSON, and gzip-compressed too once a reader takes gzip.
 
 An answer also ends when time alone changes it (a hold runs out, a slot starts: the builder
 says when), and after `ttl_s` at most, as a bound on anything announced late.

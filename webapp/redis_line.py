@@ -14,7 +14,7 @@ import asyncio
 import collections
 from typing import Any
 
-from redis.asyncio.connection import parse_url
+from redis.asyncio.connection import UnixDomainSocketConnection, parse_url
 
 _ANSWER_TO = {"host", "port", "path", "db", "username", "password"}
 
@@ -108,6 +108,8 @@ class RedisLine:
     def of(cls, url: str) -> RedisLine | None:
         """A line to the server of `url`; None when it names what this line does not speak."""
         options = parse_url(url)
+        if options.pop("connection_class", None) not in (None, UnixDomainSocketConnection):
+            return None  # TLS
         if not set(options) <= _ANSWER_TO:
             return None
         return cls(options)
