@@ -350,7 +350,9 @@ async def worker(settings: Settings) -> None:
         async with contextlib.AsyncExitStack() as stack:
             # the web instances' read caches hear of this process's changes through Redis
             await stack.enter_async_context(
-                read_cache.following(services.signals.changes, services.redis)
+                read_cache.following(
+                    services.signals.changes, services.redis, settings.database_url
+                )
             )
             api_base = settings.telegram_api_base
             if settings.uses_sandbox and not api_base:

@@ -58,8 +58,9 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     if services.settings.redis_url:
         services.redis = connect_redis(services.settings.redis_url)
+    settings = services.settings
     async with read_cache.following(
-        services.signals.changes, services.redis, services.settings.redis_url
+        services.signals.changes, services.redis, settings.database_url, settings.redis_url
     ) as generation:
         app[READ_CACHE].generation = generation
         yield

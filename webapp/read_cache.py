@@ -3,22 +3,22 @@
 Every committed change is announced on its process's change feed (domain/changes.py,
 services.Signals); each announcement moves the *generation* on, and an answer built under an
 older generation is never served again, so a change is visible on the very next read. Across
-instances the generation lives in Redis: a change sets a new random value there before its
-request answers, and every cached read checks the value with a GET that leaves after the read
-arrived (one GET at a time, shared by every read that arrived before it left, on a connection
-of its own: webapp/redis_line.py). Without Redis the generation is a counter in the process;
-with Redis down nothing is served from the cache.
+the instances on one database the generation lives in Redis (a key per database): a change
+sets a new random value there before its request answers, and every cached read checks the
+value with a GET that leaves after the read arrived (one GET at a time, shared by every read
+that arrived before it left, on a connection of its own: webapp/redis_line.py). Without Redis
+the generation is a counter in the process; with Redis down nothing is served from the cache.
 
-An answer is kept as JSON, and gzip-compressed too once a reader takes gzip.
-
-An answer also ends when time alone changes it (a hold runs out, a slot starts: the builder
-says when), and after `ttl_s` at most, as a bound on anything announced late.
+An answer is kept as JSON, and gzip-compressed too once a reader takes gzip. It also ends when
+time alone changes it (a hold runs out, a slot starts: the builder says when), and after
+`ttl_s` at most, as a bound on anything announced late.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gzip
 import logging
 import time
@@ -35,10 +35,12 @@ from domain.changes import Change, ChangeFeed
 from domain.timerules import utcnow
 from metrics import Metrics
 from webapp.redis_line import RedisLine
+from webapp.relay import channel_for
 
 log = logging.getLogger(__name__)
 
-GENERATION_KEY = "read-cache:generation"
+# the Redis key of the generation of one database's data (webapp.relay.channel_for)
+GENERATION_TOPIC = "read-cache:generation"
 TTL_S = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 REDIS_TIMEOUT_S = 1.0
@@ -54,8 +56,11 @@ Built = tuple[bytes, datetime | None]
 class Generation:
     """The version of the data: moved on by every change, here and (with Redis) everywhere."""
 
-    def __init__(self, redis: Redis | None, line: RedisLine | None = None) -> None:
+    def __init__(
+        self, redis: Redis | None, line: RedisLine | None = None, key: str = GENERATION_TOPIC
+    ) -> None:
         self._redis = redis
+        self._key = key
         self._line = line  # the GETs' own connection, when the URL allows one
         self._local = 0
         self._waiting: list[asyncio.Future[str | None]] = []  # reads the next GET answers
@@ -93,7 +98,7 @@ class Generation:
     async def _renew(self) -> str:
         assert self._redis is not None
         value = uuid.uuid4().hex
-        await self._redis.set(GENERATION_KEY, value)
+        await self._redis.set(self._key, value)
         self._unsynced = False
         return value
 
@@ -119,7 +124,34 @@ class Generation:
 
     def _send_batch(self) -> None:
         batch, self._waiting = self._waiting, []
-        self._start(self._fetch(batch))
+        reply = None
+        if self._line is not None and not self._unsynced:
+            reply = self._line.send_get(self._key)
+        if reply is None:  # the line is to be opened, or Redis told of a change first
+            self._start(self._fetch(batch))
+            return
+        # The common case, with no task and no coroutine: a GET on the open line
+        timer = asyncio.get_running_loop().call_later(REDIS_TIMEOUT_S, reply.cancel)
+        reply.add_done_callback(functools.partial(self._answered, batch, timer))
+
+    def _answered(
+        self,
+        batch: list[asyncio.Future[str | None]],
+        timer: asyncio.TimerHandle,
+        reply: asyncio.Future[bytes | None],
+    ) -> None:
+        timer.cancel()
+        problem = "no answer in time" if reply.cancelled() else reply.exception()
+        if problem is not None:
+            assert self._line is not None
+            self._line.close()  # it may be stuck: the next GET opens another
+            if not self._closed:
+                log.warning("read cache: Redis unreachable, answering uncached: %s", problem)
+            self._resolve(batch, None)
+        elif (value := reply.result()) is None:
+            self._start(self._fetch(batch))  # the generation is to be set first
+        else:
+            self._resolve(batch, value.decode())
 
     async def _fetch(self, batch: list[asyncio.Future[str | None]]) -> None:
         value: str | None = None
@@ -129,13 +161,17 @@ class Generation:
         except Exception as exc:
             log.warning("read cache: Redis unreachable, answering uncached: %s", exc)
         finally:
-            for waiter in batch:
-                if not waiter.done():
-                    waiter.set_result(value)
-            if self._waiting and not self._closed:
-                self._send_batch()
-            else:
-                self._sending = False
+            self._resolve(batch, value)
+
+    def _resolve(self, batch: list[asyncio.Future[str | None]], value: str | None) -> None:
+        """Answer `batch`, and send the next GET if reads came meanwhile."""
+        for waiter in batch:
+            if not waiter.done():
+                waiter.set_result(value)
+        if self._waiting and not self._closed:
+            self._send_batch()
+        else:
+            self._sending = False
 
     async def _read_shared(self) -> str:
         assert self._redis is not None
@@ -145,15 +181,15 @@ class Generation:
         if raw is None:
             # A fresh (or restarted) Redis: a new random value can never match an answer
             # built before.
-            await self._redis.set(GENERATION_KEY, uuid.uuid4().hex, nx=True)
+            await self._redis.set(self._key, uuid.uuid4().hex, nx=True)
             raw = await self._get()
         return raw.decode() if isinstance(raw, bytes) else str(raw)
 
     async def _get(self) -> bytes | str | None:
         assert self._redis is not None
         if self._line is not None:
-            return await self._line.get(GENERATION_KEY)
-        return await self._redis.get(GENERATION_KEY)  # type: ignore[no-any-return]
+            return await self._line.get(self._key)
+        return await self._redis.get(self._key)  # type: ignore[no-any-return]
 
     async def close(self) -> None:
         self._closed = True
@@ -288,14 +324,15 @@ def _retrieve_exception(task: asyncio.Task[Entry]) -> None:
 
 @contextlib.asynccontextmanager
 async def following(
-    changes: ChangeFeed, redis: Redis | None, redis_url: str = ""
+    changes: ChangeFeed, redis: Redis | None, database_url: str, redis_url: str = ""
 ) -> AsyncIterator[Generation]:
     """A generation moved on by every change announced on `changes`, for the block: each
-    process that changes data (web server, worker) runs one, so every instance hears of it.
-    A process that reads it (the web server) names `redis_url`: its GETs get a lean
-    connection of their own (webapp/redis_line.py)."""
+    process that changes data (web server, worker) runs one, so every instance on the same
+    database (named by the same DATABASE_URL, as for webapp.relay) hears of it. A process that
+    reads it (the web server) names `redis_url`: its GETs get a lean connection of their own
+    (webapp/redis_line.py)."""
     line = RedisLine.of(redis_url) if redis is not None and redis_url else None
-    generation = Generation(redis, line)
+    generation = Generation(redis, line, channel_for(GENERATION_TOPIC, database_url))
     unsubscribe = changes.subscribe(generation.moved)
     try:
         yield generation

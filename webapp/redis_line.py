@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 from typing import Any
 
 from redis.asyncio.connection import UnixDomainSocketConnection, parse_url
@@ -26,6 +27,11 @@ class RedisReplyError(ConnectionError):
 def _command(*parts: bytes) -> bytes:
     encoded = [b"$%d\r\n%s\r\n" % (len(part), part) for part in parts]
     return b"*%d\r\n" % len(parts) + b"".join(encoded)
+
+
+@functools.lru_cache(maxsize=8)
+def _get_command(key: str) -> bytes:
+    return _command(b"GET", key.encode())
 
 
 def _reply(buffer: bytearray) -> tuple[bytes | None, int] | None:
@@ -115,15 +121,24 @@ class RedisLine:
         return cls(options)
 
     async def get(self, key: str) -> bytes | None:
-        """GET `key`. Cancelled (a timeout) or failed, the line is closed."""
-        protocol = self._protocol
+        """GET `key`, opening the line if it is not open. Cancelled (a timeout) or failed,
+        the line is closed."""
         try:
-            if protocol is None or protocol.closed:
-                protocol = self._protocol = await self._open()
-            return await protocol.send(_command(b"GET", key.encode()))
+            reply = self.send_get(key)
+            if reply is None:
+                self._protocol = await self._open()
+                reply = self._protocol.send(_get_command(key))
+            return await reply
         except BaseException:
             self.close()
             raise
+
+    def send_get(self, key: str) -> asyncio.Future[bytes | None] | None:
+        """GET `key` on the open line: its reply to come (a failure closes the line; one that
+        does not come in time, the caller closes it); None when the line is not open."""
+        if self._protocol is None or self._protocol.closed:
+            return None
+        return self._protocol.send(_get_command(key))
 
     async def _open(self) -> _Protocol:
         loop = asyncio.get_running_loop()

@@ -176,7 +176,10 @@ async def test_a_cached_answer_is_named_and_counted(api: Api) -> None:
     text = await (await api.http.get("/metrics")).text()
     requests = 'hraniteli_http_request_duration_seconds_count{method="GET",'
     assert metric(text, requests + 'route="/api/v1/dashboard/board",status="200"}') == 4
-    assert metric(text, 'hraniteli_read_cache_total{result="hit"}') == 3
+    hits = metric(text, 'hraniteli_read_cache_total{result="hit"}')
+    assert hits + metric(text, 'hraniteli_read_cache_total{result="miss"}') == 4
+    if not api.settings.redis_url:  # with Redis, other processes' changes may come between
+        assert hits == 3
 
 
 async def test_cached_reads_count_against_the_rate_limit(database: str, tmp_path: Path) -> None:
