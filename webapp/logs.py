@@ -371,11 +371,11 @@ class BatchingStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """Write `line` with the next batch (at once when `urgent`)."""
         with self.lock:  # type: ignore[union-attr]
             self._pending.append(line)
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_batches, daemon=True)
+                self._writer.start()
         if urgent:
             self._urgent.set()
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._write_batches, daemon=True)
-            self._writer.start()
 
     def _write_batches(self) -> None:
         # Woken by the clock, not by each batch's first line: waking a thread costs the
