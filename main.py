@@ -131,6 +131,13 @@ async def fill_demo(settings: Settings) -> DemoFill:
         await db.close_db()
 
 
+def say_on_stderr(line: str) -> None:
+    """A line for the operator, after the log lines before it (the log writes in batches)."""
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    sys.stderr.write(f"{line}\n")
+
+
 def run_demo(settings: Settings) -> int:
     filled = asyncio.run(fill_demo(settings))
     if filled.outcome == Outcome.FILLED:
@@ -138,9 +145,9 @@ def run_demo(settings: Settings) -> int:
     elif filled.outcome == Outcome.PRESENT:
         log.info("the database already holds the demo; nothing changed")
     else:
-        sys.stderr.write(
+        say_on_stderr(
             "demo: the database already holds other data (psychologists, managers or "
-            "clients) and the demo goes only into an empty one; nothing changed\n"
+            "clients) and the demo goes only into an empty one; nothing changed"
         )
         return 2
     return 0
@@ -352,7 +359,9 @@ async def worker(settings: Settings) -> None:
             # the web instances' read caches and the bots' people hear of this process's
             # changes through Redis
             await stack.enter_async_context(
-                read_cache.following(services.signals.changes, services.redis)
+                read_cache.following(
+                    services.signals.changes, services.redis, settings.database_url
+                )
             )
             await stack.enter_async_context(
                 people.announcing(services.signals.changes, services.redis)
@@ -418,7 +427,7 @@ def backup_or_restore(command: str, settings: Settings, path: Path) -> int:
             backups.restore(settings.database_url, path)
             log.info("restored the database from %s", path)
     except backups.BackupError as exc:
-        sys.stderr.write(f"{command}: {exc}\n")
+        say_on_stderr(f"{command}: {exc}")
         return exc.exit_code
     return 0
 
@@ -428,12 +437,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     if args.command in {None, "serve"} and (refusal := sandbox_refusal(settings)):
-        sys.stderr.write(f"{args.command or 'serve'}: {refusal}\n")
+        say_on_stderr(f"{args.command or 'serve'}: {refusal}")
         return 2
     if args.command == "demo" and not settings.uses_sandbox:
-        sys.stderr.write(
+        say_on_stderr(
             "demo: refused: BOT_TOKEN is set, and demo data never goes into a database a "
-            "real bot uses\n"
+            "real bot uses"
         )
         return 2
     keep_files_private(settings)

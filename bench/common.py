@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 import db
-from bench.bare import write_answers
+from bench.bare import Answers, write_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/postgres")
@@ -129,7 +129,8 @@ def free_port() -> int:
 
 
 def server_env(database: str, port: int, data_dir: str, **extra: str) -> dict[str, str]:
-    """The environment of a product server on `database` (no rate limit: wrk is one IP)."""
+    """The environment of a product server on `database`, otherwise as shipped: LOG_LEVEL and
+    LOG_FORMAT are the defaults (INFO, text), so every request writes its access line."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(database),
@@ -139,13 +140,16 @@ def server_env(database: str, port: int, data_dir: str, **extra: str) -> dict[st
         "DATA_DIR": data_dir,
         "JWT_SECRET": JWT_SECRET,
         "INTEGRATION_TOKEN": INTEGRATION_TOKEN,
+        # wrk is one caller (one token, one address) making thousands of requests a second: the
+        # limit would answer 429s, which measures the limiter, not the route
         "RATE_LIMIT_PER_MIN": "0",
         # a benchmark client books many sessions: the booking path is measured, not the limit
         "MAX_ACTIVE_BOOKINGS": "0",
         # the board's reader (telegram id 1) is an admin by setting: roles come from the database
         "ADMIN_IDS": "1",
-        "LOG_LEVEL": "WARNING",
     }
+    env.pop("LOG_LEVEL", None)
+    env.pop("LOG_FORMAT", None)
     env.pop("BOT_TOKEN", None)
     env.update(extra)
     return env
@@ -167,7 +171,9 @@ async def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
 
 class ProductServer:
     """`python main.py serve` on a free port, in a subprocess: web app, bot against the
-    built-in emulator, scheduler and outbox sender, as in production."""
+    built-in emulator, scheduler and outbox sender, as in production. Its log (stderr) goes to
+    a file, as an operator's goes to a file or to a log collector draining a pipe, never to a
+    terminal; a server that fails to start shows its last lines."""
 
     def __init__(self, database: str, **extra_env: str) -> None:
         self.database = database
@@ -176,13 +182,23 @@ class ProductServer:
         self.extra_env = extra_env
         self.process: subprocess.Popen[bytes] | None = None
         self._data_dir = tempfile.mkdtemp(prefix="bench_data_")
+        self.log_path = Path(self._data_dir) / "server.log"
 
     async def start(self) -> ProductServer:
         env = server_env(self.database, self.port, self._data_dir, **self.extra_env)
-        self.process = subprocess.Popen(
-            [sys.executable, "main.py", "serve"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL
-        )
-        await wait_until_up(self.base, self.process)
+        with self.log_path.open("ab") as log_file:
+            self.process = subprocess.Popen(
+                [sys.executable, "main.py", "serve"],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stderr=log_file,
+            )
+        try:
+            await wait_until_up(self.base, self.process)
+        except RuntimeError as exc:
+            tail = self.log_path.read_text(errors="replace").splitlines()[-20:]
+            raise RuntimeError("\n".join([str(exc), *tail])) from None
         return self
 
     def kill(self) -> None:
@@ -212,9 +228,9 @@ class ProductServer:
 
 
 class BareServer:
-    """A bare aiohttp server (bench/bare.py) answering recorded (path, body, content type)."""
+    """A bare aiohttp server (bench/bare.py) answering recorded answers (bench.bare.Answers)."""
 
-    def __init__(self, answers: dict[str, tuple[bytes, str]]) -> None:
+    def __init__(self, answers: Answers) -> None:
         self.answers = answers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"

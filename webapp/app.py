@@ -12,6 +12,7 @@ from webapp import (
     api,
     deliveries,
     health,
+    hot_reads,
     integrations,
     metrics,
     openapi,
@@ -57,7 +58,10 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     if services.settings.redis_url:
         services.redis = connect_redis(services.settings.redis_url)
-    async with read_cache.following(services.signals.changes, services.redis) as generation:
+    settings = services.settings
+    async with read_cache.following(
+        services.signals.changes, services.redis, settings.database_url, settings.redis_url
+    ) as generation:
         app[READ_CACHE].generation = generation
         yield
     if services.redis is not None:
@@ -72,12 +76,7 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     app = web.Application(
         # the request's id first, for every line it logs; then the request counter: it sees
         # the status of every answer, refusals included
-        middlewares=[
-            request_id_middleware,
-            metrics.metrics_middleware,
-            signals_middleware,
-            error_middleware,
-        ],
+        middlewares=[request_id_middleware, metrics.counting_middleware(services.metrics)],
         client_max_size=MAX_BODY_BYTES,
         handler_args={
             "max_line_size": MAX_REQUEST_LINE_BYTES,
@@ -88,14 +87,17 @@ def create_app(services: Services, *, own_database: bool = True) -> web.Applicat
     )
     app[SERVICES] = services
     app[READ_CACHE] = read_cache.ReadCache(metrics=services.metrics)
-    relay.setup(app)
-    # Who calls is settled before the rate limit counts them (by who they are, when verified).
-    app.middlewares.append(caller_middleware)
-    ratelimit.setup(app)
     if own_database:
         app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_redis)
     roles.setup(app)
+    # A read answered before from the cache is answered again before anything else runs.
+    hot_reads.setup(app)
+    app.middlewares.extend([signals_middleware, error_middleware])
+    relay.setup(app)
+    # Who calls is settled before the rate limit counts them (by who they are, when verified).
+    app.middlewares.append(caller_middleware)
+    ratelimit.setup(app)
     app.add_routes(health.routes)
     app.add_routes(metrics.routes)
     app.add_routes(openapi.routes)

@@ -135,25 +135,31 @@ async def _count(request: web.Request, caller: str, window: int) -> int:
     return limiter.hit(caller, window)
 
 
-@web.middleware
-async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def refusal(request: web.Request) -> web.Response | None:
+    """Count the request against its caller's limit: the 429 answer when they are over it,
+    None otherwise (and when there is no limit, or the route is not limited)."""
     limit = request.config_dict[SERVICES].settings.rate_limit_per_min
     if limit <= 0 or request.path.startswith(EXEMPT_PREFIXES):
-        return await handler(request)
+        return None
     now = time.time()
     window = int(now // WINDOW_S)
     caller = caller_key(request, request.config_dict[LIMITER].trusted)
-    if await _count(request, caller, window) > limit:
-        retry_after = max(1, int((window + 1) * WINDOW_S - now + 0.999))
-        answer = error_response(
-            429,
-            "rate_limited",
-            f"more than {limit} requests a minute; retry in {retry_after} s",
-            retry_after=retry_after,
-        )
-        answer.headers["Retry-After"] = str(retry_after)
-        return answer
-    return await handler(request)
+    if await _count(request, caller, window) <= limit:
+        return None
+    retry_after = max(1, int((window + 1) * WINDOW_S - now + 0.999))
+    answer = error_response(
+        429,
+        "rate_limited",
+        f"more than {limit} requests a minute; retry in {retry_after} s",
+        retry_after=retry_after,
+    )
+    answer.headers["Retry-After"] = str(retry_after)
+    return answer
+
+
+@web.middleware
+async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    return await refusal(request) or await handler(request)
 
 
 def setup(app: web.Application) -> None:

@@ -10,6 +10,8 @@ board's sockets) are told, so they can close the sockets of people who lost thei
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -39,24 +41,45 @@ class RoleBook:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._roles: dict[int, tuple[Actor, float]] = {}
+        self._reading: dict[int, asyncio.Task[Actor]] = {}  # queries under way
         # Moved on by every forgetting: a role read while staff changed is not remembered.
         self._version = 0
         self._listeners: list[Listener] = []
         self._relay: Relay | None = None
 
     async def role(self, telegram_id: int) -> Actor:
-        """The role of `telegram_id` now (at most ROLE_TTL_S old)."""
-        known = self._roles.get(telegram_id)
-        now = time.monotonic()
-        if known is not None and known[1] > now:
-            return known[0]
-        version = self._version
+        """The role of `telegram_id` now (at most ROLE_TTL_S old). Callers who ask together
+        share one query (unless staff changed after it was sent)."""
+        known = self.remembered(telegram_id)
+        if known is not None:
+            return known
+        reading = self._reading.get(telegram_id)
+        if reading is None:
+            reading = asyncio.create_task(self._read(telegram_id))
+            self._reading[telegram_id] = reading
+            reading.add_done_callback(functools.partial(self._read_done, telegram_id))
+        return await asyncio.shield(reading)
+
+    async def _read(self, telegram_id: int) -> Actor:
+        version, asked_at = self._version, time.monotonic()
         role = await role_of(telegram_id, self._settings.admin_ids)
         if version == self._version:
             if len(self._roles) >= MAX_REMEMBERED:
                 self._roles.clear()
-            self._roles[telegram_id] = (role, now + ROLE_TTL_S)
+            self._roles[telegram_id] = (role, asked_at + ROLE_TTL_S)
         return role
+
+    def _read_done(self, telegram_id: int, reading: asyncio.Task[Actor]) -> None:
+        if self._reading.get(telegram_id) is reading:
+            del self._reading[telegram_id]
+        if not reading.cancelled():
+            reading.exception()  # its callers have it; with none left it is not "lost"
+
+    def remembered(self, telegram_id: int) -> Actor | None:
+        """The role of `telegram_id` if it was read less than ROLE_TTL_S ago and staff have
+        not changed since; None when only the database can tell."""
+        known = self._roles.get(telegram_id)
+        return known[0] if known is not None and known[1] > time.monotonic() else None
 
     def listen(self, listener: Listener) -> None:
         """Call `listener` after every forgetting (staff changed here or elsewhere)."""
@@ -64,6 +87,7 @@ class RoleBook:
 
     async def _forget(self) -> None:
         self._roles.clear()
+        self._reading.clear()  # what they answer may be from before the change
         self._version += 1
         for listener in list(self._listeners):
             try:

@@ -26,6 +26,7 @@ from db.enums import AppointmentStatus
 from domain.timerules import known_zones
 from webapp import patterns
 from webapp.contract import RECORD_ID_MAX
+from webapp.hot_reads import HOT_READS, json_answer_of
 from webapp.keys import READ_CACHE
 from webapp.read_cache import Built
 from webapp.validation import BadRequest
@@ -533,14 +534,18 @@ async def cached_answer(
     build: Callable[[], Awaitable[tuple[object, datetime | None]]],
 ) -> web.Response:
     """json_answer of the data `build` answers (with the instant time alone changes it),
-    served from the read cache until a change makes it stale (webapp/read_cache.py)."""
+    served from the read cache until a change makes it stale (webapp/read_cache.py); the
+    same request again is answered before the route runs (webapp/hot_reads.py). Compressed
+    when the request takes gzip."""
 
     async def encoded() -> Built:
         data, changes_at = await build()
         return orjson.dumps(data), changes_at
 
-    body = await request.app[READ_CACHE].answer(key, encoded)
-    return web.Response(body=body, content_type="application/json", charset="utf-8")
+    cache = request.app[READ_CACHE]
+    entry = await cache.answer(key, encoded)
+    request.config_dict[HOT_READS].note(request, key)
+    return json_answer_of(request, cache, entry)
 
 
 # --- weekly series

@@ -40,7 +40,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """on_response_prepare: the headers of every answer, and of every HTML answer."""
     response.headers[hdrs.X_CONTENT_TYPE_OPTIONS] = "nosniff"
-    if response.content_type == "text/html":
+    # the media type read off the header as it is (`content_type` parses it: every answer)
+    media_type = response.headers.get(hdrs.CONTENT_TYPE, "").partition(";")[0]
+    if media_type.strip().lower() == "text/html":
         response.headers[hdrs.CONTENT_SECURITY_POLICY] = CONTENT_SECURITY_POLICY
         response.headers[hdrs.REFERRER_POLICY] = "no-referrer"
 
