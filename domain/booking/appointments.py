@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from db.enums import AppointmentStatus, EventKind, SlotStatus, TicketStatus
 from db.models import Appointment, Client, Psychologist, Slot, Ticket
-from db.plain_sql import fetch, insert
+from db.plain_sql import insert
 from domain import audit
 from domain.audit import Initiator
 from domain.booking import board, planning, taking
@@ -122,23 +122,13 @@ async def _locked_appointment(appointment_id: int) -> Appointment:
     return appointment
 
 
-# The client's upcoming active sessions: those of no series, and the series they are of.
-_UPCOMING_SQL = f"""
-SELECT COUNT(CASE WHEN series_id IS NULL THEN 1 END), COUNT(DISTINCT series_id)
-FROM appointments
-WHERE client_id = $1 AND starts_at > $2
-  AND status IN ({", ".join(f"'{status.value}'" for status in sorted(ACTIVE))})
-"""
-
-
 async def check_booking_limit(client_id: int, max_active: int, now: datetime) -> None:
     """Refuse one more booking to a client who has `max_active` upcoming active bookings
     already (0: no limit). A weekly series counts as one booking, however many of its
     sessions are still to come."""
     if max_active <= 0:
         return
-    ((single, series),) = await fetch(_UPCOMING_SQL, client_id, now)
-    count = single + series
+    count = await taking.upcoming_bookings(client_id, now)
     if count >= max_active:
         raise BookingLimitReached(
             f"you have {count} upcoming bookings; at most {max_active} can be booked at once",

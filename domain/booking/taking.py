@@ -14,6 +14,7 @@ from datetime import datetime
 
 from db.models import Appointment
 from db.plain_sql import fetch, fetch_locked, instant
+from domain.statuses import ACTIVE
 
 # The client's hold on any slot but $2 ends (a client holds one slot at a time).
 _RELEASE_OTHER_HOLDS_SQL = """
@@ -57,6 +58,14 @@ WHERE id = $1 AND starts_at > $2
   AND ((status = 'held' AND held_by_id = $3 AND held_until > $2)
        OR ($4 AND (status = 'free' OR (status = 'held' AND held_until <= $2))))
 RETURNING starts_at, duration_min, psychologist_id
+"""
+
+# The client's upcoming active sessions: those of no series, and the series they are of.
+_UPCOMING_SQL = f"""
+SELECT COUNT(CASE WHEN series_id IS NULL THEN 1 END), COUNT(DISTINCT series_id)
+FROM appointments
+WHERE client_id = $1 AND starts_at > $2
+  AND status IN ({", ".join(f"'{status.value}'" for status in sorted(ACTIVE))})
 """
 
 APPOINTMENT_COLUMNS = (
@@ -169,6 +178,12 @@ async def lock_parties(client_id: int, slot_id: int, service_id: int | None) -> 
     if service_id is not None:
         service = BookingService(service_id, service_name, price, duration_min)
     return Parties(client, psychologist, service)
+
+
+async def upcoming_bookings(client_id: int, now: datetime) -> int:
+    """The client's bookings still to come at `now`: a weekly series counts as one."""
+    ((single, series),) = await fetch(_UPCOMING_SQL, client_id, now)
+    return single + series
 
 
 async def take_slot(slot_id: int, takeable: Takeable, now: datetime) -> TakenSlot | None:
