@@ -42,13 +42,21 @@ def slot_starts(count: int, now: datetime, days: int = SLOT_DAYS) -> list[dateti
 
 
 async def psychologists_with_slots(
-    count: int, slots_each: int, days: int = SLOT_DAYS
+    count: int, slots_each: int, days: int = SLOT_DAYS, *, telegram_base: int | None = None
 ) -> list[int]:
     """`count` psychologists («Психолог N»), each with `slots_each` free slots over the next
-    `days` days; their ids."""
+    `days` days; their ids. With `telegram_base` psychologist N has the Telegram id
+    `telegram_base + N` (and is told of the bookings of their slots)."""
     now = utcnow()
     await Psychologist.bulk_create(
-        [Psychologist(name=f"Психолог {n}") for n in range(count)], batch_size=1000
+        [
+            Psychologist(
+                name=f"Психолог {n}",
+                telegram_id=None if telegram_base is None else telegram_base + n,
+            )
+            for n in range(count)
+        ],
+        batch_size=1000,
     )
     ids = list(await Psychologist.all().order_by("id").values_list("id", flat=True))
     starts = slot_starts(slots_each, now, days)
@@ -57,12 +65,18 @@ async def psychologists_with_slots(
 
 
 async def registered_clients(
-    count: int, base: int = CLIENT_TELEGRAM_BASE
+    count: int, base: int = CLIENT_TELEGRAM_BASE, *, concurrency: int = CONCURRENCY
 ) -> list[tuple[int, int]]:
-    """`count` clients registered as the bot does; (client id, telegram id) each."""
+    """`count` clients registered as the bot does; (client id, telegram id) each. One at a
+    time (`concurrency=1`) client N's id is the first one's + N."""
     made = await _bounded(
-        clients.sign_in(base + n, name=f"Клиент {n}", phone=f"+7999{n:07d}", phone_verified=True)
-        for n in range(count)
+        (
+            clients.sign_in(
+                base + n, name=f"Клиент {n}", phone=f"+7999{n:07d}", phone_verified=True
+            )
+            for n in range(count)
+        ),
+        concurrency,
     )
     return [(client.id, base + n) for n, (client, _) in enumerate(made)]  # type: ignore[misc]
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from db.enums import Actor
-from db.models import AuditLog
+from db.plain_sql import Rows, insert, json_text
+from domain.timerules import utcnow
+
+_COLUMNS = ("actor", "actor_ref", "source", "action", "entity", "entity_id", "data", "created_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +26,30 @@ class Initiator:
 SYSTEM = Initiator(Actor.SYSTEM, source="job")
 
 
+def entry(
+    initiator: Initiator,
+    action: str,
+    entity: str,
+    entity_id: int,
+    *,
+    at: datetime | None = None,
+    **data: Any,
+) -> Rows:
+    """The audit row of a change, for `db.plain_sql.insert` with the change's other rows."""
+    values = (
+        initiator.actor.value,
+        initiator.ref[:64],
+        initiator.source[:16],
+        action,
+        entity,
+        entity_id,
+        json_text(data),
+        at or utcnow(),
+    )
+    return Rows("audit_log", _COLUMNS, (values,))
+
+
 async def record(
     initiator: Initiator, action: str, entity: str, entity_id: int, **data: Any
 ) -> None:
-    await AuditLog.create(
-        actor=initiator.actor,
-        actor_ref=initiator.ref[:64],
-        source=initiator.source[:16],
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        data=data,
-    )
+    await insert(entry(initiator, action, entity, entity_id, **data))

@@ -21,8 +21,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from domain.binding import Binding
 
@@ -38,6 +38,10 @@ DataKind = Literal[
 class AppointmentChange:
     kind: ChangeKind
     appointment_id: int
+    # The appointment's board card (domain.booking.board.AppointmentCard) as the change left
+    # it, when the change has it at hand: a listener that shows it need not read it back. It is
+    # not part of what the change is (equal changes may carry it or not).
+    card: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +88,9 @@ async def publish(change: Change) -> None:
         await feed.publish(change)
 
 
-async def appointment_changed(kind: ChangeKind, appointment_id: int) -> None:
-    """Announce a committed change of an appointment."""
-    await publish(AppointmentChange(kind, appointment_id))
+async def appointment_changed(kind: ChangeKind, appointment_id: int, card: Any = None) -> None:
+    """Announce a committed change of an appointment (with its card, when at hand)."""
+    await publish(AppointmentChange(kind, appointment_id, card))
 
 
 async def data_changed(kind: DataKind) -> None:

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from db.enums import AppointmentStatus, EventKind, SlotStatus, TicketStatus
-from db.models import Appointment, Client, Psychologist, ScheduledEvent, Service, Slot, Ticket
+from db.models import Appointment, Client, Psychologist, Slot, Ticket
+from db.plain_sql import insert
 from domain import audit
 from domain.audit import Initiator
-from domain.booking import planning
+from domain.booking import board, planning, taking
+from domain.booking.board import AppointmentCard
 from domain.booking.conference import check_meeting_link
 from domain.changes import appointment_changed, data_changed
 from domain.errors import (
@@ -34,7 +37,8 @@ from domain.errors import (
     SlotHeld,
     SlotInPast,
 )
-from domain.messaging.notices import Notice, notify_sides
+from domain.messaging import outbox
+from domain.messaging.notices import Notice, new_stamp, notice_messages, notify_sides
 from domain.schedule.slots import free_now
 from domain.statuses import ACTIVE, AFTER_START, check_transition
 from domain.timerules import MSK, format_slot, utcnow
@@ -72,24 +76,19 @@ async def refuse_unavailable(slot_id: int, client_id: int | None, now: datetime)
 async def hold_slot(client_id: int, slot_id: int, *, now: datetime | None = None) -> Hold:
     """Hold a slot for the client for five minutes; the client's previous hold is released.
 
-    Holding the slot one already holds renews the hold.
+    Holding the slot one already holds renews the hold. A client who holds no other slot
+    (most of them) gets it in one statement; one who does has the other released in the
+    transaction that takes this one, so a refusal leaves them their hold.
     """
     now = now or utcnow()
     until = now + HOLD_TTL
     for attempt in range(_HOLD_ATTEMPTS):
         try:
-            async with in_transaction():
-                await (
-                    Slot.filter(held_by_id=client_id)
-                    .exclude(id=slot_id)
-                    .update(status=SlotStatus.FREE, held_by_id=None, held_until=None)
-                )
-                taken = await Slot.filter(
-                    Q(id=slot_id, starts_at__gt=now)
-                    & (free_now(now) | Q(status=SlotStatus.HELD, held_by_id=client_id))
-                ).update(status=SlotStatus.HELD, held_by_id=client_id, held_until=until)
-                if not taken:
-                    raise await refuse_unavailable(slot_id, client_id, now)
+            if not await taking.take_hold(client_id, slot_id, now, until, only=True):
+                async with in_transaction():
+                    await taking.release_other_holds(client_id, slot_id)
+                    if not await taking.take_hold(client_id, slot_id, now, until):
+                        raise await refuse_unavailable(slot_id, client_id, now)
             await data_changed("slots.changed")
             return Hold(slot_id=slot_id, held_until=until)
         except IntegrityError as exc:
@@ -129,14 +128,7 @@ async def check_booking_limit(client_id: int, max_active: int, now: datetime) ->
     sessions are still to come."""
     if max_active <= 0:
         return
-    upcoming = Appointment.filter(client_id=client_id, status__in=list(ACTIVE), starts_at__gt=now)
-    single = await upcoming.filter(series_id=None).count()
-    series = (
-        await upcoming.filter(series_id__not_isnull=True)
-        .distinct()
-        .values_list("series_id", flat=True)
-    )
-    count = single + len(set(series))
+    count = await taking.upcoming_bookings(client_id, now)
     if count >= max_active:
         raise BookingLimitReached(
             f"you have {count} upcoming bookings; at most {max_active} can be booked at once",
@@ -145,25 +137,41 @@ async def check_booking_limit(client_id: int, max_active: int, now: datetime) ->
         )
 
 
-async def lock_client(client_id: int) -> Client:
-    """The client's row, locked for the transaction: two bookings of one client at once are
-    counted one after the other against the limit."""
-    client = await Client.filter(id=client_id).select_for_update().first()
-    if client is None:
+async def lock_parties(
+    client_id: int, slot_id: int, service_id: int | None = None
+) -> taking.Parties:
+    """In a transaction: whom booking `slot_id` concerns, the client's row locked: two
+    bookings of one client at once are counted one after the other against the limit."""
+    parties = await taking.lock_parties(client_id, slot_id, service_id)
+    if parties is None:
         raise NotFound("client not found", field="client_id")
-    return client
+    return parties
 
 
-def bookable(client_id: int, now: datetime, *, require_own_hold: bool) -> Q:
-    """The slots the client may book now: held by them, and, without `require_own_hold`,
-    free ones too."""
-    available = Q(status=SlotStatus.HELD, held_by_id=client_id, held_until__gt=now)
-    if not require_own_hold:
-        available |= free_now(now)
-    return available
+def bookable(client_id: int, *, require_own_hold: bool) -> taking.Takeable:
+    """The slots the client may book: held by them, and, without `require_own_hold`, free
+    ones too."""
+    return taking.Takeable(holder=client_id, free=not require_own_hold)
 
 
-async def book(
+FREE_ONLY = taking.Takeable(holder=None, free=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """A booking just made: the appointment, and its card as the board shows it."""
+
+    appointment: Appointment
+    card: AppointmentCard
+
+
+async def book(client_id: int, slot_id: int, initiator: Initiator, **options: Any) -> Appointment:
+    """Book the slot for the client (`book_with_card`, whose options it takes)."""
+    booking = await book_with_card(client_id, slot_id, initiator, **options)
+    return booking.appointment
+
+
+async def book_with_card(
     client_id: int,
     slot_id: int,
     initiator: Initiator,
@@ -175,7 +183,7 @@ async def book(
     meeting_link: str = "",
     max_active: int = 0,
     now: datetime | None = None,
-) -> Appointment:
+) -> Booking:
     """Book the slot for the client, consuming the client's hold.
 
     With `require_own_hold=False` a free slot is held and booked in one step (the API's
@@ -186,12 +194,12 @@ async def book(
     now = now or utcnow()
     check_meeting_link(meeting_link)
     async with in_transaction():
-        client = await lock_client(client_id)
+        parties = await lock_parties(client_id, slot_id, service_id)
         await check_booking_limit(client_id, max_active, now)
         appointment = await book_locked(
-            client,
+            parties,
             slot_id,
-            bookable(client_id, now, require_own_hold=require_own_hold),
+            bookable(client_id, require_own_hold=require_own_hold),
             initiator,
             service_id=service_id,
             ticket_id=ticket_id,
@@ -201,14 +209,15 @@ async def book(
         )
         if appointment is None:
             raise await refuse_unavailable(slot_id, client_id, now)
-    await appointment_changed("appointment.created", appointment.id)
-    return appointment
+    card = board.new_card(appointment, parties)
+    await appointment_changed("appointment.created", appointment.id, card)
+    return Booking(appointment, card)
 
 
 async def book_locked(
-    client: Client,
+    parties: taking.Parties,
     slot_id: int,
-    available: Q,
+    takeable: taking.Takeable,
     initiator: Initiator,
     *,
     service_id: int | None = None,
@@ -218,53 +227,74 @@ async def book_locked(
     series_id: int | None = None,
     now: datetime,
 ) -> Appointment | None:
-    """Inside the caller's transaction (the client's row locked): take the slot if it is
-    still `available` and write the appointment with its events, messages and audit row;
-    None when the slot was not available. The caller announces the change after commit."""
-    taken = await Slot.filter(Q(id=slot_id, starts_at__gt=now) & available).update(
-        status=SlotStatus.BOOKED, held_by_id=None, held_until=None
-    )
-    if not taken:
+    """Inside the caller's transaction (the client's row locked by `lock_parties`, for a slot
+    of the same psychologist as this one): take the slot if it is still `takeable` and write
+    the appointment with its events, messages and audit row, in three statements; None when
+    the slot was not takeable. The caller announces the change after commit."""
+    slot = await taking.take_slot(slot_id, takeable, now)
+    if slot is None:
         return None
-    slot = await Slot.get(id=slot_id)
-    psychologist = await Psychologist.get(id=slot.psychologist_id)
-    service = None
-    if service_id is not None:
-        service = await Service.filter(id=service_id, is_active=True).first()
-        if service is None:
-            raise NotFound("service not found", field="service_id")
+    psychologist, service = parties.psychologist, parties.service
+    assert psychologist is not None and psychologist.id == slot.psychologist_id
+    if service_id is not None and service is None:
+        raise NotFound("service not found", field="service_id")
     plan = planning.plan_for(slot.starts_at, timedelta(minutes=slot.duration_min), now)
-    appointment = await Appointment.create(
-        slot_id=slot.id,
-        active_slot_id=slot.id,
-        client_id=client.id,
-        psychologist_id=psychologist.id,
-        service_id=service_id,
-        ticket_id=ticket_id,
-        series_id=series_id,
-        status=AppointmentStatus.CONFIRMED if plan.confirmed_on_booking else AppointmentStatus.NEW,
-        confirmed=plan.confirmed_on_booking,
-        confirmed_at=now if plan.confirmed_on_booking else None,
-        starts_at=slot.starts_at,
-        duration_min=slot.duration_min,
-        auto_assigned=auto_assigned,
-        created_by=initiator.actor,
-        price=service.price if service else psychologist.min_price,
-        meeting_link=meeting_link,
+    confirmed, written_at = plan.confirmed_on_booking, utcnow()
+    appointment = await taking.insert_appointment(
+        {
+            "slot_id": slot.id,
+            "active_slot_id": slot.id,
+            "client_id": parties.client.id,
+            "psychologist_id": psychologist.id,
+            "service_id": service_id,
+            "ticket_id": ticket_id,
+            "series_id": series_id,
+            "status": (AppointmentStatus.CONFIRMED if confirmed else AppointmentStatus.NEW).value,
+            "confirmed": confirmed,
+            "confirmed_at": now if confirmed else None,
+            "starts_at": slot.starts_at,
+            "duration_min": slot.duration_min,
+            "auto_assigned": auto_assigned,
+            "created_by": initiator.actor.value,
+            "price": service.price if service else psychologist.min_price,
+            "meeting_link": meeting_link,
+            "meeting_id": "",
+            "calendar_meeting_id": "",
+            "auto_canceled": False,
+            "late_cancel": False,
+            "cancel_reason": None,
+            "cancelled_at": None,
+            "created_at": written_at,
+            "updated_at": written_at,
+        }
     )
     if ticket_id is not None:
         await Ticket.filter(id=ticket_id).update(
             status=TicketStatus.ASSIGNED, psychologist_id=psychologist.id
         )
-    await planning.write_events(appointment, plan.events)
-    # The managers hear of it from the event runner: off this request, and never lost.
-    await ScheduledEvent.create(
-        appointment_id=appointment.id, kind=EventKind.MANAGER_ALERT, due_at=now
+    # The managers hear of it from the event runner (its manager alert): off this request,
+    # and never lost.
+    events = {**plan.events, EventKind.MANAGER_ALERT: now}
+    messages = notice_messages(
+        appointment,
+        parties.client,
+        psychologist,
+        "booked",
+        initiator=initiator,
+        stamp=new_stamp(),
     )
-    await audit.record(
-        initiator, "appointment.created", "appointment", appointment.id, slot_id=slot.id
+    await insert(
+        planning.new_event_rows(appointment.id, events, written_at),
+        audit.entry(
+            initiator,
+            "appointment.created",
+            "appointment",
+            appointment.id,
+            at=written_at,
+            slot_id=slot.id,
+        ),
+        outbox.rows(messages, now),
     )
-    await notify_sides(appointment, client, psychologist, "booked", initiator=initiator, now=now)
     return appointment
 
 

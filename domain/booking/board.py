@@ -12,6 +12,7 @@ from typing import Any
 from db.enums import Actor, AppointmentStatus
 from db.models import Appointment, AuditLog, Client, Manager, Psychologist, Slot
 from db.plain_sql import fetch, instant
+from domain.booking.taking import Parties
 from domain.errors import NotFound
 from domain.statuses import allowed_targets
 from domain.timerules import MSK, period, range_bounds, utcnow
@@ -155,6 +156,40 @@ def _card(row: Any) -> AppointmentCard:
         series=None
         if series_id is None
         else CardSeries(series_id, int(series_number), int(series_count)),
+    )
+
+
+def new_card(appointment: Appointment, parties: Parties) -> AppointmentCard:
+    """The card of an appointment just booked (one of no series), from what its booking read
+    and wrote: the card `load` would read back after commit, without reading it."""
+    client, psychologist, service = parties.client, parties.psychologist, parties.service
+    assert psychologist is not None
+    return AppointmentCard(
+        id=appointment.id,
+        status=appointment.status,
+        starts_at=appointment.starts_at,
+        duration_min=appointment.duration_min,
+        client=CardClient(
+            client.id,
+            client.name,
+            client.phone,
+            client.telegram_id,
+            client.blocked_bot,
+            client.timezone,
+        ),  # fmt: skip
+        psychologist=CardPsychologist(psychologist.id, psychologist.name),
+        service=None
+        if service is None
+        else CardService(service.id, service.name, service.price, service.duration_min),
+        meeting_link=appointment.meeting_link,
+        confirmed=appointment.confirmed,
+        created_by=appointment.created_by,
+        price=appointment.price,
+        created_at=appointment.created_at,
+        updated_at=appointment.updated_at,
+        cancelled_at=None,
+        late_cancel=False,
+        series=None,
     )
 
 

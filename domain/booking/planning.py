@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from db.enums import EventKind, EventState
 from db.models import Appointment, ScheduledEvent
+from db.plain_sql import Rows
 
 ASK_AHEAD = timedelta(hours=24)
 REMINDER_22H = timedelta(hours=22)
@@ -63,6 +64,25 @@ def plan_for(
             events[kind] = starts_at - ahead
     events[EventKind.AUTO_CANCEL] = max(starts_at - AUTO_CANCEL_AHEAD, ask_at + MIN_TIME_TO_ANSWER)
     return Plan(events, confirmed_on_booking=False)
+
+
+_EVENT_COLUMNS = ("appointment_id", "kind", "due_at", "state", "attempts", "outcome", "created_at")
+
+
+def new_event_rows(
+    appointment_id: int, events: dict[EventKind, datetime], created_at: datetime
+) -> Rows:
+    """The events of a new appointment (it has none yet), for `db.plain_sql.insert` with the
+    booking's other rows."""
+    pending = EventState.PENDING.value
+    return Rows(
+        "scheduled_events",
+        _EVENT_COLUMNS,
+        [
+            (appointment_id, kind.value, due_at, pending, 0, "", created_at)
+            for kind, due_at in events.items()
+        ],
+    )
 
 
 async def write_events(appointment: Appointment, events: dict[EventKind, datetime]) -> None:

@@ -85,7 +85,7 @@ async def book_series(
     booked: list[Appointment] = []
     skipped: list[date] = []
     async with in_transaction():
-        client = await appointments.lock_client(client_id)
+        parties = await appointments.lock_parties(client_id, slot_id, service_id)
         await appointments.check_booking_limit(client_id, max_active, now)
         series = await Series.create(
             client_id=client_id, psychologist_id=psychologist.id, weeks=weeks
@@ -94,9 +94,9 @@ async def book_series(
         # The request (lead) is the first session's alone: a lead moves its one active
         # session when the client is reassigned (domain.booking.reassignment).
         first = await appointments.book_locked(
-            client,
+            parties,
             slot_id,
-            appointments.bookable(client_id, now, require_own_hold=require_own_hold),
+            appointments.bookable(client_id, require_own_hold=require_own_hold),
             initiator,
             ticket_id=ticket_id,
             now=now,
@@ -113,7 +113,7 @@ async def book_series(
             taken = None
             if found is not None:
                 taken = await appointments.book_locked(
-                    client, found.id, free_now(now), initiator, now=now, **common
+                    parties, found.id, appointments.FREE_ONLY, initiator, now=now, **common
                 )
             if taken is not None:
                 booked.append(taken)

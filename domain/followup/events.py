@@ -24,14 +24,15 @@ from tortoise.transactions import in_transaction
 from db.claims import claim
 from db.enums import AppointmentStatus, EventKind, EventState
 from db.models import Appointment, Client, Manager, Psychologist, ScheduledEvent
+from db.plain_sql import insert
 from domain.audit import SYSTEM
 from domain.booking import appointments
 from domain.booking.conference import CalendarEvents
 from domain.booking.planning import MIN_TIME_TO_ANSWER
 from domain.errors import DomainError
 from domain.i18n import translate
-from domain.messaging import buttons, event_texts, texts
-from domain.messaging.outbox import enqueue
+from domain.messaging import buttons, event_texts, outbox, texts
+from domain.messaging.outbox import Message, enqueue
 from domain.statuses import ACTIVE
 from domain.timerules import MSK, utcnow
 from domain.zones import when_text
@@ -83,7 +84,7 @@ class _Context:
         reply_markup: dict[str, Any] | None = None,
     ) -> bool:
         """Queue one message of this event for one recipient; False when there is no chat."""
-        row = await enqueue(
+        return await enqueue(
             chat_id=chat_id,
             text=text,
             kind=f"event.{self.event.kind.value}",
@@ -95,7 +96,6 @@ class _Context:
             psychologist_id=None if to_client else self.psychologist.id,
             reply_markup=reply_markup,
         )
-        return row is not None
 
     def values(self, language: str, zone: str) -> dict[str, str]:
         return {
@@ -257,14 +257,11 @@ async def _manager_alert(ctx: _Context) -> Outcome:
         psychologist=ctx.psychologist.name,
         when=when_text(appointment.starts_at, MSK.key, "ru"),
     )
-    for chat_id in staff:
-        await enqueue(
-            chat_id=chat_id,
-            text=text,
-            kind="manager.new_booking",
-            dedup_key=f"appt:{appointment.id}:manager:{chat_id}",
-            now=ctx.now,
-        )
+    messages = [
+        Message(chat_id, text, "manager.new_booking", f"appt:{appointment.id}:manager:{chat_id}")
+        for chat_id in staff
+    ]
+    await insert(outbox.rows(messages, ctx.now))
     return EventState.DONE, f"told {len(staff)} manager(s)"
 
 

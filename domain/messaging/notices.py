@@ -4,15 +4,38 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
-from db.enums import Actor
-from db.models import Appointment, Client, Psychologist
+from db.enums import Actor, AppointmentStatus
+from db.plain_sql import insert
 from domain.audit import Initiator
 from domain.i18n import translate
-from domain.messaging import texts
-from domain.messaging.outbox import enqueue
+from domain.messaging import outbox, texts
+from domain.messaging.outbox import Message
 from domain.zones import when_text
+
+
+class Side(Protocol):
+    """Whom a notice goes to: a Client or Psychologist model, or the domain's record of one."""
+
+    id: int
+    name: str
+    telegram_id: int | None
+    language: str
+    timezone: str
+
+
+class ClientSide(Side, Protocol):
+    blocked_bot: bool
+
+
+class Subject(Protocol):
+    """The appointment a notice is about: its model, or the domain's record of it."""
+
+    id: int
+    starts_at: datetime
+    status: AppointmentStatus
+
 
 Notice = Literal["booked", "cancelled", "auto_cancelled", "moved", "confirmed", "status"]
 
@@ -40,23 +63,19 @@ def notice_key_prefix(appointment_id: int, notice: Notice) -> str:
     return f"appt:{appointment_id}:{notice}:"
 
 
-async def notify_sides(
-    appointment: Appointment,
-    client: Client,
-    psychologist: Psychologist,
+def notice_messages(
+    appointment: Subject,
+    client: ClientSide,
+    psychologist: Side,
     notice: Notice,
     *,
     initiator: Initiator,
-    now: datetime,
     old_starts_at: datetime | None = None,
     reason: str | None = None,
-    dedup_stamp: str | None = None,
-) -> None:
-    """Queue the notice for the client and the psychologist, except the side that made it.
-
-    `dedup_stamp` makes the Outbox keys deterministic, so a repeated call (a webhook delivered
-    twice) queues nothing new; by default every call is a new message.
-    """
+    stamp: str,
+) -> list[Message]:
+    """The notice's messages to the client and the psychologist, except to the side that made
+    it, to one without a chat and to a client who blocked the bot."""
     sides = (
         (Actor.CLIENT, _CLIENT_TEXT[notice], client.telegram_id, client, client.blocked_bot),
         (
@@ -67,7 +86,7 @@ async def notify_sides(
             False,
         ),
     )
-    stamp = dedup_stamp or uuid.uuid4().hex[:12]
+    messages = []
     for side, message, chat_id, person, blocked in sides:
         if message is None or side == initiator.actor or chat_id is None or blocked:
             continue
@@ -83,13 +102,49 @@ async def notify_sides(
         )
         if reason:
             text += "\n" + translate(language, texts.REASON, reason=reason)
-        await enqueue(
-            chat_id=chat_id,
-            text=text,
-            kind=f"appointment.{notice}",
-            dedup_key=f"{notice_key_prefix(appointment.id, notice)}{side.value}:{stamp}",
-            now=now,
-            client_id=client.id if side == Actor.CLIENT else None,
-            psychologist_id=psychologist.id if side == Actor.PSYCHOLOGIST else None,
-            fresh_key=dedup_stamp is None,
+        messages.append(
+            Message(
+                chat_id=chat_id,
+                text=text,
+                kind=f"appointment.{notice}",
+                dedup_key=f"{notice_key_prefix(appointment.id, notice)}{side.value}:{stamp}",
+                client_id=client.id if side == Actor.CLIENT else None,
+                psychologist_id=psychologist.id if side == Actor.PSYCHOLOGIST else None,
+            )
         )
+    return messages
+
+
+def new_stamp() -> str:
+    """What makes the keys of one notice's messages unique."""
+    return uuid.uuid4().hex[:12]
+
+
+async def notify_sides(
+    appointment: Subject,
+    client: ClientSide,
+    psychologist: Side,
+    notice: Notice,
+    *,
+    initiator: Initiator,
+    now: datetime,
+    old_starts_at: datetime | None = None,
+    reason: str | None = None,
+    dedup_stamp: str | None = None,
+) -> None:
+    """Queue the notice for the client and the psychologist (`notice_messages`).
+
+    `dedup_stamp` makes the Outbox keys deterministic, so a repeated call (a webhook delivered
+    twice) queues nothing new; by default every call is a new message.
+    """
+    messages = notice_messages(
+        appointment,
+        client,
+        psychologist,
+        notice,
+        initiator=initiator,
+        old_starts_at=old_starts_at,
+        reason=reason,
+        stamp=dedup_stamp or new_stamp(),
+    )
+    await insert(outbox.rows(messages, now))

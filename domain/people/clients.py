@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from db.enums import ClientSource
 from db.models import Appointment, Client, Outbox, Slot, Ticket
+from db.plain_sql import fetch
 from domain.changes import data_changed
 from domain.errors import InvalidInput, NotFound
 from domain.timerules import known_zones
@@ -122,6 +123,13 @@ async def by_staff_phone(phone: str, *, name: str, source: ClientSource) -> Clie
 
 async def by_telegram_id(telegram_id: int) -> Client | None:
     return await Client.filter(telegram_id=telegram_id).first()
+
+
+async def id_by_telegram_id(telegram_id: int) -> int | None:
+    """The id of the Telegram user's client record, if they have one: the one column a
+    request that acts for them needs, read without building the record."""
+    rows = await fetch("SELECT id FROM clients WHERE telegram_id = $1", telegram_id)
+    return rows[0][0] if rows else None
 
 
 async def set_timezone(client_id: int, zone: str) -> Client:

@@ -46,16 +46,28 @@ AVAILABLE_DAYS = 28
 CLIENT = Actor.CLIENT.value
 
 
+REGISTER_FIRST = "register first: share your phone number with the bot"
+
+
 async def own_client(principal: Principal) -> Client:
     client = await clients.by_telegram_id(principal.telegram_id)
     if client is None:
-        raise ForbiddenRole("register first: share your phone number with the bot")
+        raise ForbiddenRole(REGISTER_FIRST)
     return client
 
 
 async def caller_client(request: web.Request) -> tuple[Principal, Client]:
     principal = require_role(request, CLIENT)
     return principal, await own_client(principal)
+
+
+async def caller_client_id(request: web.Request) -> tuple[Principal, int]:
+    """The calling client and the id of their record: all that booking needs of it."""
+    principal = require_role(request, CLIENT)
+    client_id = await clients.id_by_telegram_id(principal.telegram_id)
+    if client_id is None:
+        raise ForbiddenRole(REGISTER_FIRST)
+    return principal, client_id
 
 
 async def _answer(appointment_id: int, status: int = 200) -> web.Response:
@@ -107,10 +119,10 @@ async def slots_available(request: web.Request) -> web.Response:
     secured=True,
 )
 async def hold_slot(request: web.Request) -> web.Response:
-    _, client = await caller_client(request)
+    _, client_id = await caller_client_id(request)
     metrics = request.config_dict[SERVICES].metrics
     with metrics.outcome(metrics.holds, "api", "held"):
-        hold = await appointments.hold_slot(client.id, path_id(request))
+        hold = await appointments.hold_slot(client_id, path_id(request))
     return json_answer({"slot_id": hold.slot_id, "held_until": hold.held_until.isoformat()})
 
 
@@ -132,14 +144,14 @@ async def hold_slot(request: web.Request) -> web.Response:
     secured=True,
 )
 async def create_appointment(request: web.Request) -> web.Response:
-    principal, client = await caller_client(request)
+    principal, client_id = await caller_client_id(request)
     body = await parse_body(request, BookIn)
     services = request.config_dict[SERVICES]
     max_active = services.settings.max_active_bookings
     with services.metrics.outcome(services.metrics.bookings, "api", "booked"):
         if body.weeks is not None:
             booked = await series.book_series(
-                client.id,
+                client_id,
                 body.slot_id,
                 body.weeks,
                 principal.initiator(),
@@ -148,15 +160,16 @@ async def create_appointment(request: web.Request) -> web.Response:
                 max_active=max_active,
             )
             return await series_answer(booked)
-        appointment = await appointments.book(
-            client.id,
+        booking = await appointments.book_with_card(
+            client_id,
             body.slot_id,
             principal.initiator(),
             service_id=body.service_id,
             require_own_hold=False,
             max_active=max_active,
         )
-    return await _answer(appointment.id, status=201)
+    # the card the booking made: the answer needs no read of what was just written
+    return model_answer(AppointmentOut, booking.card, status=201)
 
 
 @routes.get("/api/v1/appointments/my")
@@ -277,11 +290,11 @@ async def manual_appointment(request: web.Request) -> web.Response:
     client = await clients.by_staff_phone(body.phone, name=body.name, source=ClientSource.MANUAL)
     metrics = request.config_dict[SERVICES].metrics
     with metrics.outcome(metrics.bookings, "api", "booked"):
-        appointment = await appointments.book(
+        booking = await appointments.book_with_card(
             client.id,
             body.slot_id,
             principal.initiator(),
             service_id=body.service_id,
             require_own_hold=False,
         )
-    return await _answer(appointment.id, status=201)
+    return model_answer(AppointmentOut, booking.card, status=201)

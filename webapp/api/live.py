@@ -74,10 +74,12 @@ class LiveHub:
                 self._backlog.task_done()
 
     async def _announce(self, change: AppointmentChange) -> None:
-        try:
-            card = await board.load(change.appointment_id)
-        except NotFound:
-            return
+        card = change.card
+        if card is None:
+            try:
+                card = await board.load(change.appointment_id)
+            except NotFound:
+                return
         appointment = AppointmentOut.model_validate(card, from_attributes=True)
         message = {"type": change.kind, "appointment": appointment.model_dump(mode="json")}
         await self.broadcast(message)
