@@ -39,7 +39,6 @@ async def _queue(messages: int, chats: int, batch: str) -> None:
             kind="bench",
             dedup_key=f"bench:{batch}:{n}",
             now=now,
-            fresh_key=True,
         )
 
 
