@@ -47,6 +47,8 @@ REDIS_TIMEOUT_S = 1.0
 RESYNC_S = 0.5
 # JSON shrinks about tenfold at level 6; higher levels cost far more for little less
 GZIP_LEVEL = 6
+# An answer this large is compressed as it is built, in a thread (some ms of the event loop)
+GZIP_IN_THREAD_BYTES = 128 * 1024
 
 # What a builder answers: the body, and the instant time alone changes it (None: not before
 # the TTL).
@@ -270,9 +272,10 @@ class ReadCache:
         return None
 
     def gzipped(self, entry: Entry) -> bytes:
-        """`entry`'s body gzip-compressed: compressed by its first reader, kept for the rest."""
+        """`entry`'s body gzip-compressed: compressed by its first reader (or, when large, as
+        it was built), kept for the rest."""
         if entry.gzipped is None:
-            entry.gzipped = gzip.compress(entry.body, compresslevel=GZIP_LEVEL, mtime=0)
+            entry.gzipped = _gzip(entry.body)
             if self._entries.get(entry.key) is entry:
                 self._bytes += len(entry.gzipped)
                 self._trim()
@@ -283,22 +286,32 @@ class ReadCache:
     ) -> Entry:
         try:
             body, changes_at = await build()
-            return self._keep(key, generation, body, changes_at)
+            gzipped = None
+            if len(body) >= GZIP_IN_THREAD_BYTES:
+                # Large answers (the board, everyone's slots) are read by browsers, which take
+                # gzip: compressed now, in a thread, rather than by a reader on the event loop.
+                gzipped = await asyncio.to_thread(_gzip, body)
+            return self._keep(key, generation, body, changes_at, gzipped)
         finally:
             if self._building.get(key, (None, None))[1] is asyncio.current_task():
                 del self._building[key]
 
     def _keep(
-        self, key: Hashable, generation: str, body: bytes, changes_at: datetime | None
+        self,
+        key: Hashable,
+        generation: str,
+        body: bytes,
+        changes_at: datetime | None,
+        gzipped: bytes | None,
     ) -> Entry:
         lifetime = self._ttl_s
         if changes_at is not None:
             lifetime = min(lifetime, (changes_at - utcnow()).total_seconds())
-        entry = Entry(key, generation, time.monotonic() + lifetime, body)
+        entry = Entry(key, generation, time.monotonic() + lifetime, body, gzipped)
         if lifetime > 0 and len(body) <= self._max_bytes // 4:
             self._drop(key)
             self._entries[key] = entry
-            self._bytes += len(body)
+            self._bytes += len(body) + len(gzipped or b"")
             self._trim()
         return entry
 
@@ -314,6 +327,10 @@ class ReadCache:
     def _drop_all(self) -> None:
         self._entries.clear()
         self._bytes = 0
+
+
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def _retrieve_exception(task: asyncio.Task[Entry]) -> None:
