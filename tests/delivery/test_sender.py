@@ -180,8 +180,9 @@ async def test_one_message_a_second_per_chat_and_the_overall_rate(
 async def test_the_oldest_messages_go_first_across_chats(
     emulator: BotApiEmulator, bot: Bot, signals: Signals
 ) -> None:
-    # Two rounds to twelve chats queued in a shuffled chat order: at a rate the chats' own
-    # second does not bind, Telegram receives them in the order they were queued.
+    # Two rounds to twelve chats queued in a shuffled chat order: at 10 a second a round takes
+    # 1.2 s, so a chat's own second has passed before its next turn, and Telegram receives
+    # them in the order they were queued.
     chats = [4317, 4305, 4311, 4300, 4309, 4302, 4314, 4307, 4303, 4316, 4301, 4310]
     for chat in chats:
         emulator.user(chat)
@@ -189,7 +190,7 @@ async def test_the_oldest_messages_go_first_across_chats(
     for chat, text in queued:
         await queue_message(chat, text)
 
-    async with running_sender(bot, signals, rate=20, backoff_s=0.05, poll_s=0.05):
+    async with running_sender(bot, signals, rate=10, backoff_s=0.05, poll_s=0.05):
         await wait_until_settled(timeout=15)
 
     received = [
