@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import handlers
-from bot.fsm import UpdateFSM
+from bot.fsm import OrderedIsolation, UpdateFSM
 from bot.handlers.fallback import on_stale_button
 from bot.middlewares import (
     InFlight,
@@ -61,8 +61,8 @@ def build_dispatcher(services: Services) -> Dispatcher:
     changes."""
     storage = build_storage(services)
     redis = storage.redis if isinstance(storage, RedisStorage) else None
-    # The users' locks without Redis; with it, UpdateFSM takes them in Redis.
-    isolation = SimpleEventIsolation()
+    # The users' locks in this process; with Redis, UpdateFSM takes one there too.
+    isolation = OrderedIsolation()
     people = People(redis, lambda: services.settings.admin_ids)
     in_flight = InFlight()
     dp = Dispatcher(

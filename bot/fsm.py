@@ -10,6 +10,11 @@ in one pipeline; the handlers work on what was read (`KnownFSMContext`), and wha
 goes with the release of the lock, in one more. A write that changes nothing is not sent. The
 user's next update waits for the lock, so it reads what this one wrote.
 
+The Redis lock is polled, so of two updates waiting for it either may take it first. Each
+update therefore queues first on the user's lock in this process (`OrderedIsolation`, first
+come first served): a contact and the message sent right after it are handled in the order
+they came, and only one update of a user per process polls Redis.
+
 Without Redis (one process, MemoryStorage) the same goes through the storage's own methods
 under aiogram's in-process lock.
 """
@@ -49,6 +54,32 @@ RELEASE_LOCK = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
 """
+
+
+class OrderedIsolation(BaseEventIsolation):
+    """A lock per user in this process, taken in the order the updates asked for it (an
+    asyncio.Lock wakes its waiters first come first served). As aiogram's SimpleEventIsolation,
+    but a user's lock is forgotten when no update holds it or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[StorageKey, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def close(self) -> None:
+        self._locks.clear()
 
 
 def locale_key(key: StorageKey) -> StorageKey:
@@ -123,14 +154,22 @@ class Snapshot:
 
 class RedisHeld:
     """The user's lock and everything the update reads, in one round trip; its writes and the
-    release, in one more."""
+    release, in one more. The update first waits its turn in this process (see the module)."""
 
-    def __init__(self, storage: RedisStorage, shared_keys: Sequence[str]) -> None:
+    def __init__(
+        self, storage: RedisStorage, isolation: BaseEventIsolation, shared_keys: Sequence[str]
+    ) -> None:
         self._storage = storage
+        self._isolation = isolation
         self._shared_keys = tuple(shared_keys)
 
     @contextlib.asynccontextmanager
     async def __call__(self, key: StorageKey) -> AsyncIterator[Snapshot]:
+        async with self._isolation.lock(key), self._redis_lock(key) as snapshot:
+            yield snapshot
+
+    @contextlib.asynccontextmanager
+    async def _redis_lock(self, key: StorageKey) -> AsyncIterator[Snapshot]:
         storage, build = self._storage, self._storage.key_builder.build
         lock, state_key, data_key = build(key, "lock"), build(key, "state"), build(key, "data")
         token = secrets.token_hex(8)
@@ -207,7 +246,7 @@ class UpdateFSM(FSMContextMiddleware):
     ) -> None:
         super().__init__(storage, isolation)
         self._held: RedisHeld | LocalHeld = (
-            RedisHeld(storage, shared_keys)
+            RedisHeld(storage, isolation, shared_keys)
             if isinstance(storage, RedisStorage)
             else LocalHeld(storage, isolation)
         )
