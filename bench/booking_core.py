@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import subprocess
 import time
-import uuid
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 import db
+from bench.common import database_url, fresh_database, pg_args, pgbench
 from db.enums import Actor
 from db.models import Client, Psychologist, Slot
 from domain.audit import Initiator
@@ -27,68 +24,23 @@ from domain.booking import appointments
 from domain.timerules import utcnow
 
 TARGET_RATIO = 0.3
-SERVER_URL = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/postgres")
-
-
-def _database_url(name: str) -> str:
-    parts = urlsplit(SERVER_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "maxsize=40", ""))
-
-
-def _psql_args() -> list[str]:
-    parts = urlsplit(SERVER_URL)
-    return ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U",
-            parts.username or "root"]  # fmt: skip
-
-
-def _createdb(name: str) -> None:
-    subprocess.run(["createdb", *_psql_args(), name], check=True)
-
-
-def _dropdb(name: str) -> None:
-    subprocess.run(["dropdb", *_psql_args(), "--if-exists", name], check=False)
 
 
 def pgbench_tps(clients: int, seconds: int) -> float:
     """TPS of pgbench's simple-update script (-N) with `clients` connections."""
-    name = f"bench_pgbench_{uuid.uuid4().hex[:8]}"
-    _createdb(name)
-    try:
-        subprocess.run(
-            ["pgbench", *_psql_args(), "-i", "-q", "-s", "1", name],
-            check=True,
-            capture_output=True,
-        )
-        done = subprocess.run(
-            [
-                "pgbench",
-                *_psql_args(),
-                "-N",
-                "-c",
-                str(clients),
-                "-j",
-                "2",
-                "-T",
-                str(seconds),
-                name,
-            ],  # fmt: skip
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    finally:
-        _dropdb(name)
-    match = re.search(r"tps = ([\d.]+)", done.stdout)
-    if not match:
-        raise RuntimeError(f"pgbench printed no tps:\n{done.stdout}")
-    return float(match.group(1))
+    with fresh_database("pgbench") as name:
+        subprocess.run(["pgbench", *pg_args(), "-i", "-q", "-s", "1", name], check=True,
+                       capture_output=True)  # fmt: skip
+        return pgbench(name, "-N", clients=clients, seconds=seconds).tps
 
 
 async def booking_rate(clients: int, seconds: int, slots_per_client: int) -> float:
     """Bookings a second: each client holds then books its own distinct slots."""
-    name = f"bench_booking_{uuid.uuid4().hex[:8]}"
-    _createdb(name)
-    url = _database_url(name)
+    with fresh_database("booking") as name:
+        return await _booking_rate(database_url(name, pool=40), clients, seconds, slots_per_client)
+
+
+async def _booking_rate(url: str, clients: int, seconds: int, slots_per_client: int) -> float:
     try:
         await db.migrate(url)
         await db.open_db(url)
@@ -129,7 +81,6 @@ async def booking_rate(clients: int, seconds: int, slots_per_client: int) -> flo
         return sum(counts) / (time.monotonic() - began)
     finally:
         await db.close_db()
-        _dropdb(name)
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -29,7 +28,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from asyncpg.connection import LoggedQuery
 from tortoise.backends.asyncpg import AsyncpgDBClient
 
-from bench.common import database_url, free_port, pg_args, server_env
+from bench.common import PgbenchRun, database_url, free_port, pgbench, server_env
 from config import Settings
 from db.enums import Actor
 from db.models import Psychologist
@@ -328,42 +327,13 @@ def script_header(
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class PgbenchRun:
-    tps: float
-    transactions: int
-
-
 def run_pgbench_script(database: str, script: str, clients: int, seconds: int) -> PgbenchRun:
-    """`pgbench -n -M prepared -f script -c clients -j 2 -T seconds` on `database`."""
+    """`pgbench -n -M prepared -f script` with `clients` connections on `database`; `-D n=0`
+    starts each client's booking counter."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", prefix="booking_") as file:
         file.write(script)
         file.flush()
-        done = subprocess.run(
-            [
-                "pgbench",
-                *pg_args(),
-                "-n",
-                "-M",
-                "prepared",
-                "-f",
-                file.name,
-                "-D",
-                "n=0",
-                "-c",
-                str(clients),
-                "-j",
-                "2",
-                "-T",
-                str(seconds),
-                database,
-            ],  # fmt: skip
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    tps = re.search(r"tps = ([\d.]+)", done.stdout)
-    processed = re.search(r"actually processed: (\d+)", done.stdout)
-    if done.returncode != 0 or tps is None or processed is None:
-        raise RuntimeError(f"pgbench failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return PgbenchRun(float(tps.group(1)), int(processed.group(1)))
+        return pgbench(
+            database, "-n", "-M", "prepared", "-f", file.name, "-D", "n=0",
+            clients=clients, seconds=seconds,
+        )  # fmt: skip

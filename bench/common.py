@@ -84,6 +84,39 @@ def pg_args() -> list[str]:
             parts.username or "root"]  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class PgbenchRun:
+    tps: float
+    transactions: int
+
+
+def pgbench(database: str, *flags: str, clients: int, seconds: int) -> PgbenchRun:
+    """`pgbench <flags> -c clients -j 2 -T seconds` on `database`: its tps (without the
+    connection time) and the transactions it processed."""
+    done = subprocess.run(
+        [
+            "pgbench",
+            *pg_args(),
+            *flags,
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-T",
+            str(seconds),
+            database,
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    tps = re.search(r"tps = ([\d.]+)", done.stdout)
+    processed = re.search(r"actually processed: (\d+)", done.stdout)
+    if done.returncode != 0 or tps is None or processed is None:
+        raise RuntimeError(f"pgbench failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return PgbenchRun(float(tps.group(1)), int(processed.group(1)))
+
+
 def database_url(name: str, pool: int = 20) -> str:
     parts = urlsplit(SERVER_URL)
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", f"maxsize={pool}", ""))
