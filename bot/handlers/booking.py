@@ -182,6 +182,22 @@ async def fresh_week(
     return await week_screen(time.psychologist, week, client, mode, appointment_id, note=note)
 
 
+async def show_refused(
+    callback: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    error: DomainError,
+    client: ClientProfile,
+    slot_id: int,
+    *,
+    mode: Mode = Mode.BOOK,
+    appointment_id: int = 0,
+) -> None:
+    """The week of the slot's psychologist again, with why the time cannot be taken."""
+    note = slot_problem(error)
+    callback_answer.text = note
+    await show(callback, await fresh_week(slot_id, client, mode, appointment_id, note))
+
+
 async def _refused(
     callback: CallbackQuery,
     callback_data: SlotCb | HoldCb,
@@ -189,14 +205,15 @@ async def _refused(
     callback_answer: CallbackAnswer,
     error: DomainError,
 ) -> None:
-    """The week again, with why the time cannot be taken."""
-    note = slot_problem(error)
-    callback_answer.text = note
-    await show(
+    """As show_refused, on the week the client was booking or moving in."""
+    await show_refused(
         callback,
-        await fresh_week(
-            callback_data.slot_id, client, callback_data.mode, callback_data.appointment_id, note
-        ),
+        callback_answer,
+        error,
+        client,
+        callback_data.slot_id,
+        mode=callback_data.mode,
+        appointment_id=callback_data.appointment_id,
     )
 
 

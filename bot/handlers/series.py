@@ -18,16 +18,15 @@ from bot.callbacks import (
     HoldAction,
     HoldCb,
     Menu,
-    Mode,
     SeriesAction,
     SeriesCancelAction,
     SeriesCancelCb,
     SeriesCb,
 )
 from bot.filters import OwnAppointment, RegisteredClient
-from bot.handlers.booking import chosen_queries, fresh_week, initiator_of
+from bot.handlers.booking import chosen_queries, initiator_of, show_refused
 from bot.keyboards.common import home_keyboard, menu_button
-from bot.views import Screen, show, slot_problem, when, zone_label, zone_of
+from bot.views import Screen, show, when, zone_label, zone_of
 from domain.booking import client_booking, series
 from domain.booking.client_booking import BookedWeeks
 from domain.booking.sessions import Session
@@ -65,7 +64,7 @@ async def on_every_week(
     try:
         await client_booking.current_hold(client.id, callback_data.slot_id)
     except DomainError as error:
-        await _refused(callback, callback_data.slot_id, client, callback_answer, error)
+        await show_refused(callback, callback_answer, error, client, callback_data.slot_id)
         return
     await show(callback, weeks_screen(callback_data.slot_id))
 
@@ -112,24 +111,11 @@ async def on_weeks(
                 max_active=services.settings.max_active_bookings,
             )
     except DomainError as error:
-        await _refused(callback, callback_data.slot_id, client, callback_answer, error)
+        await show_refused(callback, callback_answer, error, client, callback_data.slot_id)
         return
     await state.clear()
     markup = home_keyboard(menu_button(_("🗂 My sessions"), Menu.SESSIONS))
     await show(callback, (booked_text(booked, client), markup))
-
-
-async def _refused(
-    callback: CallbackQuery,
-    slot_id: int,
-    client: ClientProfile,
-    callback_answer: CallbackAnswer,
-    error: DomainError,
-) -> None:
-    """The psychologist's week again, with why the time cannot be taken."""
-    note = slot_problem(error)
-    callback_answer.text = note
-    await show(callback, await fresh_week(slot_id, client, Mode.BOOK, 0, note))
 
 
 async def on_cancel_ask(callback: CallbackQuery, callback_data: SeriesCancelCb) -> None:
