@@ -4,6 +4,8 @@ typed phone reach someone else's record."""
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from tortoise.transactions import in_transaction
 
@@ -15,12 +17,18 @@ from domain.errors import InvalidInput, NotFound
 from domain.timerules import known_zones
 
 DEFAULT_REGION = "RU"
+# What people write in a phone number: digits, a leading +, spaces, dashes, brackets, dots.
+# libphonenumber reads more (letters as on a keypad, extensions, a trailing "*"), none of which
+# belongs in a client's number: such a text is refused, not quietly shortened.
+PHONE_CHARACTERS = re.compile(r"\s*\+?[\d\s().\-]+")
 
 
 def parse_phone(raw: str) -> str | None:
     """`raw` as E.164 (+79161234567), or None when it is not a possible phone number.
 
     Russian habits are understood: 8 instead of +7, spaces, dashes, brackets."""
+    if not PHONE_CHARACTERS.fullmatch(raw):
+        return None
     try:
         number = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
