@@ -16,7 +16,7 @@ come first served): a contact and the message sent right after it are handled in
 they came, and only one update of a user per process polls Redis.
 
 Without Redis (one process, MemoryStorage) the same goes through the storage's own methods
-under aiogram's in-process lock.
+under the in-process lock alone.
 """
 
 from __future__ import annotations
