@@ -25,7 +25,8 @@ With no BOT_TOKEN `serve` fills the demo into an empty database, and the /sandbo
 its personas (a client, a psychologist, a manager) in one click. With no BOT_TOKEN `serve`
 refuses (exit code 2) to run on a non-loopback HOST or behind an https PUBLIC_URL unless
 SANDBOX=1: the sandbox signs in anyone as any user. Every command keeps what it writes private
-to the account that runs it (DATA_DIR 0700, the database, secrets and backups 0600).
+to the account that runs it (DATA_DIR 0700, the database, secrets and backups 0600). Every
+command runs on uvloop's event loop, as the tests do (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import uvloop
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -139,7 +141,7 @@ def say_on_stderr(line: str) -> None:
 
 
 def run_demo(settings: Settings) -> int:
-    filled = asyncio.run(fill_demo(settings))
+    filled = uvloop.run(fill_demo(settings))
     if filled.outcome == Outcome.FILLED:
         _log_filled(filled)
     elif filled.outcome == Outcome.PRESENT:
@@ -450,13 +452,13 @@ def main(argv: list[str] | None = None) -> int:
         return backup_or_restore(args.command, settings, args.path)
     settings.fill_generated_secrets()
     if args.command == "migrate":
-        asyncio.run(run_migrations(settings))
+        uvloop.run(run_migrations(settings))
     elif args.command == "demo":
         return run_demo(settings)
     elif args.command == "worker":
-        asyncio.run(worker(settings))
+        uvloop.run(worker(settings))
     else:
-        asyncio.run(serve(settings))
+        uvloop.run(serve(settings))
     return 0
 
 

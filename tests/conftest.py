@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+import uvloop
 from aiogram import Bot
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -26,6 +27,11 @@ from tests.harness.browser import CHROMIUM, BrowserPage, BrowserThread, Loopback
 from tests.harness.stores import empty_tables
 from webapp.app import create_app
 from webapp.keys import SERVICES
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, object]:
+    """Every test runs on the event loop the product runs on (main.py): uvloop's."""
+    return {"uvloop": uvloop.new_event_loop}
 
 
 @pytest.fixture(scope="session")
