@@ -29,7 +29,9 @@ from webapp.app import create_app
 from webapp.keys import SERVICES
 
 
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, object]:
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
     """Every test runs on the event loop the product runs on (main.py): uvloop's."""
     return {"uvloop": uvloop.new_event_loop}
 
@@ -39,7 +41,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("DATABASE_URL") or (
         f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     )
-    asyncio.run(db.migrate(url))
+    uvloop.run(db.migrate(url))
     return url
 
 
